@@ -1,0 +1,36 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'snapshots/**', 'reports/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      // Module boundaries from DESIGN.md: the model imports nothing of the project,
+      // analyze and report never reach into collect.
+    },
+  },
+  {
+    files: ['src/analyze/**', 'src/report/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/collect/**', '**/emulator/**', '@alicloud/*'], message: 'analyze and report read the snapshot model only' }] }],
+    },
+  },
+  {
+    files: ['src/model/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!./*'], message: 'model imports nothing of the project' }] }],
+    },
+  },
+  {
+    files: ['src/emulator/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/collect/**'], message: 'the emulator shares no wire-format code with the collector' }] }],
+    },
+  },
+);

@@ -1,0 +1,224 @@
+import { z } from 'zod';
+
+/**
+ * sgaudit/snapshot@1 — the provider-neutral, normalized picture of an estate.
+ *
+ * Everything the collector learns from the cloud APIs is mapped once into these shapes
+ * (camelCase, enums lowercased, ports decoded, peers tagged by kind); no wire shape goes past
+ * `collect/`. The analyzer, drift and reports read only this.
+ */
+export const SNAPSHOT_SCHEMA = 'sgaudit/snapshot@1' as const;
+
+export const Direction = z.enum(['ingress', 'egress']);
+export type Direction = z.infer<typeof Direction>;
+
+export const Policy = z.enum(['accept', 'drop']);
+export type Policy = z.infer<typeof Policy>;
+
+/** `all` is Alibaba's ALL (every protocol). Ports only mean something for tcp and udp. */
+export const Protocol = z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all']);
+export type Protocol = z.infer<typeof Protocol>;
+
+/**
+ * Inclusive port range. The wire's "-1/-1" (all ports) and rules of protocols without ports
+ * are normalized to 1–65535 so the analyzer never special-cases them.
+ */
+export const PortRange = z.strictObject({ from: z.number().int(), to: z.number().int() });
+export type PortRange = z.infer<typeof PortRange>;
+
+/**
+ * The other end of a rule: source for ingress, destination for egress. Exactly one kind is set.
+ * `ownerAccount` goes with `groupId` when the group belongs to another account.
+ */
+export const Peer = z.strictObject({
+  cidr: z.string().optional(),
+  ipv6Cidr: z.string().optional(),
+  groupId: z.string().optional(),
+  ownerAccount: z.string().optional(),
+  prefixListId: z.string().optional(),
+});
+export type Peer = z.infer<typeof Peer>;
+
+/** A rule field the normalizer could not understand; the rule is kept and `unparseable-rule` reports it. */
+export const RuleProblem = z.strictObject({ field: z.string(), value: z.string(), problem: z.string() });
+export type RuleProblem = z.infer<typeof RuleProblem>;
+
+export const Rule = z.strictObject({
+  /** SecurityGroupRuleId when the API returns one. */
+  id: z.string().optional(),
+  direction: Direction,
+  policy: Policy,
+  /** 1 = evaluated first. Any integer is accepted when reading (110 on pre-2020 default groups). */
+  priority: z.number().int(),
+  protocol: Protocol,
+  ports: PortRange,
+  /** Port list (PortRangeListId) when the rule uses one instead of a literal range. */
+  portListId: z.string().optional(),
+  /** For ingress: who may connect. For egress: usually absent (the ENI itself). */
+  source: Peer.optional(),
+  /** For egress: where traffic may go. For ingress: optional narrowing to some of the group's addresses. */
+  destination: Peer.optional(),
+  /** Classic network only; absent in VPCs where one rule covers both. */
+  nicType: z.enum(['internet', 'intranet']).optional(),
+  description: z.string().optional(),
+  createdAt: z.string().optional(),
+  /** Present when some field was not understood; the evaluator skips such rules. */
+  problems: z.array(RuleProblem).optional(),
+});
+export type Rule = z.infer<typeof Rule>;
+
+export const Tags = z.record(z.string(), z.string());
+export type Tags = z.infer<typeof Tags>;
+
+export const SecurityGroup = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().default(''),
+  vpcId: z.string().optional(),
+  /** normal = basic group (prioritised, accept+drop, egress allowed by default); enterprise = advanced. */
+  type: z.enum(['normal', 'enterprise']),
+  /** Intra-group traffic: basic groups default accept, enterprise groups default drop. */
+  innerAccessPolicy: z.enum(['accept', 'drop']),
+  serviceManaged: z.boolean().default(false),
+  tags: Tags.default({}),
+  createdAt: z.string().optional(),
+  rules: z.array(Rule),
+  /** Huawei-style ordering: groups are matched in their sequence on the port. Unused for Alibaba. */
+  sequence: z.number().int().optional(),
+});
+export type SecurityGroup = z.infer<typeof SecurityGroup>;
+
+export const Instance = z.strictObject({
+  id: z.string(),
+  name: z.string().default(''),
+  hostname: z.string().optional(),
+  status: z.string().default(''),
+  networkType: z.enum(['vpc', 'classic']).default('vpc'),
+  vpcId: z.string().optional(),
+  vSwitchId: z.string().optional(),
+  /** Groups of the primary ENI only (what DescribeInstances returns). */
+  securityGroupIds: z.array(z.string()).default([]),
+  privateIps: z.array(z.string()).default([]),
+  /** System-assigned public IPv4 addresses (PublicIpAddress). */
+  publicIps: z.array(z.string()).default([]),
+  /** EIP bound to the instance as DescribeInstances reports it (EipAddress). */
+  eip: z.strictObject({ ip: z.string(), allocationId: z.string() }).optional(),
+  tags: Tags.default({}),
+});
+export type Instance = z.infer<typeof Instance>;
+
+export const NetworkInterface = z.strictObject({
+  id: z.string(),
+  name: z.string().default(''),
+  description: z.string().default(''),
+  /** Primary | Secondary | Trunk | Member … as the API reports it. */
+  type: z.string().default('Secondary'),
+  status: z.string().default(''),
+  instanceId: z.string().optional(),
+  /** True when a cloud service (RDS, SLB, NAT …) created and manages the ENI. */
+  serviceManaged: z.boolean().default(false),
+  /** The managing service, e.g. its ServiceID, when known. */
+  serviceId: z.string().optional(),
+  vpcId: z.string().optional(),
+  vSwitchId: z.string().optional(),
+  privateIps: z.array(z.string()).default([]),
+  ipv6Addresses: z.array(z.string()).default([]),
+  /** The groups that protect this ENI: the source of truth for membership. */
+  securityGroupIds: z.array(z.string()),
+  /** Public IPv4 associated with the ENI itself (AssociatedPublicIp). */
+  publicIp: z.string().optional(),
+  tags: Tags.default({}),
+});
+export type NetworkInterface = z.infer<typeof NetworkInterface>;
+
+export const Eip = z.strictObject({
+  allocationId: z.string(),
+  ip: z.string(),
+  status: z.string().default(''),
+  name: z.string().default(''),
+  /** EcsInstance | NetworkInterface | SlbInstance | Nat | HaVip; absent when not bound. */
+  boundInstanceType: z.string().optional(),
+  boundInstanceId: z.string().optional(),
+});
+export type Eip = z.infer<typeof Eip>;
+
+export const PrefixList = z.strictObject({
+  id: z.string(),
+  name: z.string().default(''),
+  addressFamily: z.enum(['IPv4', 'IPv6']),
+  entries: z.array(z.strictObject({ cidr: z.string(), description: z.string().default('') })),
+});
+export type PrefixList = z.infer<typeof PrefixList>;
+
+export const Region = z.strictObject({
+  regionId: z.string(),
+  securityGroups: z.array(SecurityGroup).default([]),
+  instances: z.array(Instance).default([]),
+  networkInterfaces: z.array(NetworkInterface).default([]),
+  eips: z.array(Eip).default([]),
+  prefixLists: z.array(PrefixList).default([]),
+});
+export type Region = z.infer<typeof Region>;
+
+export const Account = z.strictObject({
+  accountId: z.string(),
+  alias: z.string().optional(),
+  regions: z.array(Region),
+});
+export type Account = z.infer<typeof Account>;
+
+/** The APIs whose coverage is tracked. One entry per (account, region, api). */
+export const CoverageApi = z.enum([
+  'DescribeRegions',
+  'DescribeSecurityGroups',
+  'DescribeSecurityGroupAttribute',
+  'DescribeInstances',
+  'DescribeNetworkInterfaces',
+  'DescribePrefixLists',
+  'DescribePrefixListAttributes',
+  'DescribeEipAddresses',
+  'AssumeRole',
+]);
+export type CoverageApi = z.infer<typeof CoverageApi>;
+
+export const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
+export type CoverageStatus = z.infer<typeof CoverageStatus>;
+
+/**
+ * Coverage is data: an incomplete (account, region, api) never reads as "empty". `resourceIds`
+ * lists the resources (e.g. groups whose rules failed to page) that are incomplete when the
+ * status is partial.
+ */
+export const Coverage = z.strictObject({
+  accountId: z.string(),
+  regionId: z.string(),
+  api: CoverageApi,
+  status: CoverageStatus,
+  code: z.string().optional(),
+  message: z.string().optional(),
+  requestId: z.string().optional(),
+  resourceIds: z.array(z.string()).optional(),
+  requests: z.number().int().optional(),
+  items: z.number().int().optional(),
+});
+export type Coverage = z.infer<typeof Coverage>;
+
+export const ToolInfo = z.strictObject({ name: z.string(), version: z.string() });
+
+/** Header of a snapshot: everything except the resources. */
+export const SnapshotHeader = z.strictObject({
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  id: z.string(),
+  takenAt: z.string(),
+  tool: ToolInfo,
+  provider: z.string().default('alicloud'),
+  coverage: z.array(Coverage),
+});
+export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
+
+export const Snapshot = SnapshotHeader.extend({ accounts: z.array(Account) });
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** An emulator or fixture estate: the accounts without any snapshot header. */
+export const Estate = z.strictObject({ accounts: z.array(Account) });
+export type Estate = z.infer<typeof Estate>;
