@@ -1,0 +1,187 @@
+import ipaddr from 'ipaddr.js';
+import type {
+  Account,
+  Coverage,
+  CoverageApi,
+  Eip,
+  Instance,
+  NetworkInterface,
+  PrefixList,
+  SecurityGroup,
+  Snapshot,
+} from '../model/snapshot.js';
+
+/** Where a resource lives. Alibaba ids are globally unique, so maps are keyed by id alone. */
+export interface Located<T> {
+  item: T;
+  accountId: string;
+  regionId: string;
+}
+
+/**
+ * Classic-network instances have no ENI records, and a failed DescribeNetworkInterfaces leaves
+ * instances without them: the view synthesizes the primary ENI from the instance so every
+ * instance is evaluated. Synthesized ids are `<instanceId>#primary`.
+ */
+export const SYNTHETIC_ENI_SUFFIX = '#primary';
+
+/** A public address and how it got there, for the finding's detail. */
+export interface PublicAddress {
+  address: string;
+  via: 'publicIp' | 'eip' | 'ipv6';
+  eipAllocationId?: string;
+}
+
+/**
+ * One indexed view of a snapshot, built once in O(size) and shared by every check, so no check
+ * rescans the snapshot per item.
+ */
+export class SnapshotView {
+  readonly snapshot: Snapshot;
+  readonly groups = new Map<string, Located<SecurityGroup>>();
+  readonly instances = new Map<string, Located<Instance>>();
+  readonly enis = new Map<string, Located<NetworkInterface>>();
+  readonly prefixLists = new Map<string, Located<PrefixList>>();
+  readonly eips: Located<Eip>[] = [];
+  /** ENIs (real and synthesized) that carry each group. */
+  readonly enisByGroup = new Map<string, Located<NetworkInterface>[]>();
+  readonly enisByInstance = new Map<string, Located<NetworkInterface>[]>();
+  /** EIPs by the id they are bound to (instance id or ENI id). */
+  readonly eipsByBoundId = new Map<string, Located<Eip>[]>();
+  /** Groups whose rules reference a group id (ingress source or egress destination). */
+  readonly groupsReferencing = new Map<string, Set<string>>();
+  private readonly coverageIndex = new Map<string, Coverage>();
+
+  constructor(snapshot: Snapshot) {
+    this.snapshot = snapshot;
+    for (const entry of snapshot.coverage) this.coverageIndex.set(coverageKey(entry.accountId, entry.regionId, entry.api), entry);
+    for (const account of snapshot.accounts) this.indexAccount(account);
+  }
+
+  private indexAccount(account: Account): void {
+    const { accountId } = account;
+    for (const region of account.regions) {
+      const { regionId } = region;
+      for (const group of region.securityGroups) {
+        this.groups.set(group.id, { item: group, accountId, regionId });
+        for (const rule of group.rules) {
+          const ref = rule.direction === 'ingress' ? rule.source?.groupId : rule.destination?.groupId;
+          if (ref) pushToSet(this.groupsReferencing, ref, group.id);
+        }
+      }
+      for (const list of region.prefixLists) this.prefixLists.set(list.id, { item: list, accountId, regionId });
+      for (const eip of region.eips) {
+        const located = { item: eip, accountId, regionId };
+        this.eips.push(located);
+        if (eip.boundInstanceId) push(this.eipsByBoundId, eip.boundInstanceId, located);
+      }
+      for (const instance of region.instances) this.instances.set(instance.id, { item: instance, accountId, regionId });
+      for (const eni of region.networkInterfaces) this.addEni({ item: eni, accountId, regionId });
+      for (const instance of region.instances) {
+        const hasPrimary = (this.enisByInstance.get(instance.id) ?? []).some((e) => e.item.type.toLowerCase() === 'primary');
+        if (!hasPrimary) this.addEni({ item: synthesizePrimaryEni(instance), accountId, regionId });
+      }
+    }
+  }
+
+  private addEni(located: Located<NetworkInterface>): void {
+    this.enis.set(located.item.id, located);
+    if (located.item.instanceId) push(this.enisByInstance, located.item.instanceId, located);
+    for (const groupId of new Set(located.item.securityGroupIds)) push(this.enisByGroup, groupId, located);
+  }
+
+  /** The groups of an ENI in the order the API lists them (Huawei ordering uses `sequence`). */
+  groupsOfEni(eni: NetworkInterface): SecurityGroup[] {
+    const result: SecurityGroup[] = [];
+    for (const id of eni.securityGroupIds) {
+      const group = this.groups.get(id);
+      if (group) result.push(group.item);
+    }
+    return result;
+  }
+
+  /** The instance an ENI is attached to, when any. */
+  instanceOfEni(eni: NetworkInterface): Instance | undefined {
+    return eni.instanceId ? this.instances.get(eni.instanceId)?.item : undefined;
+  }
+
+  /**
+   * Addresses through which the internet can reach this ENI: its own associated public IP and
+   * EIPs bound to it; for the primary ENI also the instance's public IPs and EIPs bound to the
+   * instance; and any global-unicast IPv6 address.
+   */
+  publicAddressesOfEni(eni: NetworkInterface): PublicAddress[] {
+    const found = new Map<string, PublicAddress>();
+    const add = (address: PublicAddress) => {
+      if (!found.has(address.address)) found.set(address.address, address);
+    };
+    if (eni.publicIp) add({ address: eni.publicIp, via: 'publicIp' });
+    for (const eip of this.eipsByBoundId.get(eni.id) ?? []) add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+    if (eni.type.toLowerCase() === 'primary' && eni.instanceId) {
+      const instance = this.instances.get(eni.instanceId)?.item;
+      for (const ip of instance?.publicIps ?? []) add({ address: ip, via: 'publicIp' });
+      if (instance?.eip?.ip) add({ address: instance.eip.ip, via: 'eip', eipAllocationId: instance.eip.allocationId });
+      for (const eip of this.eipsByBoundId.get(eni.instanceId) ?? []) {
+        if (eip.item.boundInstanceType === undefined || eip.item.boundInstanceType === 'EcsInstance') {
+          add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+        }
+      }
+    }
+    for (const address of eni.ipv6Addresses) if (isGlobalUnicastIpv6(address)) add({ address, via: 'ipv6' });
+    return [...found.values()];
+  }
+
+  coverage(accountId: string, regionId: string, api: CoverageApi): Coverage | undefined {
+    return this.coverageIndex.get(coverageKey(accountId, regionId, api));
+  }
+
+  /**
+   * True when the API's data for this scope is complete. Snapshots made by fixtures without
+   * coverage entries count as complete; anything recorded as partial/failed/denied does not.
+   */
+  isComplete(accountId: string, regionId: string, api: CoverageApi): boolean {
+    const entry = this.coverage(accountId, regionId, api);
+    return entry === undefined || entry.status === 'complete';
+  }
+}
+
+function isGlobalUnicastIpv6(address: string): boolean {
+  if (!ipaddr.IPv6.isValid(address)) return false;
+  const parsed = ipaddr.IPv6.parse(address);
+  // 2000::/3 is the global unicast block; ipaddr.js calls other blocks by name (uniqueLocal, linkLocal …)
+  return parsed.range() === 'unicast' && parsed.match(ipaddr.IPv6.parse('2000::'), 3);
+}
+
+function synthesizePrimaryEni(instance: Instance): NetworkInterface {
+  return {
+    id: `${instance.id}${SYNTHETIC_ENI_SUFFIX}`,
+    name: '',
+    description: 'primary interface synthesized from the instance record',
+    type: 'Primary',
+    status: instance.status,
+    instanceId: instance.id,
+    serviceManaged: false,
+    vpcId: instance.vpcId,
+    vSwitchId: instance.vSwitchId,
+    privateIps: instance.privateIps,
+    ipv6Addresses: [],
+    securityGroupIds: instance.securityGroupIds,
+    tags: {},
+  };
+}
+
+function coverageKey(accountId: string, regionId: string, api: string): string {
+  return `${accountId}\u0000${regionId}\u0000${api}`;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pushToSet(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
