@@ -61,6 +61,8 @@ export interface FindingDraft {
 export interface CheckContext {
   view: SnapshotView;
   settings: AnalyzerSettings;
+  /** The baseline to compare against (drift), when one is configured. */
+  baseline?: SnapshotView;
 }
 
 export interface Check {
