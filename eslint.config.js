@@ -24,7 +24,8 @@ export default tseslint.config(
   {
     files: ['src/model/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!./*'], message: 'model imports nothing of the project' }] }],
+      // util/ is a leaf too (atomic writes, logging): the model may use it, nothing else.
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!util/)', message: 'model imports nothing of the project but util/' }] }],
     },
   },
   {

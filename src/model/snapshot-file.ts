@@ -1,0 +1,359 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { FileFormatError, SgauditError } from './errors.js';
+import {
+  Eip,
+  Instance,
+  NetworkInterface,
+  PrefixList,
+  Region,
+  SecurityGroup,
+  Snapshot,
+  SNAPSHOT_SCHEMA,
+  SnapshotHeader,
+  type Account,
+} from './snapshot.js';
+import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
+
+/**
+ * The on-disk snapshot: gzip-compressed JSON Lines. Line 1 is the header (schema, id, takenAt,
+ * tool, coverage); then one line per record tagged with its kind and account/region; the last
+ * line is `{"kind":"end","records":N}` so a file cut at a line boundary is still detected as
+ * truncated. Nothing ever builds a string of the whole file: a 50,000-instance estate is ~330 MB
+ * of JSON, past what one string or one JSON.parse can hold at fleet scale.
+ *
+ * The header must come first but coverage is only known when collection ends, so the writer
+ * streams records into a gzip body file and, on finish, writes the header as its own gzip member
+ * followed by the body. Concatenated gzip members are one valid gzip stream (RFC 1952 §2.2),
+ * which zlib's gunzip reads as a whole.
+ */
+
+export const SNAPSHOT_EXTENSION = '.jsonl.gz';
+
+const RESOURCE_KINDS = ['securityGroup', 'instance', 'networkInterface', 'eip', 'prefixList'] as const;
+type ResourceKind = (typeof RESOURCE_KINDS)[number];
+const REGION_FIELD: Record<ResourceKind, keyof Omit<Region, 'regionId'>> = {
+  securityGroup: 'securityGroups',
+  instance: 'instances',
+  networkInterface: 'networkInterfaces',
+  eip: 'eips',
+  prefixList: 'prefixLists',
+};
+const RESOURCE_SCHEMA: Record<ResourceKind, z.ZodType> = {
+  securityGroup: SecurityGroup,
+  instance: Instance,
+  networkInterface: NetworkInterface,
+  eip: Eip,
+  prefixList: PrefixList,
+};
+
+export interface SnapshotWriteResult {
+  path: string;
+  bytes: number;
+  records: number;
+}
+
+export interface SnapshotWriter {
+  /** Stream one region's resources; call once per (account, region), in any order. */
+  addRegion(accountId: string, alias: string | undefined, region: Region): Promise<void>;
+  /** Write the header, then commit the file atomically. */
+  finish(header: Omit<SnapshotHeader, 'schema' | 'provider'> & { provider?: string }): Promise<SnapshotWriteResult>;
+  /** Drop everything written so far; the target path is untouched. */
+  abort(): Promise<void>;
+}
+
+async function writeLine(stream: Writable, value: unknown): Promise<void> {
+  if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain');
+}
+
+export async function createSnapshotWriter(path: string): Promise<SnapshotWriter> {
+  const bodyPath = join(dirname(path), `.sgaudit-tmp-body-${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  await (await import('node:fs/promises')).mkdir(dirname(path), { recursive: true });
+  const gzip = createGzip({ level: 6 });
+  const file = createWriteStream(bodyPath, { flags: 'wx', mode: 0o600 });
+  const piped = pipeline(gzip, file);
+  let records = 0;
+  const seenAccounts = new Set<string>();
+  let closed = false;
+
+  const closeBody = async () => {
+    if (closed) return;
+    closed = true;
+    gzip.end();
+    await piped;
+  };
+
+  return {
+    async addRegion(accountId, alias, region) {
+      if (closed) throw new Error('snapshot writer already finished');
+      if (!seenAccounts.has(accountId)) {
+        seenAccounts.add(accountId);
+        await writeLine(gzip, { kind: 'account', accountId, ...(alias ? { alias } : {}) });
+        records++;
+      }
+      await writeLine(gzip, { kind: 'region', accountId, regionId: region.regionId });
+      records++;
+      for (const kind of RESOURCE_KINDS) {
+        for (const item of region[REGION_FIELD[kind]]) {
+          await writeLine(gzip, { kind, accountId, regionId: region.regionId, ...item });
+          records++;
+        }
+      }
+    },
+    async finish(header) {
+      try {
+        await writeLine(gzip, { kind: 'end', records });
+        await closeBody();
+        const fullHeader: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, provider: 'alicloud', ...header };
+        const headerMember = gzipSync(`${JSON.stringify(fullHeader)}\n`);
+        await writeStreamAtomic(path, async (out) => {
+          if (!out.write(headerMember)) await once(out, 'drain');
+          await pipeline(createReadStream(bodyPath), out);
+        });
+        return { path, bytes: (await stat(path)).size, records };
+      } finally {
+        await rm(bodyPath, { force: true });
+      }
+    },
+    async abort() {
+      gzip.destroy();
+      file.destroy();
+      await piped.catch(() => undefined);
+      closed = true;
+      await rm(bodyPath, { force: true });
+    },
+  };
+}
+
+/** Write a whole in-memory snapshot (fixtures, tests, the 250k benchmark). */
+export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<SnapshotWriteResult> {
+  if (path.endsWith('.json')) {
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    await writeFileAtomic(path, text);
+    return { path, bytes: Buffer.byteLength(text), records: 0 };
+  }
+  const writer = await createSnapshotWriter(path);
+  try {
+    for (const account of snapshot.accounts) for (const region of account.regions) await writer.addRegion(account.accountId, account.alias, region);
+    return await writer.finish({ id: snapshot.id, takenAt: snapshot.takenAt, tool: snapshot.tool, provider: snapshot.provider, coverage: snapshot.coverage });
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+/** Nested `.json` export of a snapshot for small estates and other tools. */
+export async function exportSnapshotJson(path: string, snapshot: Snapshot): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`);
+}
+
+export type SnapshotRecord =
+  | { kind: 'account'; accountId: string; alias?: string }
+  | { kind: 'region'; accountId: string; regionId: string }
+  | { kind: ResourceKind; accountId: string; regionId: string; item: unknown };
+
+export interface ReadOptions {
+  /** Validate every record against the model schema (default true). */
+  validate?: boolean;
+}
+
+async function openText(path: string): Promise<Readable> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SgauditError('FILE_NOT_FOUND', `${path}: no such snapshot file`);
+    if (code === 'EISDIR') throw new SgauditError('FILE_NOT_FOUND', `${path}: is a directory, not a snapshot file`);
+    throw new SgauditError('FILE_NOT_FOUND', `${path}: cannot open (${code ?? String(error)})`, { cause: error });
+  }
+  const magic = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(magic, 0, 2, 0);
+  await handle.close();
+  const raw = createReadStream(path);
+  if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    const gunzip = createGunzip();
+    raw.on('error', (error) => gunzip.destroy(error));
+    return raw.pipe(gunzip);
+  }
+  return raw;
+}
+
+function describeZodIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(record)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function parseHeader(path: string, line: string): SnapshotHeader {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, 'not an sgaudit snapshot (first line is not JSON)', 1);
+  }
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  if (typeof schema !== 'string' || !schema.startsWith('sgaudit/snapshot@')) {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, `not an sgaudit snapshot (schema ${schema === undefined ? 'missing' : JSON.stringify(schema)})`, 1);
+  }
+  if (schema !== SNAPSHOT_SCHEMA) {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, `unsupported snapshot schema ${schema} (this sgaudit reads ${SNAPSHOT_SCHEMA})`, 1);
+  }
+  const parsed = SnapshotHeader.safeParse(value);
+  if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid header: ${describeZodIssues(parsed.error)}`, 1);
+  return parsed.data;
+}
+
+/**
+ * Stream a snapshot file: yields the header first, then each record. Errors name the file and
+ * line: a foreign or wrong-version file, a corrupt line, a truncated stream, a missing end record.
+ */
+export async function* readSnapshotRecords(path: string, options: ReadOptions = {}): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
+  const validate = options.validate ?? true;
+  if (path.endsWith('.json')) {
+    const snapshot = await readNestedJson(path);
+    const { accounts, ...header } = snapshot;
+    yield { header };
+    for (const account of accounts) {
+      yield { kind: 'account', accountId: account.accountId, ...(account.alias ? { alias: account.alias } : {}) };
+      for (const region of account.regions) {
+        yield { kind: 'region', accountId: account.accountId, regionId: region.regionId };
+        for (const kind of RESOURCE_KINDS) for (const item of region[REGION_FIELD[kind]]) yield { kind, accountId: account.accountId, regionId: region.regionId, item };
+      }
+    }
+    return;
+  }
+  const input = await openText(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let records = 0;
+  let ended = false;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (lineNumber === 1) {
+        yield { header: parseHeader(path, line) };
+        continue;
+      }
+      if (line.length === 0) continue;
+      if (ended) throw new FileFormatError('SNAPSHOT_INVALID', path, 'data after the end record', lineNumber);
+      let value: Record<string, unknown>;
+      try {
+        value = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new FileFormatError('SNAPSHOT_INVALID', path, 'corrupt record (not JSON)', lineNumber);
+      }
+      const { kind, accountId, regionId, ...rest } = value;
+      if (kind === 'end') {
+        if (rest.records !== records) {
+          throw new FileFormatError('SNAPSHOT_INVALID', path, `end record counts ${String(rest.records)} records but ${records} were read`, lineNumber);
+        }
+        ended = true;
+        continue;
+      }
+      records++;
+      if (typeof accountId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without accountId', lineNumber);
+      if (kind === 'account') {
+        yield { kind, accountId, ...(typeof rest.alias === 'string' ? { alias: rest.alias } : {}) };
+        continue;
+      }
+      if (typeof regionId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without regionId', lineNumber);
+      if (kind === 'region') {
+        yield { kind, accountId, regionId };
+        continue;
+      }
+      if (typeof kind !== 'string' || !(RESOURCE_KINDS as readonly string[]).includes(kind)) {
+        throw new FileFormatError('SNAPSHOT_INVALID', path, `unknown record kind ${JSON.stringify(kind)}`, lineNumber);
+      }
+      const resourceKind = kind as ResourceKind;
+      let item: unknown = rest;
+      if (validate) {
+        const parsed = RESOURCE_SCHEMA[resourceKind].safeParse(rest);
+        if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid ${kind}: ${describeZodIssues(parsed.error)}`, lineNumber);
+        item = parsed.data;
+      }
+      yield { kind: resourceKind, accountId, regionId, item };
+    }
+  } catch (error) {
+    if (error instanceof SgauditError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file/i.test(String((error as Error).message))) {
+      throw new FileFormatError('SNAPSHOT_INVALID', path, code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : 'truncated (the compressed stream ends early)', lineNumber || undefined, error);
+    }
+    throw error;
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (lineNumber === 0) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
+  if (!ended) throw new FileFormatError('SNAPSHOT_INVALID', path, 'truncated (no end record)', lineNumber);
+}
+
+async function readNestedJson(path: string): Promise<Snapshot> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SgauditError('FILE_NOT_FOUND', `${path}: no such snapshot file`);
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, `not valid JSON (${(error as Error).message})`);
+  }
+  parseHeader(path, JSON.stringify({ ...(value as object), accounts: undefined }));
+  const parsed = Snapshot.safeParse(value);
+  if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid snapshot: ${describeZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Read a whole snapshot into memory (records streamed, never one big string). */
+export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<Snapshot> {
+  let header: SnapshotHeader | undefined;
+  const accounts = new Map<string, Account>();
+  const regions = new Map<string, Region>();
+  const accountOf = (accountId: string): Account => {
+    let account = accounts.get(accountId);
+    if (!account) {
+      account = { accountId, regions: [] };
+      accounts.set(accountId, account);
+    }
+    return account;
+  };
+  const regionOf = (accountId: string, regionId: string): Region => {
+    const key = `${accountId}\u0000${regionId}`;
+    let region = regions.get(key);
+    if (!region) {
+      region = { regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] };
+      regions.set(key, region);
+      accountOf(accountId).regions.push(region);
+    }
+    return region;
+  };
+  for await (const record of readSnapshotRecords(path, options)) {
+    if ('header' in record) {
+      header = record.header;
+    } else if (record.kind === 'account') {
+      const account = accountOf(record.accountId);
+      if (record.alias) account.alias = record.alias;
+    } else if (record.kind === 'region') {
+      regionOf(record.accountId, record.regionId);
+    } else {
+      (regionOf(record.accountId, record.regionId)[REGION_FIELD[record.kind]] as unknown[]).push(record.item);
+    }
+  }
+  if (!header) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
+  return { ...header, accounts: [...accounts.values()] };
+}

@@ -1,0 +1,123 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileFormatError } from '../../src/model/errors.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import { createSnapshotWriter, exportSnapshotJson, readSnapshot, writeSnapshot } from '../../src/model/snapshot-file.js';
+import { setBeforeRenameHook } from '../../src/util/atomic-write.js';
+
+const snapshot: Snapshot = {
+  schema: 'sgaudit/snapshot@1',
+  id: 'snap-1',
+  takenAt: '2026-11-25T00:00:00.000Z',
+  tool: { name: 'sgaudit', version: '0.0.0' },
+  provider: 'alicloud',
+  coverage: [{ accountId: '100', regionId: 'cn-hangzhou', api: 'DescribeSecurityGroups', status: 'complete', requests: 1, items: 1 }],
+  accounts: [
+    {
+      accountId: '100',
+      alias: 'prod',
+      regions: [
+        {
+          regionId: 'cn-hangzhou',
+          securityGroups: [
+            {
+              id: 'sg-1',
+              name: '<script>alert(1)</script>',
+              description: 'web',
+              type: 'normal',
+              innerAccessPolicy: 'accept',
+              serviceManaged: false,
+              tags: { tier: 'web' },
+              rules: [
+                { id: 'sgr-1', direction: 'ingress', policy: 'accept', priority: 1, protocol: 'tcp', ports: { from: 22, to: 22 }, source: { cidr: '0.0.0.0/0' } },
+              ],
+            },
+          ],
+          instances: [],
+          networkInterfaces: [],
+          eips: [{ allocationId: 'eip-1', ip: '47.0.0.1', status: 'InUse', name: '', boundInstanceType: 'NetworkInterface', boundInstanceId: 'eni-1' }],
+          prefixLists: [],
+        },
+        { regionId: 'cn-beijing', securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] },
+      ],
+    },
+  ],
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sgaudit-snap-'));
+});
+afterEach(async () => {
+  setBeforeRenameHook(undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('snapshot file', () => {
+  it('round-trips through gzip JSON Lines, keeping empty regions', async () => {
+    const path = join(dir, 's.jsonl.gz');
+    const result = await writeSnapshot(path, snapshot);
+    expect(result.records).toBe(5); // account, 2 regions, group, eip
+    expect(await readSnapshot(path)).toEqual(snapshot);
+    const lines = gunzipSync(await readFile(path)).toString('utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ schema: 'sgaudit/snapshot@1', id: 'snap-1' });
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ kind: 'end', records: 5 });
+    expect(JSON.parse(lines[3]!)).toMatchObject({ kind: 'securityGroup', accountId: '100', regionId: 'cn-hangzhou', id: 'sg-1' });
+  });
+
+  it('round-trips the nested .json export', async () => {
+    const path = join(dir, 's.json');
+    await exportSnapshotJson(path, snapshot);
+    expect(await readSnapshot(path)).toEqual(snapshot);
+  });
+
+  const corruptions: [string, (gz: Buffer) => Buffer, RegExp][] = [
+    ['truncated mid-stream', (gz) => gz.subarray(0, Math.floor(gz.length * 0.6)), /truncated|corrupt/],
+    ['cut at a line boundary', (gz) => gzipSync(gunzipSync(gz).toString().split('\n').slice(0, 3).join('\n') + '\n'), /truncated \(no end record\)/],
+    ['a corrupt line', (gz) => gzipSync(gunzipSync(gz).toString().replace('"kind":"eip"', '"kind":"eip"}{')), /:\d+: corrupt record/],
+    ['a foreign JSON file', () => gzipSync('{"hello":"world"}\n'), /not an sgaudit snapshot/],
+    ['a wrong schema version', (gz) => gzipSync(gunzipSync(gz).toString().replace('sgaudit/snapshot@1', 'sgaudit/snapshot@9')), /unsupported snapshot schema sgaudit\/snapshot@9/],
+    ['plain text', () => Buffer.from('hello world\n'), /not an sgaudit snapshot/],
+    ['an empty file', () => Buffer.alloc(0), /empty file/],
+    ['an invalid record', (gz) => gzipSync(gunzipSync(gz).toString().replace('"priority":1', '"priority":"high"')), /invalid securityGroup: rules\.0\.priority/],
+    ['a wrong end count', (gz) => gzipSync(gunzipSync(gz).toString().replace('"records":5', '"records":7')), /end record counts 7/],
+  ];
+  it.each(corruptions)('rejects %s with one clear line naming the file', async (_name, corrupt, message) => {
+    const good = join(dir, 'good.jsonl.gz');
+    await writeSnapshot(good, snapshot);
+    const bad = join(dir, 'bad.jsonl.gz');
+    await writeFile(bad, corrupt(await readFile(good)));
+    const error = await readSnapshot(bad).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(FileFormatError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message.startsWith(bad)).toBe(true);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('names a missing file', async () => {
+    await expect(readSnapshot(join(dir, 'nope.jsonl.gz'))).rejects.toThrow(/nope\.jsonl\.gz: no such snapshot file/);
+  });
+
+  it('a failure just before the rename leaves the previous snapshot intact and no partial file', async () => {
+    const path = join(dir, 's.jsonl.gz');
+    await writeSnapshot(path, snapshot);
+    const before = await readFile(path);
+    setBeforeRenameHook(() => {
+      throw new Error('disk full (injected)');
+    });
+    await expect(writeSnapshot(path, { ...snapshot, id: 'snap-2' })).rejects.toThrow(/injected/);
+    expect(await readFile(path)).toEqual(before);
+    expect(await readdir(dir)).toEqual(['s.jsonl.gz']);
+  });
+
+  it('abort leaves nothing behind', async () => {
+    const path = join(dir, 'x.jsonl.gz');
+    const writer = await createSnapshotWriter(path);
+    await writer.addRegion('100', undefined, snapshot.accounts[0]!.regions[0]!);
+    await writer.abort();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
