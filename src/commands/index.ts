@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { register as snapshots } from './snapshots.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [];
+const registrations: Register[] = [snapshots];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { SgauditError } from '../model/errors.js';
+import { DEFAULT_STORE_DIR, openLocalStore } from '../store/index.js';
+import { formatSnapshotTable } from '../store/describe.js';
+import { log } from '../util/log.js';
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new SgauditError('USAGE', `${name} must be a whole number ≥ 0, got "${value}"`);
+    return parsed;
+  };
+}
+
+export function register(program: Command): void {
+  const snapshots = program.command('snapshots').description('list and prune stored snapshots');
+
+  snapshots
+    .command('list')
+    .description('list snapshots in the store with time, scope, coverage and size')
+    .option('--dir <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
+    .option('--format <format>', 'text | json', 'text')
+    .addHelpText('after', '\nExamples:\n  sgaudit snapshots list\n  sgaudit snapshots list --dir /var/lib/sgaudit/snapshots --format json')
+    .action(async (options: { dir: string; format: string }) => {
+      const { snapshots: found, problems } = await openLocalStore(options.dir).list();
+      for (const problem of problems) log.warn(`skipping unreadable file ${problem.message}`);
+      if (options.format === 'json') {
+        process.stdout.write(`${JSON.stringify(found.map((s) => ({ path: s.path, bytes: s.bytes, ...s.header })), null, 2)}\n`);
+      } else if (found.length === 0) {
+        log.info(`no snapshots in ${options.dir}`);
+      } else {
+        process.stdout.write(`${formatSnapshotTable(found)}\n`);
+      }
+    });
+
+  snapshots
+    .command('prune')
+    .description('delete old snapshots by count and/or age (at least one of --keep, --max-age-days)')
+    .option('--dir <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
+    .option('--keep <n>', 'keep the newest N snapshots', positiveInt('--keep'))
+    .option('--max-age-days <days>', 'delete snapshots older than this', positiveInt('--max-age-days'))
+    .option('--dry-run', 'only print what would be deleted')
+    .addHelpText('after', '\nExamples:\n  sgaudit snapshots prune --keep 30\n  sgaudit snapshots prune --max-age-days 90 --dry-run')
+    .action(async (options: { dir: string; keep?: number; maxAgeDays?: number; dryRun?: boolean }) => {
+      if (options.keep === undefined && options.maxAgeDays === undefined) {
+        throw new SgauditError('USAGE', 'snapshots prune needs --keep N and/or --max-age-days D');
+      }
+      const removed = await openLocalStore(options.dir).prune({ keep: options.keep, maxAgeDays: options.maxAgeDays }, { dryRun: options.dryRun });
+      for (const snapshot of removed) process.stdout.write(`${options.dryRun ? 'would delete' : 'deleted'} ${snapshot.path}\n`);
+      log.info(`${removed.length} snapshot(s) ${options.dryRun ? 'would be ' : ''}deleted`);
+    });
+}
