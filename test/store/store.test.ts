@@ -46,7 +46,7 @@ describe('local snapshot store', () => {
     const { snapshots, problems } = await store.list();
     expect(snapshots.map((s) => s.header.id)).toEqual(['id0xxxxxxxx', 'id1xxxxxxxx', 'id2xxxxxxxx', 'id3xxxxxxxx']);
     expect(problems).toHaveLength(1);
-    expect(problems[0]!.message).toMatch(/broken00\.jsonl\.gz: not an sgaudit snapshot/);
+    expect(problems[0]!.message).toMatch(/broken00\.jsonl\.gz:1: not an sgaudit snapshot/);
     const table = formatSnapshotTable(snapshots);
     expect(table).toMatch(/1 account\(s\) \/ 2 region\(s\)/);
     expect(table).toMatch(/INCOMPLETE \(100\/cn-beijing\/DescribeSecurityGroups: denied\)/);
