@@ -1,0 +1,142 @@
+import Credential from '@alicloud/credentials';
+import EcsModule from '@alicloud/ecs20140526';
+import { Config } from '@alicloud/openapi-client';
+import StsModule, { AssumeRoleRequest } from '@alicloud/sts20150401';
+import { RuntimeOptions } from '@alicloud/tea-util';
+import VpcModule from '@alicloud/vpc20160428';
+
+/** The ECS, VPC and STS clients as their packages export them (under NodeNext the class is `.default`). */
+export type EcsClient = InstanceType<typeof EcsModule.default>;
+export type VpcClient = InstanceType<typeof VpcModule.default>;
+export type StsClient = InstanceType<typeof StsModule.default>;
+
+export interface AccessKeyCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+export interface Timeouts {
+  connectMs: number;
+  readMs: number;
+}
+
+/** The SDK's 3 s default is too short for 1,000-rule pages on a busy API. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, readMs: 30_000 };
+
+/** Region used to reach global services (DescribeRegions, STS) when no region is implied. */
+export const BOOTSTRAP_REGION = 'cn-hangzhou';
+
+export interface EndpointOverride {
+  /** host:port as the SDK wants it (no scheme). */
+  host: string;
+  protocol: 'HTTP' | 'HTTPS';
+}
+
+/**
+ * `--endpoint` accepts `host:port`, `http://host:port` or `https://host`. A bare host means HTTPS,
+ * the only protocol the real cloud endpoints serve; the emulator is reached with an http:// URL.
+ */
+export function parseEndpoint(endpoint: string): EndpointOverride {
+  const trimmed = endpoint.trim();
+  const match = /^(https?):\/\/([^/]+)\/?$/i.exec(trimmed);
+  if (match) return { host: match[2] ?? '', protocol: match[1]?.toLowerCase() === 'http' ? 'HTTP' : 'HTTPS' };
+  if (/^[^/\s]+$/.test(trimmed)) return { host: trimmed, protocol: 'HTTPS' };
+  throw new Error(`invalid endpoint "${endpoint}": expected host:port or an http(s):// URL without a path`);
+}
+
+export interface ClientFactoryOptions {
+  endpoint?: string;
+  /** Explicit keys (possibly temporary, from AssumeRole); otherwise the @alicloud/credentials default chain. */
+  credentials?: AccessKeyCredentials;
+  timeouts?: Partial<Timeouts>;
+}
+
+/**
+ * Builds clients for one set of credentials. Nothing is created at import time, and clients are
+ * cached per (product, region) because the SDK resolves the regional endpoint in its constructor.
+ */
+export interface ClientFactory {
+  ecs(regionId: string): EcsClient;
+  vpc(regionId: string): VpcClient;
+  sts(): StsClient;
+  /** Per-call runtime options: explicit timeouts, and no SDK-side retries (the collector retries). */
+  runtime(): RuntimeOptions;
+  readonly timeouts: Timeouts;
+}
+
+export function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
+  const override = options.endpoint === undefined ? undefined : parseEndpoint(options.endpoint);
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // One credential provider shared by all clients of this factory, so the default chain
+  // (which may call the ECS metadata service or an OIDC endpoint) resolves once and refreshes once.
+  const sharedCredential = options.credentials ? undefined : new Credential.default();
+  const cache = new Map<string, EcsClient | VpcClient | StsClient>();
+
+  const config = (regionId: string): Config =>
+    new Config({
+      regionId,
+      ...(options.credentials
+        ? {
+            accessKeyId: options.credentials.accessKeyId,
+            accessKeySecret: options.credentials.accessKeySecret,
+            ...(options.credentials.securityToken ? { securityToken: options.credentials.securityToken } : {}),
+          }
+        : { credential: sharedCredential }),
+      ...(override ? { endpoint: override.host, protocol: override.protocol } : {}),
+      connectTimeout: timeouts.connectMs,
+      readTimeout: timeouts.readMs,
+    });
+
+  function cached<T extends EcsClient | VpcClient | StsClient>(key: string, make: () => T): T {
+    let client = cache.get(key) as T | undefined;
+    if (!client) {
+      client = make();
+      cache.set(key, client);
+    }
+    return client;
+  }
+
+  return {
+    timeouts,
+    // openapi-client's Config and openapi-core's $OpenApiUtil.Config carry the same fields; the
+    // clients read them by name, so the cast only bridges two declarations of one shape.
+    ecs: (regionId) => cached(`ecs:${regionId}`, () => new EcsModule.default(config(regionId) as never)),
+    vpc: (regionId) => cached(`vpc:${regionId}`, () => new VpcModule.default(config(regionId) as never)),
+    sts: () => cached('sts', () => new StsModule.default(config(BOOTSTRAP_REGION) as never)),
+    runtime: () => new RuntimeOptions({ connectTimeout: timeouts.connectMs, readTimeout: timeouts.readMs, autoretry: false, maxAttempts: 0 }),
+  };
+}
+
+export function roleArnFor(accountId: string, roleName: string): string {
+  return `acs:ram::${accountId}:role/${roleName}`;
+}
+
+/** The account id inside `acs:ram::<id>:role/<name>`, if the ARN has that shape. */
+export function accountIdFromRoleArn(roleArn: string): string | undefined {
+  return /^acs:ram::([^:]+):role\//.exec(roleArn)?.[1];
+}
+
+/**
+ * STS AssumeRole through the SDK client, so it honours `--endpoint` (the credentials package's
+ * ram_role_arn provider always calls the public STS endpoint over HTTPS).
+ */
+export async function assumeRole(factory: ClientFactory, roleArn: string, sessionName = 'sgaudit-collect'): Promise<AccessKeyCredentials & { requestId?: string }> {
+  const response = await factory.sts().assumeRoleWithOptions(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds: 3600 }), factory.runtime());
+  const credentials = response.body?.credentials;
+  if (!credentials?.accessKeyId || !credentials.accessKeySecret) {
+    throw Object.assign(new Error(`AssumeRole into ${roleArn} returned no credentials`), { code: 'InvalidResponse', requestId: response.body?.requestId });
+  }
+  return {
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+    ...(response.body?.requestId ? { requestId: response.body.requestId } : {}),
+  };
+}
+
+/** The account that owns the caller's credentials, or undefined when STS cannot tell. */
+export async function callerAccountId(factory: ClientFactory): Promise<string | undefined> {
+  const response = await factory.sts().getCallerIdentityWithOptions(factory.runtime());
+  return response.body?.accountId || undefined;
+}
