@@ -1,0 +1,89 @@
+import ipaddr from 'ipaddr.js';
+import type { Rule } from '../../model/snapshot.js';
+import { isPublic } from '../net/public.js';
+import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from './rule-ref.js';
+import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
+
+type BroadReason = 'protocol-all' | 'port-span' | 'broad-source';
+
+/**
+ * Accept rules that allow more than anyone usually means to, whether or not they expose anything
+ * today: protocol ALL, a port range wider than `broadPortSpan`, or a source CIDR shorter than
+ * `broadSourcePrefix` (/16) or `broadSourcePrefixV6` (/48), public or private — a 10.0.0.0/8 rule
+ * lets every workload in the network in. Only ingress: egress allow-all is the default of basic
+ * groups, so a rule saying it again adds nothing.
+ */
+export const check: Check = {
+  meta: {
+    id: 'broad-rule',
+    title: 'Accept rule is broader than needed',
+    severity: 'medium',
+    description:
+      'Reports ingress accept rules that allow every protocol, a port range wider than thresholds.broadPortSpan (default 100 ports), or a source wider than thresholds.broadSourcePrefix (default /16 for IPv4, /48 for IPv6). High when the source includes public addresses, medium otherwise.',
+    rationale:
+      'Broad rules are how least privilege erodes: a range opened "for now" keeps admitting every new service that starts listening in it, and a whole-VPC or whole-internet source lets any compromised host reach the port.',
+    remediation:
+      'Replace the rule with rules for the specific protocol and ports the service uses, and narrow the source to the CIDRs, security groups or prefix lists that actually need access.',
+    docs: 'docs/checks/broad-rule.md',
+  },
+  run({ view, settings }) {
+    const findings: FindingDraft[] = [];
+    for (const { item: group, accountId, regionId } of view.groups.values()) {
+      for (const rule of group.rules) {
+        if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
+        const reasons = broadReasons(rule, settings);
+        if (reasons.length === 0) continue;
+        const source = rule.source?.cidr ?? rule.source?.ipv6Cidr;
+        const publicSource = source !== undefined && isPublic(source);
+        const peer = formatPeer(rule.source);
+        findings.push({
+          severity: publicSource ? 'high' : 'medium',
+          message: `${rule.id ? `Rule ${rule.id}` : 'Rule'} in ${group.id} (${group.name}) accepts ${describeTraffic(rule)} from ${peer}${publicSource ? ' (public)' : ''}: ${reasons.map(explain).join(', ')}.`,
+          accountId,
+          regionId,
+          resource: ruleResource(group, rule),
+          detail: {
+            direction: rule.direction,
+            protocol: rule.protocol,
+            ports: { from: rule.ports.from, to: rule.ports.to },
+            sources: [peer],
+            extra: { reasons },
+          },
+          evidence: [ruleEvidence(group, rule, 'subject')],
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+function explain(reason: BroadReason): string {
+  if (reason === 'protocol-all') return 'every protocol';
+  if (reason === 'port-span') return 'a wide port range';
+  return 'a wide source range';
+}
+
+export function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReason[] {
+  const reasons: BroadReason[] = [];
+  if (rule.protocol === 'all') reasons.push('protocol-all');
+  // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".
+  if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.ports.to - rule.ports.from + 1 > settings.broadPortSpan) reasons.push('port-span');
+  const prefix = sourcePrefix(rule);
+  if (prefix && prefix.length < (prefix.kind === 'ipv4' ? settings.broadSourcePrefix : settings.broadSourcePrefixV6)) reasons.push('broad-source');
+  return reasons;
+}
+
+function sourcePrefix(rule: Rule): { kind: 'ipv4' | 'ipv6'; length: number } | undefined {
+  const text = rule.source?.cidr ?? rule.source?.ipv6Cidr;
+  if (text === undefined) return undefined;
+  try {
+    if (text.includes('/')) {
+      const [address, length] = ipaddr.parseCIDR(text);
+      return { kind: address.kind(), length };
+    }
+    const address = ipaddr.parse(text);
+    return { kind: address.kind(), length: address.kind() === 'ipv4' ? 32 : 128 };
+  } catch {
+    return undefined; // unparseable-rule reports it
+  }
+}

@@ -1,0 +1,77 @@
+import type { Check, FindingDraft } from './types.js';
+import { describeTraffic, ruleEvidence, ruleResource } from './rule-ref.js';
+import type { Peer, Rule } from '../../model/snapshot.js';
+
+/**
+ * References that point nowhere: a deleted group or prefix list leaves the rule in place but
+ * matching nothing (or, after an id is reused, something else). Cross-account references are
+ * legitimate but cannot be verified from this account, so they are only noted (info).
+ * A missing target is concluded only when the list that would contain it was read completely.
+ */
+export const check: Check = {
+  meta: {
+    id: 'dangling-reference',
+    title: 'Rule references a missing or foreign group or prefix list',
+    severity: 'medium',
+    description:
+      'Reports rules whose source or destination is a security group or prefix list that does not exist in the snapshot (medium), and rules that reference a group in another account (info).',
+    rationale:
+      'A rule pointing to a deleted group or prefix list does nothing today but documents an intent nobody maintains, and hides mistakes when ids are reused. A reference to another account’s group grants access to whatever that account attaches to its group, outside your control.',
+    remediation:
+      'Delete rules that reference groups or prefix lists that no longer exist, or repoint them. For cross-account references, confirm the owning account and group are still expected to have access, and record that review.',
+    docs: 'docs/checks/dangling-reference.md',
+  },
+  run({ view }) {
+    const findings: FindingDraft[] = [];
+    for (const { item: group, accountId, regionId } of view.groups.values()) {
+      const groupsListComplete = view.isComplete(accountId, regionId, 'DescribeSecurityGroups');
+      const prefixListsComplete = view.isComplete(accountId, regionId, 'DescribePrefixLists');
+      for (const rule of group.rules) {
+        for (const peer of peersOf(rule)) {
+          const base = { accountId, regionId, resource: ruleResource(group, rule) };
+          const traffic = describeTraffic(rule);
+          if (peer.groupId !== undefined) {
+            if (peer.ownerAccount && peer.ownerAccount !== accountId) {
+              const known = view.groups.has(peer.groupId) ? 'present in this snapshot' : 'not in this snapshot';
+              findings.push({
+                ...base,
+                severity: 'info',
+                title: 'Rule references a security group in another account',
+                message: `Rule (${rule.direction} ${rule.policy} ${traffic}) in ${group.id} (${group.name}) references ${peer.groupId} owned by account ${peer.ownerAccount} (${known}); that account controls who is in the group.`,
+                detail: detailFor(rule, peer.groupId, 'crossAccountGroup', peer.ownerAccount),
+                evidence: [ruleEvidence(group, rule, 'subject')],
+              });
+            } else if (!view.groups.has(peer.groupId) && groupsListComplete) {
+              findings.push({
+                ...base,
+                message: `Rule (${rule.direction} ${rule.policy} ${traffic}) in ${group.id} (${group.name}) references security group ${peer.groupId}, which does not exist.`,
+                detail: detailFor(rule, peer.groupId, 'group'),
+                evidence: [ruleEvidence(group, rule, 'subject')],
+              });
+            }
+          }
+          if (peer.prefixListId !== undefined && !view.prefixLists.has(peer.prefixListId) && prefixListsComplete) {
+            findings.push({
+              ...base,
+              message: `Rule (${rule.direction} ${rule.policy} ${traffic}) in ${group.id} (${group.name}) references prefix list ${peer.prefixListId}, which does not exist.`,
+              detail: detailFor(rule, peer.prefixListId, 'prefixList'),
+              evidence: [ruleEvidence(group, rule, 'subject')],
+            });
+          }
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** An ingress rule may also narrow its destination to a group or prefix list, so both ends are checked. */
+function peersOf(rule: Rule): Peer[] {
+  return [rule.source, rule.destination].filter((peer): peer is Peer => peer !== undefined);
+}
+
+function detailFor(rule: Rule, reference: string, kind: 'group' | 'prefixList' | 'crossAccountGroup', ownerAccount?: string): FindingDraft['detail'] {
+  const extra: Record<string, unknown> = { reference, kind };
+  if (ownerAccount) extra.ownerAccount = ownerAccount;
+  return { direction: rule.direction, protocol: rule.protocol, ports: { from: rule.ports.from, to: rule.ports.to }, extra };
+}

@@ -1,0 +1,149 @@
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+import { CHECK_IDS } from '../analyze/checks/index.js';
+import { Severity } from '../model/findings.js';
+import { parsePortSpec, PORT_SPEC_PATTERN } from './ports.js';
+
+/**
+ * The one schema of `sgaudit.yaml`. Types come from it (z.infer), the JSON Schema for editors is
+ * generated from it (`configJsonSchema`), and every object is strict so a typo is an error, not a
+ * silently ignored key.
+ */
+
+/** `drift` is produced by the drift stage, not by a catalog check, but it is configured like one. */
+export const CONFIGURABLE_CHECK_IDS: readonly string[] = [...CHECK_IDS, 'drift'];
+
+const PortSpecString = z
+  .string()
+  .regex(PORT_SPEC_PATTERN, 'expected protocol/port like "tcp/22", "tcp/8000-8100", "udp/500-501" or "all"')
+  .superRefine((value, ctx) => {
+    if (!PORT_SPEC_PATTERN.test(value)) return;
+    const parsed = parsePortSpec(value);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  })
+  .meta({ description: 'protocol/port: "tcp/22", "tcp/8000-8100", "udp/500-501", "tcp" (all tcp ports) or "all"' });
+
+const NamedPort = z.strictObject({ name: z.string().min(1), port: PortSpecString });
+
+const PositiveInt = z.number().int().positive();
+
+const Account = z
+  .strictObject({
+    id: z.string().regex(/^\d+$/, 'account id is the numeric Alibaba Cloud account (UID)'),
+    alias: z.string().optional(),
+    roleArn: z.string().regex(/^acs:ram::\d+:role\/.+$/, 'expected acs:ram::<account>:role/<name>').optional(),
+    roleName: z.string().min(1).optional(),
+  })
+  .superRefine((account, ctx) => {
+    if (account.roleArn !== undefined && account.roleName !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give roleArn or roleName, not both', path: ['roleArn'] });
+    }
+  });
+
+const TimeZone = z.string().superRefine((value, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `unknown time zone "${value}" (expected an IANA name like Asia/Shanghai)` });
+  }
+});
+
+const CronExpression = z.string().superRefine((value, ctx) => {
+  if (!validateCron(value)) ctx.addIssue({ code: 'custom', message: `invalid cron expression "${value}"` });
+});
+
+const Suppression = z
+  .strictObject({
+    id: z.string().min(1).optional().meta({ description: 'a finding id (SG-…)' }),
+    check: z.string().min(1).optional(),
+    resource: z.string().min(1).optional().meta({ description: 'glob on the resource id or name, e.g. "sg-legacy-*"' }),
+    reason: z.string().min(1),
+    owner: z.string().min(1),
+    expires: z.iso.date().meta({ description: 'YYYY-MM-DD; the suppression holds through this day (UTC)' }),
+  })
+  .superRefine((suppression, ctx) => {
+    if (suppression.id === undefined && (suppression.check === undefined || suppression.resource === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs either id, or both check and resource' });
+    }
+    if (suppression.check !== undefined && !CONFIGURABLE_CHECK_IDS.includes(suppression.check)) {
+      ctx.addIssue({ code: 'custom', message: `unknown check id "${suppression.check}"`, path: ['check'] });
+    }
+  });
+
+const CheckSetting = z.strictObject({ enabled: z.boolean().optional(), severity: Severity.optional() });
+
+const ChecksSection = z.strictObject(Object.fromEntries(CONFIGURABLE_CHECK_IDS.map((id) => [id, CheckSetting.optional()])) as Record<string, z.ZodOptional<typeof CheckSetting>>);
+
+const ReportFormat = z.enum(['html', 'md', 'json', 'csv', 'sarif']);
+
+export const ConfigSchema = z
+  .strictObject({
+    accounts: z.array(Account).optional().meta({ description: 'accounts to audit; omitted = the account of the default credentials' }),
+    regions: z.array(z.string().min(1)).optional().meta({ description: 'region ids; omitted = every region DescribeRegions returns' }),
+    endpoint: z.string().min(1).optional().meta({ description: 'override every product endpoint (emulator, private endpoints)' }),
+    collect: z
+      .strictObject({
+        concurrency: z.strictObject({ perRegion: PositiveInt.optional(), perApi: PositiveInt.optional() }).optional(),
+        timeouts: z.strictObject({ connectMs: PositiveInt.optional(), readMs: PositiveInt.optional() }).optional(),
+        retry: z.strictObject({ maxAttempts: PositiveInt.optional() }).optional(),
+      })
+      .optional(),
+    store: z
+      .strictObject({ dir: z.string().min(1).default('snapshots'), keep: PositiveInt.optional(), maxAgeDays: PositiveInt.optional() })
+      .prefault({}),
+    reports: z
+      .strictObject({
+        dir: z.string().min(1).default('reports'),
+        formats: z.array(ReportFormat).default(['html', 'json']),
+        keep: PositiveInt.optional(),
+      })
+      .prefault({}),
+    baseline: z
+      .strictObject({
+        against: z.enum(['none', 'approved', 'previous']).default('none'),
+        terraformState: z.string().min(1).optional().meta({ description: 'path to a terraform.tfstate to compare against' }),
+      })
+      .prefault({}),
+    allowedPublicPorts: z.array(PortSpecString).optional().meta({ description: 'replaces the default tcp/80, tcp/443' }),
+    sensitivePorts: z.array(NamedPort).optional().meta({ description: 'replaces the built-in list of admin and database ports' }),
+    extraSensitivePorts: z.array(NamedPort).optional().meta({ description: 'added to the built-in (or configured) sensitive ports' }),
+    thresholds: z
+      .strictObject({
+        broadPortSpan: PositiveInt.max(65535).optional(),
+        broadSourcePrefix: z.number().int().min(0).max(32).optional(),
+        broadSourcePrefixV6: z.number().int().min(0).max(128).optional(),
+        maxGroupsPerEni: PositiveInt.optional(),
+      })
+      .optional(),
+    tiers: z
+      .strictObject({
+        internal: z
+          .strictObject({
+            tags: z.array(z.strictObject({ key: z.string().min(1), values: z.array(z.string()).min(1) })).optional(),
+            instanceNamePatterns: z.array(z.string().min(1)).optional(),
+            groupNamePatterns: z.array(z.string().min(1)).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+    checks: ChecksSection.optional(),
+    suppressions: z.array(Suppression).default([]),
+    schedule: z.strictObject({ cron: CronExpression, timezone: TimeZone.optional() }).optional(),
+    notify: z
+      .strictObject({
+        webhook: z
+          .strictObject({ url: z.url({ protocol: /^https?$/ }), timeoutMs: PositiveInt.optional(), retries: z.number().int().min(0).optional() })
+          .optional(),
+      })
+      .optional(),
+  })
+  .meta({ title: 'sgaudit configuration (sgaudit.yaml)' });
+
+export type SgauditConfig = z.output<typeof ConfigSchema>;
+export type SgauditConfigInput = z.input<typeof ConfigSchema>;
+export type SuppressionConfig = SgauditConfig['suppressions'][number];
+
+/** The JSON Schema of sgaudit.yaml for editors (yaml-language-server), generated from the zod schema. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
