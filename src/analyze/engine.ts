@@ -1,0 +1,164 @@
+import type { ResolvedConfig } from '../config/load.js';
+import { resolveAnalyzerSettings } from '../config/load.js';
+import { SgauditError } from '../model/errors.js';
+import { FINDINGS_SCHEMA, SEVERITIES, SEVERITY_RANK, type CheckInfo, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { TOOL } from '../version.js';
+import { CATALOG } from './checks/index.js';
+import type { AnalyzerSettings, Check, CheckContext } from './checks/types.js';
+import { fingerprint } from './fingerprint.js';
+import { applySuppressions } from './suppress.js';
+import { SnapshotView } from './view.js';
+
+export interface AnalyzeOptions {
+  /** Enables/disables checks, overrides severities, supplies suppressions and (unless `settings` is given) settings. */
+  config?: ResolvedConfig;
+  /** Wins over the settings derived from `config`. */
+  settings?: AnalyzerSettings;
+  /** The checks to run; default the whole catalog. Config can still disable some of them. */
+  checks?: readonly Check[];
+  baseline?: Snapshot;
+  /** The clock for generatedAt and suppression expiry (tests pin it). */
+  now?: Date;
+}
+
+/**
+ * Snapshot (+ baseline) → findings document. Builds one SnapshotView shared by every check, runs
+ * the enabled checks, applies severity overrides, fingerprints, sorts deterministically, applies
+ * suppressions and summarizes. Pure apart from reading the clock when `now` is not given.
+ */
+export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): FindingsDocument {
+  const now = options.now ?? new Date();
+  const view = new SnapshotView(snapshot);
+  const context: CheckContext = { view, settings: options.settings ?? resolveAnalyzerSettings(options.config) };
+  if (options.baseline) context.baseline = new SnapshotView(options.baseline);
+
+  const checkSettings = options.config?.checks ?? {};
+  const enabled = (options.checks ?? CATALOG).filter((check) => checkSettings[check.meta.id]?.enabled !== false);
+
+  const findings: Finding[] = [];
+  const checks: CheckInfo[] = [];
+  for (const check of enabled) {
+    const { meta } = check;
+    const severityOverride = checkSettings[meta.id]?.severity;
+    checks.push({
+      id: meta.id,
+      title: meta.title,
+      severity: severityOverride ?? meta.severity,
+      description: meta.description,
+      remediation: meta.remediation,
+      docs: meta.docs,
+    });
+    for (const draft of runCheck(check, context)) {
+      const base = {
+        check: meta.id,
+        accountId: draft.accountId,
+        regionId: draft.regionId,
+        resource: draft.resource,
+        detail: draft.detail,
+      };
+      findings.push({
+        id: fingerprint(base),
+        ...base,
+        // A configured severity is the user's decision and replaces the check's per-finding judgement.
+        severity: severityOverride ?? draft.severity ?? meta.severity,
+        title: draft.title ?? meta.title,
+        message: draft.message,
+        evidence: draft.evidence,
+        remediation: draft.remediation ?? meta.remediation,
+        docs: meta.docs,
+      });
+    }
+  }
+
+  sortFindings(findings);
+  disambiguateIds(findings);
+  const suppressed = applySuppressions(findings, options.config?.suppressions ?? [], now);
+
+  const document: FindingsDocument = {
+    schema: FINDINGS_SCHEMA,
+    snapshotId: snapshot.id,
+    snapshotTakenAt: snapshot.takenAt,
+    generatedAt: now.toISOString(),
+    tool: { name: TOOL.name, version: TOOL.version },
+    coverage: snapshot.coverage,
+    checks,
+    summary: summarize(suppressed.findings, checks),
+    findings: suppressed.findings,
+    suppressions: suppressed.report,
+  };
+  if (options.baseline) document.baselineId = options.baseline.id;
+  return document;
+}
+
+function runCheck(check: Check, context: CheckContext): ReturnType<Check['run']> {
+  try {
+    return check.run(context);
+  } catch (error) {
+    // Checks must turn odd data into findings; a throw is a bug, and a partial run must not pass for a clean one.
+    throw new SgauditError('RUNTIME', `check ${check.meta.id} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      hint: 'this is a bug in sgaudit; rerun with --debug and report the stack',
+    });
+  }
+}
+
+/** Severity (worst first), check, account, region, resource id, finding id: the order every report uses. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    compareText(a.check, b.check) ||
+    compareText(a.accountId, b.accountId) ||
+    compareText(a.regionId, b.regionId) ||
+    compareText(a.resource.id, b.resource.id) ||
+    compareText(a.id, b.id) ||
+    compareText(a.message, b.message)
+  );
+}
+
+export function sortFindings(findings: Finding[]): void {
+  findings.sort(compareFindings);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Two findings with the same fingerprint describe the same problem twice (e.g. one rule reached
+ * through two ENIs with identical detail). Ids must stay unique for suppressions and reports, so
+ * later ones get `-2`, `-3` … in sorted (hence deterministic) order.
+ */
+function disambiguateIds(findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  for (const finding of findings) {
+    const count = (seen.get(finding.id) ?? 0) + 1;
+    seen.set(finding.id, count);
+    if (count > 1) finding.id = `${finding.id}-${count}`;
+  }
+}
+
+/**
+ * `total` counts every finding in the document, `suppressed` those a suppression hides;
+ * bySeverity and byCheck count only unsuppressed findings (what needs action), with every
+ * severity and every check that ran present, zeros included, so reports need no defaults.
+ */
+function summarize(findings: readonly Finding[], checks: readonly CheckInfo[]): FindingsDocument['summary'] {
+  const bySeverity: Record<string, number> = Object.fromEntries(SEVERITIES.map((severity: Severity) => [severity, 0]));
+  const byCheck: Record<string, number> = Object.fromEntries(checks.map((check) => [check.id, 0]));
+  let suppressed = 0;
+  for (const finding of findings) {
+    if (finding.suppressed) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
+    byCheck[finding.check] = (byCheck[finding.check] ?? 0) + 1;
+  }
+  return { total: findings.length, suppressed, bySeverity, byCheck };
+}
+
+/** True when an unsuppressed finding is at or above the threshold (`--fail-on`). */
+export function hasFindingsAtOrAbove(document: FindingsDocument, threshold: Severity): boolean {
+  return document.findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]);
+}
