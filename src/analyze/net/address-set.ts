@@ -1,0 +1,182 @@
+import ipaddr from 'ipaddr.js';
+import * as iv from './intervals.js';
+
+const V4_END = 2 ** 32;
+const V6_END = 1n << 128n;
+
+/**
+ * An immutable set of IPv4 and IPv6 addresses: two merged interval lists, IPv4 as numbers in
+ * [0, 2^32), IPv6 as bigints in [0, 2^128). IPv4-mapped IPv6 (::ffff:a.b.c.d) stays in the IPv6
+ * half: it is a distinct wire address, and `publicPart` treats it through its IPv4 meaning.
+ */
+export class AddressSet {
+  static readonly EMPTY = new AddressSet([], []);
+  static readonly ALL_V4 = new AddressSet([0, V4_END], []);
+  static readonly ALL_V6 = new AddressSet([], [0n, V6_END]);
+  static readonly ALL = new AddressSet([0, V4_END], [0n, V6_END]);
+
+  private constructor(
+    readonly v4: readonly number[],
+    readonly v6: readonly bigint[],
+  ) {}
+
+  static fromBounds(v4: readonly number[], v6: readonly bigint[]): AddressSet {
+    return v4.length === 0 && v6.length === 0 ? AddressSet.EMPTY : new AddressSet(v4, v6);
+  }
+
+  /** Parses a CIDR or a bare address (a host). Returns undefined when the text is not an address. */
+  static parse(text: string): AddressSet | undefined {
+    const cached = parseCache.get(text);
+    if (cached !== undefined) return cached;
+    const parsed = parseUncached(text.trim());
+    if (parseCache.size > 200_000) parseCache.clear();
+    if (parsed) parseCache.set(text, parsed);
+    return parsed;
+  }
+
+  /** Like parse, but throws on bad input: for literals in code and tests. */
+  static cidr(text: string): AddressSet {
+    const parsed = AddressSet.parse(text);
+    if (!parsed) throw new Error(`not an IP address or CIDR: ${text}`);
+    return parsed;
+  }
+
+  static unionAll(sets: Iterable<AddressSet>): AddressSet {
+    const v4Pairs: [number, number][] = [];
+    const v6Pairs: [bigint, bigint][] = [];
+    for (const set of sets) {
+      for (let i = 0; i < set.v4.length; i += 2) v4Pairs.push([set.v4[i] as number, set.v4[i + 1] as number]);
+      for (let i = 0; i < set.v6.length; i += 2) v6Pairs.push([set.v6[i] as bigint, set.v6[i + 1] as bigint]);
+    }
+    return AddressSet.fromBounds(iv.normalize(v4Pairs), iv.normalize(v6Pairs));
+  }
+
+  union(other: AddressSet): AddressSet {
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    return AddressSet.fromBounds(iv.union(this.v4, other.v4), iv.union(this.v6, other.v6));
+  }
+  intersect(other: AddressSet): AddressSet {
+    return AddressSet.fromBounds(iv.intersect(this.v4, other.v4), iv.intersect(this.v6, other.v6));
+  }
+  subtract(other: AddressSet): AddressSet {
+    if (other.isEmpty()) return this;
+    return AddressSet.fromBounds(iv.subtract(this.v4, other.v4), iv.subtract(this.v6, other.v6));
+  }
+  intersects(other: AddressSet): boolean {
+    return iv.intersects(this.v4, other.v4) || iv.intersects(this.v6, other.v6);
+  }
+  covers(other: AddressSet): boolean {
+    return iv.covers(this.v4, other.v4) && iv.covers(this.v6, other.v6);
+  }
+  equals(other: AddressSet): boolean {
+    return iv.equal(this.v4, other.v4) && iv.equal(this.v6, other.v6);
+  }
+  isEmpty(): boolean {
+    return this.v4.length === 0 && this.v6.length === 0;
+  }
+  /** Only the IPv4 half. */
+  ipv4(): AddressSet {
+    return this.v6.length === 0 ? this : AddressSet.fromBounds(this.v4, []);
+  }
+  /** Only the IPv6 half. */
+  ipv6(): AddressSet {
+    return this.v4.length === 0 ? this : AddressSet.fromBounds([], this.v6);
+  }
+
+  /** True when the address (a bare IPv4/IPv6 address) is in the set. */
+  contains(address: string): boolean {
+    const host = AddressSet.parse(address);
+    if (!host) return false;
+    if (host.v4.length > 0) return iv.containsPoint(this.v4, host.v4[0] as number);
+    return iv.containsPoint(this.v6, host.v6[0] as bigint);
+  }
+
+  /** Number of addresses (bigint: IPv6 sizes overflow numbers). */
+  size(): bigint {
+    let total = 0n;
+    for (let i = 0; i < this.v4.length; i += 2) total += BigInt((this.v4[i + 1] as number) - (this.v4[i] as number));
+    for (let i = 0; i < this.v6.length; i += 2) total += (this.v6[i + 1] as bigint) - (this.v6[i] as bigint);
+    return total;
+  }
+
+  /** The minimal list of CIDR blocks whose union is exactly this set, IPv4 first, ascending. */
+  toCidrs(): string[] {
+    const result: string[] = [];
+    for (let i = 0; i < this.v4.length; i += 2) {
+      coverInterval(BigInt(this.v4[i] as number), BigInt(this.v4[i + 1] as number), 32, (base, prefix) => result.push(`${formatV4(base)}/${prefix}`));
+    }
+    for (let i = 0; i < this.v6.length; i += 2) {
+      coverInterval(this.v6[i] as bigint, this.v6[i + 1] as bigint, 128, (base, prefix) => result.push(`${formatV6(base)}/${prefix}`));
+    }
+    return result;
+  }
+
+  /** A compact canonical key (equal sets, equal keys) for memoizing and grouping. */
+  key(): string {
+    return `${this.v4.join(',')}|${this.v6.join(',')}`;
+  }
+
+  toString(): string {
+    return this.toCidrs().join(', ');
+  }
+}
+
+const parseCache = new Map<string, AddressSet>();
+
+function parseUncached(text: string): AddressSet | undefined {
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  let prefix: number;
+  try {
+    if (text.includes('/')) {
+      [address, prefix] = ipaddr.parseCIDR(text);
+    } else {
+      address = ipaddr.parse(text);
+      prefix = address.kind() === 'ipv4' ? 32 : 128;
+    }
+  } catch {
+    return undefined;
+  }
+  if (address.kind() === 'ipv4') {
+    const value = bytesToBigint(address.toByteArray());
+    const size = 1n << BigInt(32 - prefix);
+    // A CIDR with host bits set (10.0.0.1/8) means its network, as the cloud stores it.
+    const start = (value / size) * size;
+    return AddressSet.fromBounds([Number(start), Number(start + size)], []);
+  }
+  const value = bytesToBigint(address.toByteArray());
+  const size = 1n << BigInt(128 - prefix);
+  const start = (value / size) * size;
+  return AddressSet.fromBounds([], [start, start + size]);
+}
+
+function bytesToBigint(bytes: number[]): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+function coverInterval(start: bigint, end: bigint, bits: number, emit: (base: bigint, prefix: number) => void): void {
+  let cursor = start;
+  while (cursor < end) {
+    let blockBits = 0;
+    while (blockBits < bits) {
+      const next = 1n << BigInt(blockBits + 1);
+      if (cursor % next !== 0n || cursor + next > end) break;
+      blockBits++;
+    }
+    emit(cursor, bits - blockBits);
+    cursor += 1n << BigInt(blockBits);
+  }
+}
+
+export function formatV4(value: bigint | number): string {
+  const n = Number(value);
+  return [Math.floor(n / 16777216) % 256, Math.floor(n / 65536) % 256, Math.floor(n / 256) % 256, n % 256].join('.');
+}
+
+export function formatV6(value: bigint): string {
+  const parts: number[] = [];
+  for (let i = 7; i >= 0; i--) parts.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  return new ipaddr.IPv6(parts).toString();
+}

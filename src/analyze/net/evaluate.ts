@@ -1,0 +1,327 @@
+/**
+ * The effective-policy evaluator: for one ENI and direction, the EXACT set of
+ * (protocol, ports, peer addresses) each rule decides, as interval unions — never by sampling
+ * ports or addresses — with a witness for every piece.
+ *
+ * API (used by the exposure checks, shadowed-rule and drift):
+ *
+ *   evaluateEni(view, eni, direction, { ordering?: 'alibaba' | 'huawei', nic?: 'internet' | 'intranet' })
+ *     → EffectivePolicy. Memoized per view (WeakMap keyed by the view), and within a view per
+ *       combination of groups, so every ENI with the same groups shares one evaluation. Call it
+ *       freely from several checks. Deterministic: same snapshot, same pieces, same witnesses.
+ *   evaluateGroups(view, groups, direction, options) → the same for a bare list of groups
+ *     (an unattached group, or "what if an ENI carried these groups").
+ *   EffectivePolicy.pieces: PolicyPiece[] — disjoint boxes covering the whole traffic space of
+ *     the direction: { protocol, ports: PortSet, peers: AddressSet, decision: 'accept' | 'drop',
+ *     decidedBy: RuleRef, passed: RuleRef[] }. `passed` (computed lazily) lists the rules
+ *     evaluated before `decidedBy` that share ports and peers with it but did not match this
+ *     piece: the hand-checkable reason the piece is what it is.
+ *   acceptedFrom(policy, filter, { peerKinds? }) → the accepted pieces clipped to `filter`.
+ *   publicAccepted(policy) → accepted pieces from public addresses, counting only CIDR and
+ *     prefix-list peers (and the implicit egress default): a group reference is never public.
+ *   decisionFor(policy, protocol, port, address) → the piece deciding one packet (for
+ *     `explain` and tests; the evaluator itself never probes).
+ *
+ * Semantics (seeds 001–004): no match → ingress denied; egress accepted when a basic (normal)
+ * group is present, denied for advanced (enterprise) only. Alibaba never lets one ENI mix basic
+ * and advanced groups; if a snapshot shows it anyway we evaluate the pooled rules (advanced as
+ * priority 1), default egress accept because a basic group is present, and flag
+ * `mixedGroupTypes`. Intra-group access (innerAccessPolicy accept) is an implicit accept from
+ * the group's own members, evaluated after all explicit rules and before the default.
+ * Huawei ordering (seed 002) defaults to deny in both directions (its allow-all egress is an
+ * explicit rule there).
+ *
+ * Algorithm: per protocol, the port axis is cut at every rule boundary into atoms on which each
+ * rule either fully applies or not; on an atom the decision is 1-D over addresses (walk rules in
+ * order, each decides `its peers ∩ still undecided`). Atoms with the same applicable rules share
+ * one computation, and pieces with the same rule and peers merge their ports back together.
+ */
+import type { Direction, NetworkInterface, Policy, SecurityGroup } from '../../model/snapshot.js';
+import type { SnapshotView } from '../view.js';
+import { AddressSet } from './address-set.js';
+import { PortSet } from './port-set.js';
+import { PUBLIC_SPACE } from './public.js';
+import * as iv from './intervals.js';
+import {
+  EVAL_PROTOCOLS,
+  PORT_PROTOCOLS,
+  eniOwnAddresses,
+  groupMemberAddresses,
+  hasNarrowingRules,
+  orderRules,
+  type EvalProtocol,
+  type NicKind,
+  type OrderedRule,
+  type Ordering,
+  type PeerKind,
+  type RuleRef,
+} from './rule-order.js';
+
+export interface EvaluateOptions {
+  ordering?: Ordering;
+  /** Only for classic-network instances: which NIC's rules. Default `internet` (what exposure needs). */
+  nic?: NicKind;
+}
+
+export interface PolicyPiece {
+  protocol: EvalProtocol;
+  /** For protocols without ports (icmp, icmpv6, gre) always all ports. */
+  ports: PortSet;
+  peers: AddressSet;
+  decision: Policy;
+  decidedBy: RuleRef;
+  /** Rules evaluated before `decidedBy` that overlap it but did not match this piece. */
+  readonly passed: RuleRef[];
+}
+
+export interface EffectivePolicy {
+  direction: Direction;
+  ordering: Ordering;
+  nic: NicKind;
+  groupIds: string[];
+  /** Explicit and implicit rules in evaluation order (the default is not included). */
+  rules: readonly OrderedRule[];
+  pieces: readonly PolicyPiece[];
+  /** Basic and advanced groups on one ENI (Alibaba forbids it; evaluated deterministically anyway). */
+  mixedGroupTypes: boolean;
+  /** Group ids the ENI lists that the snapshot does not contain. */
+  missingGroupIds: string[];
+}
+
+const caches = new WeakMap<SnapshotView, Map<string, EffectivePolicy>>();
+
+export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
+  const ordering = options.ordering ?? 'alibaba';
+  const nic = options.nic ?? 'internet';
+  const instance = view.instanceOfEni(eni);
+  const classic = instance?.networkType === 'classic';
+  const groupIds = [...new Set(eni.securityGroupIds)];
+  const groups: SecurityGroup[] = [];
+  const missingGroupIds: string[] = [];
+  for (const id of groupIds) {
+    const group = view.groups.get(id)?.item;
+    if (group) groups.push(group);
+    else missingGroupIds.push(id);
+  }
+  if (ordering === 'huawei') groups.sort((a, b) => (a.sequence ?? 1e9) - (b.sequence ?? 1e9));
+  const narrowing = hasNarrowingRules(groups, direction);
+  const ownAddresses = narrowing ? eniOwnAddresses(eni) : AddressSet.EMPTY;
+  // Alibaba pools the groups, so their order does not change the outcome: sorting the key lets
+  // every ENI with the same set of groups share one evaluation.
+  const keyIds = ordering === 'alibaba' ? [...groupIds].sort() : groupIds;
+  const key = [ordering, direction, classic ? nic : 'vpc', keyIds.join(','), narrowing ? ownAddresses.key() : ''].join('\u0000');
+  let cache = caches.get(view);
+  if (!cache) caches.set(view, (cache = new Map()));
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const policy = compute(view, ordering === 'alibaba' ? sortByIds(groups) : groups, direction, { ordering, nic }, classic, ownAddresses, missingGroupIds);
+  cache.set(key, policy);
+  return policy;
+}
+
+export function evaluateGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
+  return compute(view, groups, direction, { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' }, false, AddressSet.EMPTY, []);
+}
+
+function sortByIds(groups: SecurityGroup[]): SecurityGroup[] {
+  return [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function compute(
+  view: SnapshotView,
+  groups: readonly SecurityGroup[],
+  direction: Direction,
+  options: { ordering: Ordering; nic: NicKind },
+  classic: boolean,
+  ownAddresses: AddressSet,
+  missingGroupIds: string[],
+): EffectivePolicy {
+  const rules = orderRules(view, groups, direction, options, classic, ownAddresses);
+  for (const group of groups) {
+    if (group.innerAccessPolicy !== 'accept') continue;
+    const members = groupMemberAddresses(view, group.id);
+    if (members.isEmpty()) continue;
+    rules.push({ ref: innerAccessRef(group, direction), protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members });
+  }
+  const hasBasic = groups.some((g) => g.type === 'normal');
+  const hasAdvanced = groups.some((g) => g.type === 'enterprise');
+  const defaultAccept = direction === 'egress' && options.ordering === 'alibaba' && (hasBasic || groups.length === 0);
+  const defaultRef: RuleRef = {
+    kind: 'default',
+    groupId: groups.map((g) => g.id).join(','),
+    policy: defaultAccept ? 'accept' : 'drop',
+    direction,
+    protocol: 'all',
+    ports: { from: 1, to: 65535 },
+    peer: 'any',
+    peerKind: 'any',
+    description: defaultAccept ? 'default: egress allowed when no rule matches (basic group)' : `default: ${direction} denied when no rule matches`,
+  };
+  const pieces: PolicyPiece[] = [];
+  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces);
+  return {
+    direction,
+    ordering: options.ordering,
+    nic: options.nic,
+    groupIds: groups.map((g) => g.id),
+    rules,
+    pieces,
+    mixedGroupTypes: hasBasic && hasAdvanced,
+    missingGroupIds,
+  };
+}
+
+function innerAccessRef(group: SecurityGroup, direction: Direction): RuleRef {
+  return {
+    kind: 'inner-access',
+    groupId: group.id,
+    groupName: group.name,
+    policy: 'accept',
+    direction,
+    protocol: 'all',
+    ports: { from: 1, to: 65535 },
+    peer: group.id,
+    peerKind: 'group',
+    description: 'intra-group access (innerAccessPolicy accept)',
+  };
+}
+
+/** Index of the default pseudo-rule in per-atom outcomes. */
+const DEFAULT = -1;
+
+interface Outcome {
+  ruleIndex: number;
+  peers: AddressSet;
+}
+
+function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
+  const applicable: number[] = [];
+  rules.forEach((rule, index) => {
+    if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!PORT_PROTOCOLS.has(protocol) || !rule.ports.isEmpty())) applicable.push(index);
+  });
+  // Pieces accumulate their ports per (rule, peers); atoms come in ascending order.
+  const accumulators = new Map<string, { outcome: Outcome; bounds: number[] }>();
+  const addAtom = (outcomes: readonly Outcome[], start: number, end: number) => {
+    for (const outcome of outcomes) {
+      const key = `${outcome.ruleIndex}#${outcome.peers.key()}`;
+      let acc = accumulators.get(key);
+      if (!acc) accumulators.set(key, (acc = { outcome, bounds: [] }));
+      const last = acc.bounds.length - 1;
+      if (last > 0 && acc.bounds[last] === start) acc.bounds[last] = end;
+      else acc.bounds.push(start, end);
+    }
+  };
+  if (!PORT_PROTOCOLS.has(protocol)) {
+    addAtom(decideAtom(rules, applicable), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
+  } else {
+    sweepPorts(rules, applicable, addAtom);
+  }
+  for (const { outcome, bounds } of accumulators.values()) {
+    const ref = outcome.ruleIndex === DEFAULT ? defaultRef : (rules[outcome.ruleIndex] as OrderedRule).ref;
+    out.push(makePiece(rules, protocol, PortSet.fromBounds(bounds), outcome, ref));
+  }
+}
+
+/** Sweep-line over port boundaries: at each atom the active rules are exactly those covering it. */
+function sweepPorts(rules: readonly OrderedRule[], applicable: readonly number[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
+  const domainStart = PortSet.ALL.bounds[0] as number;
+  const domainEnd = PortSet.ALL.bounds[1] as number;
+  const boundaries = new Set<number>([domainStart, domainEnd]);
+  for (const index of applicable) for (const bound of (rules[index] as OrderedRule).ports.bounds) boundaries.add(bound);
+  const cuts = [...boundaries].sort((a, b) => a - b);
+  const memo = new Map<string, Outcome[]>();
+  for (let c = 0; c + 1 < cuts.length; c++) {
+    const start = cuts[c] as number;
+    const end = cuts[c + 1] as number;
+    const active: number[] = [];
+    for (const index of applicable) if (iv.containsPoint((rules[index] as OrderedRule).ports.bounds, start)) active.push(index);
+    const signature = active.join(',');
+    let outcomes = memo.get(signature);
+    if (!outcomes) memo.set(signature, (outcomes = decideAtom(rules, active)));
+    addAtom(outcomes, start, end);
+  }
+}
+
+/** On one atom: each rule in order decides its peers that no earlier rule decided. */
+function decideAtom(rules: readonly OrderedRule[], active: readonly number[]): Outcome[] {
+  const outcomes: Outcome[] = [];
+  let undecided = AddressSet.ALL;
+  for (const index of active) {
+    const peers = (rules[index] as OrderedRule).peers;
+    const decided = undecided.intersect(peers);
+    if (decided.isEmpty()) continue;
+    outcomes.push({ ruleIndex: index, peers: decided });
+    undecided = undecided.subtract(peers);
+    if (undecided.isEmpty()) break;
+  }
+  if (!undecided.isEmpty()) outcomes.push({ ruleIndex: DEFAULT, peers: undecided });
+  return outcomes;
+}
+
+function makePiece(rules: readonly OrderedRule[], protocol: EvalProtocol, ports: PortSet, outcome: Outcome, decidedBy: RuleRef): PolicyPiece {
+  let passed: RuleRef[] | undefined;
+  return {
+    protocol,
+    ports,
+    peers: outcome.peers,
+    decision: decidedBy.policy,
+    decidedBy,
+    get passed(): RuleRef[] {
+      passed ??= passedRules(rules, protocol, ports, outcome);
+      return passed;
+    },
+  };
+}
+
+function passedRules(rules: readonly OrderedRule[], protocol: EvalProtocol, ports: PortSet, outcome: Outcome): RuleRef[] {
+  const limit = outcome.ruleIndex === DEFAULT ? rules.length : outcome.ruleIndex;
+  const deciderPeers = outcome.ruleIndex === DEFAULT ? AddressSet.ALL : (rules[outcome.ruleIndex] as OrderedRule).peers;
+  const result: RuleRef[] = [];
+  for (let i = 0; i < limit; i++) {
+    const rule = rules[i] as OrderedRule;
+    if (!rule.protocols.includes(protocol)) continue;
+    if (PORT_PROTOCOLS.has(protocol) && !rule.ports.intersects(ports)) continue;
+    if (!rule.peers.intersects(deciderPeers)) continue;
+    result.push(rule.ref);
+  }
+  return result;
+}
+
+export interface AcceptedPiece {
+  protocol: EvalProtocol;
+  ports: PortSet;
+  peers: AddressSet;
+  piece: PolicyPiece;
+}
+
+/** The accepted traffic whose peers fall in `filter`, optionally only from rules with the given peer kinds. */
+export function acceptedFrom(policy: EffectivePolicy, filter: AddressSet, options: { peerKinds?: readonly PeerKind[] } = {}): AcceptedPiece[] {
+  const result: AcceptedPiece[] = [];
+  for (const piece of policy.pieces) {
+    if (piece.decision !== 'accept') continue;
+    if (options.peerKinds && !options.peerKinds.includes(piece.decidedBy.peerKind)) continue;
+    const peers = piece.peers.intersect(filter);
+    if (!peers.isEmpty()) result.push({ protocol: piece.protocol, ports: piece.ports, peers, piece });
+  }
+  return result;
+}
+
+/** Peer kinds that can stand for internet addresses: a group reference never does. */
+export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'any'];
+
+/** Accepted traffic from public addresses. */
+export function publicAccepted(policy: EffectivePolicy, filter: AddressSet = PUBLIC_SPACE): AcceptedPiece[] {
+  return acceptedFrom(policy, filter.intersect(PUBLIC_SPACE), { peerKinds: PUBLIC_PEER_KINDS });
+}
+
+/** The piece that decides one packet (protocol, destination port for ingress / any for portless protocols, peer address). */
+export function decisionFor(policy: EffectivePolicy, protocol: EvalProtocol, port: number, address: string): PolicyPiece | undefined {
+  const host = AddressSet.parse(address);
+  if (!host) return undefined;
+  return policy.pieces.find(
+    (piece) => piece.protocol === protocol && (!PORT_PROTOCOLS.has(protocol) || piece.ports.contains(port)) && piece.peers.covers(host),
+  );
+}
+
+export type { EvalProtocol, NicKind, OrderedRule, Ordering, PeerKind, RuleRef } from './rule-order.js';
+export { EVAL_PROTOCOLS, PORT_PROTOCOLS } from './rule-order.js';

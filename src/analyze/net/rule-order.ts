@@ -1,0 +1,232 @@
+import type { Direction, NetworkInterface, Peer, Policy, Protocol, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { SnapshotView } from '../view.js';
+import { AddressSet } from './address-set.js';
+import { PortSet } from './port-set.js';
+
+export type Ordering = 'alibaba' | 'huawei';
+/** Classic-network instances have separate internet and intranet NICs with separate rules. */
+export type NicKind = 'internet' | 'intranet';
+
+/** The protocols the evaluator distinguishes; the model's `all` expands to every one of them. */
+export const EVAL_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'gre'] as const;
+export type EvalProtocol = (typeof EVAL_PROTOCOLS)[number];
+export const PORT_PROTOCOLS: ReadonlySet<EvalProtocol> = new Set(['tcp', 'udp']);
+
+/**
+ * How a rule's peer was given. `group` peers resolve to the private addresses of the group's
+ * ENIs and are never "public" for exposure purposes; `any` is the implicit default rule.
+ */
+export type PeerKind = 'cidr' | 'prefixList' | 'group' | 'none' | 'any';
+
+/** A rule as the evaluator used it: the witness every conclusion points to. */
+export interface RuleRef {
+  /** `rule` = a rule of the snapshot; `inner-access` = the group's implicit intra-group accept; `default` = the default policy. */
+  kind: 'rule' | 'inner-access' | 'default';
+  groupId: string;
+  groupName?: string;
+  /** The snapshot rule (kind `rule`) and its index in `group.rules`. */
+  rule?: Rule;
+  ruleIndex?: number;
+  ruleId?: string;
+  /** The rule's priority as stored; enterprise groups are unprioritised (evaluated as 1). */
+  priority?: number;
+  policy: Policy;
+  direction: Direction;
+  protocol: Protocol;
+  ports: { from: number; to: number };
+  /** Human form of the peer: a CIDR, `sg-…`, `account/sg-…`, `pl-…`, `any`. */
+  peer: string;
+  peerKind: PeerKind;
+  description?: string;
+}
+
+/** A rule placed in evaluation order with its match space resolved. */
+export interface OrderedRule {
+  ref: RuleRef;
+  protocols: readonly EvalProtocol[];
+  /** Only restricts tcp and udp. */
+  ports: PortSet;
+  peers: AddressSet;
+}
+
+export interface RuleOrderOptions {
+  ordering: Ordering;
+  nic: NicKind;
+}
+
+/** Memoized per view: the addresses of a group's members and the entries of a prefix list. */
+const groupMemberCache = new WeakMap<SnapshotView, Map<string, AddressSet>>();
+const prefixListCache = new WeakMap<SnapshotView, Map<string, AddressSet>>();
+
+/** The private (and IPv6) addresses of every ENI that carries the group, as far as the snapshot knows them. */
+export function groupMemberAddresses(view: SnapshotView, groupId: string): AddressSet {
+  let cache = groupMemberCache.get(view);
+  if (!cache) groupMemberCache.set(view, (cache = new Map()));
+  const cached = cache.get(groupId);
+  if (cached) return cached;
+  const sets: AddressSet[] = [];
+  for (const located of view.enisByGroup.get(groupId) ?? []) {
+    for (const ip of located.item.privateIps) pushParsed(sets, ip);
+    for (const ip of located.item.ipv6Addresses) pushParsed(sets, ip);
+  }
+  const result = AddressSet.unionAll(sets);
+  cache.set(groupId, result);
+  return result;
+}
+
+/** The entries of a prefix list; undefined when the list is not in the snapshot. */
+export function prefixListAddresses(view: SnapshotView, prefixListId: string): AddressSet | undefined {
+  let cache = prefixListCache.get(view);
+  if (!cache) prefixListCache.set(view, (cache = new Map()));
+  const cached = cache.get(prefixListId);
+  if (cached) return cached;
+  const list = view.prefixLists.get(prefixListId);
+  if (!list) return undefined;
+  const sets: AddressSet[] = [];
+  for (const entry of list.item.entries) pushParsed(sets, entry.cidr);
+  const result = AddressSet.unionAll(sets);
+  cache.set(prefixListId, result);
+  return result;
+}
+
+function pushParsed(sets: AddressSet[], text: string): void {
+  const parsed = AddressSet.parse(text);
+  if (parsed) sets.push(parsed);
+}
+
+export function describePeer(peer: Peer | undefined): { text: string; kind: PeerKind } {
+  if (!peer) return { text: 'none', kind: 'none' };
+  if (peer.groupId) return { text: peer.ownerAccount ? `${peer.ownerAccount}/${peer.groupId}` : peer.groupId, kind: 'group' };
+  if (peer.prefixListId) return { text: peer.prefixListId, kind: 'prefixList' };
+  const cidrs = [peer.cidr, peer.ipv6Cidr].filter((c): c is string => Boolean(c));
+  if (cidrs.length > 0) return { text: cidrs.join(', '), kind: 'cidr' };
+  return { text: 'none', kind: 'none' };
+}
+
+/** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */
+export function resolvePeer(view: SnapshotView, peer: Peer | undefined): AddressSet {
+  if (!peer) return AddressSet.EMPTY;
+  if (peer.groupId) return groupMemberAddresses(view, peer.groupId);
+  if (peer.prefixListId) return prefixListAddresses(view, peer.prefixListId) ?? AddressSet.EMPTY;
+  let result = AddressSet.EMPTY;
+  for (const text of [peer.cidr, peer.ipv6Cidr]) {
+    if (!text) continue;
+    const parsed = AddressSet.parse(text);
+    if (parsed) result = result.union(parsed);
+  }
+  return result;
+}
+
+export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): RuleRef {
+  const peer = describePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
+  return {
+    kind: 'rule',
+    groupId: group.id,
+    groupName: group.name,
+    rule,
+    ruleIndex,
+    ruleId: rule.id,
+    priority: rule.priority,
+    policy: rule.policy,
+    direction: rule.direction,
+    protocol: rule.protocol,
+    ports: rule.ports,
+    peer: peer.text,
+    peerKind: peer.kind,
+    description: rule.description,
+  };
+}
+
+/**
+ * Whether a rule takes part in evaluating this ENI/direction/NIC at all: rules with `problems`
+ * are skipped (unparseable-rule reports them); classic-network rules apply only to their NIC
+ * (in a VPC one rule covers internet and intranet, whatever nicType the API reports); a rule
+ * narrowed to some of the group's own addresses (ingress destination, egress source) applies
+ * only to ENIs holding one of them.
+ */
+export function ruleApplies(rule: Rule, direction: Direction, nic: NicKind, classic: boolean, ownAddresses: AddressSet): boolean {
+  if (rule.direction !== direction) return false;
+  if (rule.problems && rule.problems.length > 0) return false;
+  if (classic && rule.nicType && rule.nicType !== nic) return false;
+  const narrowing = direction === 'ingress' ? rule.destination : rule.source;
+  if (narrowing && (narrowing.cidr || narrowing.ipv6Cidr) && !ownAddresses.isEmpty()) {
+    const narrowed = resolveNarrowing(narrowing);
+    if (!narrowed.isEmpty() && !narrowed.intersects(ownAddresses)) return false;
+  }
+  return true;
+}
+
+function resolveNarrowing(peer: Peer): AddressSet {
+  let result = AddressSet.EMPTY;
+  for (const text of [peer.cidr, peer.ipv6Cidr]) {
+    const parsed = text ? AddressSet.parse(text) : undefined;
+    if (parsed) result = result.union(parsed);
+  }
+  return result;
+}
+
+export function hasNarrowingRules(groups: readonly SecurityGroup[], direction: Direction): boolean {
+  return groups.some((g) => g.rules.some((r) => r.direction === direction && Boolean(direction === 'ingress' ? r.destination : r.source)));
+}
+
+export function eniOwnAddresses(eni: NetworkInterface): AddressSet {
+  const sets: AddressSet[] = [];
+  for (const ip of eni.privateIps) pushParsed(sets, ip);
+  for (const ip of eni.ipv6Addresses) pushParsed(sets, ip);
+  return AddressSet.unionAll(sets);
+}
+
+export function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
+  return protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
+}
+
+interface Sortable {
+  ordered: OrderedRule;
+  priority: number;
+  groupPosition: number;
+  ruleIndex: number;
+}
+
+const dropFirst = (policy: Policy): number => (policy === 'drop' ? 0 : 1);
+
+/**
+ * Puts the explicit rules of an ENI's groups in evaluation order.
+ *
+ * Alibaba pools the rules of ALL groups of the ENI and sorts by priority (1 first; 110 on old
+ * default groups); at equal priority drop beats accept. Enterprise (advanced) groups have no
+ * priorities: their rules are evaluated as priority 1 (the fixed value seed 004 gives them).
+ * Huawei matches groups in their `sequence` order, then by priority inside a group, deny
+ * before allow at equal priority (seed 002). Remaining ties keep group then rule order, so the
+ * witness is deterministic.
+ */
+export function orderRules(
+  view: SnapshotView,
+  groups: readonly SecurityGroup[],
+  direction: Direction,
+  options: RuleOrderOptions,
+  classic: boolean,
+  ownAddresses: AddressSet,
+): OrderedRule[] {
+  const sortable: Sortable[] = [];
+  groups.forEach((group, groupPosition) => {
+    group.rules.forEach((rule, ruleIndex) => {
+      if (!ruleApplies(rule, direction, options.nic, classic, ownAddresses)) return;
+      const ref = ruleRef(group, rule, ruleIndex);
+      const peers = resolvePeer(view, direction === 'ingress' ? rule.source : rule.destination);
+      sortable.push({
+        ordered: { ref, protocols: protocolsOf(rule.protocol), ports: PortSet.range(rule.ports.from, rule.ports.to), peers },
+        priority: group.type === 'enterprise' ? 1 : rule.priority,
+        // Groups without a sequence go after sequenced ones, in the order the ENI lists them.
+        groupPosition: options.ordering === 'huawei' ? (group.sequence ?? 1e9) * 1e4 + groupPosition : groupPosition,
+        ruleIndex,
+      });
+    });
+  });
+  const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.ref.policy) - dropFirst(b.ordered.ref.policy);
+  sortable.sort((a, b) =>
+    options.ordering === 'huawei'
+      ? a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex
+      : byPriority(a, b) || a.groupPosition - b.groupPosition || a.ruleIndex - b.ruleIndex,
+  );
+  return sortable.map((s) => s.ordered);
+}
