@@ -1,0 +1,61 @@
+import type { Finding, FindingsDocument } from '../model/findings.js';
+import { formatPorts } from './describe.js';
+import { sortFindings } from './order.js';
+
+export const CSV_COLUMNS = [
+  'id',
+  'severity',
+  'check',
+  'title',
+  'account',
+  'region',
+  'resource_type',
+  'resource_id',
+  'resource_name',
+  'protocol',
+  'ports',
+  'sources',
+  'suppressed',
+  'message',
+  'remediation',
+] as const;
+
+const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> = {
+  id: (f) => f.id,
+  severity: (f) => f.severity,
+  check: (f) => f.check,
+  title: (f) => f.title,
+  account: (f) => f.accountId,
+  region: (f) => f.regionId,
+  resource_type: (f) => f.resource.type,
+  resource_id: (f) => f.resource.id,
+  resource_name: (f) => f.resource.name ?? '',
+  protocol: (f) => f.detail.protocol ?? '',
+  ports: (f) => formatPorts(f.detail.ports),
+  sources: (f) => (f.detail.sources ?? []).join(' '),
+  suppressed: (f) => (f.suppressed ? 'true' : 'false'),
+  message: (f) => f.message,
+  remediation: (f) => f.remediation,
+};
+
+/**
+ * Spreadsheets run a cell starting with = + - @ (or tab/CR, which some strip first) as a formula;
+ * a leading apostrophe makes it text (OWASP CSV injection guidance).
+ */
+export function guardFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** RFC 4180: quote cells holding a quote, comma or line break; double the quotes inside. */
+export function quoteCsv(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/** One row per finding, fixed columns, CRLF line ends (RFC 4180). */
+export function renderCsv(doc: FindingsDocument): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const finding of sortFindings(doc.findings)) {
+    lines.push(CSV_COLUMNS.map((column) => quoteCsv(guardFormula(CELL[column](finding)))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

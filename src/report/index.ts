@@ -1,0 +1,45 @@
+import type { FindingsDocument } from '../model/findings.js';
+import { renderCsv } from './csv.js';
+import { renderHtml, type HtmlReportOptions } from './html.js';
+import { renderJson } from './json.js';
+import { renderMarkdown, type MarkdownReportOptions } from './markdown.js';
+import { renderSarif } from './sarif.js';
+
+export const REPORT_FORMATS = ['html', 'md', 'json', 'csv', 'sarif'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
+  html: '.html',
+  md: '.md',
+  json: '.json',
+  csv: '.csv',
+  sarif: '.sarif',
+};
+
+export interface ReportOptions {
+  html?: HtmlReportOptions;
+  markdown?: MarkdownReportOptions;
+}
+
+export function isReportFormat(value: string): value is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Every renderer is a pure function of the findings document; only commands write files. */
+export function renderReport(format: ReportFormat, doc: FindingsDocument, options: ReportOptions = {}): string {
+  switch (format) {
+    case 'html':
+      return renderHtml(doc, options.html);
+    case 'md':
+      return renderMarkdown(doc, options.markdown);
+    case 'json':
+      return renderJson(doc);
+    case 'csv':
+      return renderCsv(doc);
+    case 'sarif':
+      return renderSarif(doc);
+  }
+}
+
+export { renderCsv, renderHtml, renderJson, renderMarkdown, renderSarif };
+export type { HtmlReportOptions, MarkdownReportOptions };

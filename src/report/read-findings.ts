@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { FINDINGS_SCHEMA, FindingsDocument } from '../model/findings.js';
+import { FileFormatError, SgauditError } from '../model/errors.js';
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+/**
+ * Reads and validates a findings document (sgaudit/findings@1). Every failure is one line naming
+ * the file: missing, not JSON, a foreign document, or the first schema problem with its path.
+ */
+export async function readFindingsDocument(path: string): Promise<FindingsDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SgauditError('FILE_NOT_FOUND', `${path}: no such findings file`, { cause: error });
+    if (code === 'EISDIR') throw new SgauditError('USAGE', `${path}: is a directory, expected a findings JSON file`, { cause: error });
+    throw new SgauditError('RUNTIME', `${path}: cannot read findings file (${code ?? String(error)})`, { cause: error });
+  }
+  return parseFindingsDocument(path, text);
+}
+
+export function parseFindingsDocument(path: string, text: string): FindingsDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const problem = text.trim() === '' ? 'empty file, expected a findings JSON document' : `not valid JSON (${(error as Error).message}); truncated or not a findings file?`;
+    throw new FileFormatError('FINDINGS_INVALID', path, problem, undefined, error);
+  }
+  const schema = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>)['schema'] : undefined;
+  if (schema !== FINDINGS_SCHEMA) {
+    const found = typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" field';
+    throw new FileFormatError('FINDINGS_INVALID', path, `not an sgaudit findings document (${found}, expected "${FINDINGS_SCHEMA}")`);
+  }
+  const parsed = FindingsDocument.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const first = issues[0];
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
+    throw new FileFormatError('FINDINGS_INVALID', path, `${first ? `${issuePath(first.path) || '(document)'}: ${first.message}` : 'invalid findings document'}${more}`, undefined, parsed.error);
+  }
+  return parsed.data;
+}
