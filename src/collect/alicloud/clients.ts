@@ -62,6 +62,8 @@ export interface ClientFactory {
   sts(): StsClient;
   /** Per-call runtime options: explicit timeouts, and no SDK-side retries (the collector retries). */
   runtime(): RuntimeOptions;
+  /** Resolve the default credential chain now, so "no credentials" fails once, up front. */
+  resolveCredentials(): Promise<void>;
   readonly timeouts: Timeouts;
 }
 
@@ -99,6 +101,9 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
 
   return {
     timeouts,
+    async resolveCredentials() {
+      if (sharedCredential) await sharedCredential.getCredential();
+    },
     // openapi-client's Config and openapi-core's $OpenApiUtil.Config carry the same fields; the
     // clients read them by name, so the cast only bridges two declarations of one shape.
     ecs: (regionId) => cached(`ecs:${regionId}`, () => new EcsModule.default(config(regionId) as never)),

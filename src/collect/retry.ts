@@ -1,0 +1,143 @@
+/**
+ * Classification and retry of cloud API failures. The SDK never retries by itself, so the
+ * collector does: throttling (`Throttling*` codes, which ECS mostly sends with HTTP 400), 5xx,
+ * timeouts, connection resets and non-JSON bodies (a gateway's HTML page surfaces as a
+ * SyntaxError) are transient; authentication and permission errors never are.
+ */
+
+export interface ApiFailure {
+  code: string;
+  message: string;
+  requestId?: string;
+  statusCode?: number;
+  /** Worth another attempt. */
+  retryable: boolean;
+  /** An authentication or permission refusal: coverage `denied`, never retried. */
+  denied: boolean;
+  /** Server-advised wait (x-acs-retry-after, in milliseconds as the SDK reads it). */
+  retryAfterMs?: number;
+}
+
+const DENIED_CODE = /^(Forbidden|NoPermission|InvalidAccessKeyId|InvalidAccessKeySecret|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|SecurityTokenExpired|AccessDenied|Unauthorized|UnauthorizedOperation|NotAuthorized|InvalidCredentials)/i;
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+
+interface SdkErrorShape {
+  name?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+  requestId?: unknown;
+  retryAfter?: unknown;
+  data?: { RequestId?: unknown; Code?: unknown; Message?: unknown } | null;
+}
+
+function stringField(value: unknown): string | undefined {
+  // The SDK builds some fields with template strings, so a missing value arrives as "undefined".
+  if (typeof value !== 'string' || value === '' || value === 'undefined' || value === 'null') return undefined;
+  return value;
+}
+
+export function classifyError(error: unknown): ApiFailure {
+  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : { message: String(error) };
+  const name = stringField(shape.name) ?? '';
+  const rawMessage = stringField(shape.data?.Message) ?? stringField(shape.message) ?? String(error);
+  const message = rawMessage.replace(/\s+/g, ' ').trim().slice(0, 500);
+  const statusCode = typeof shape.statusCode === 'number' ? shape.statusCode : undefined;
+  const requestId = stringField(shape.data?.RequestId) ?? stringField(shape.requestId);
+  const retryAfterMs = typeof shape.retryAfter === 'number' && Number.isFinite(shape.retryAfter) && shape.retryAfter >= 0 ? shape.retryAfter : undefined;
+  const base = { message, ...(requestId ? { requestId } : {}), ...(statusCode === undefined ? {} : { statusCode }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+
+  const code = stringField(shape.data?.Code) ?? stringField(shape.code);
+  if (error instanceof SyntaxError || name === 'SyntaxError') {
+    return { ...base, code: 'InvalidResponseBody', retryable: true, denied: false };
+  }
+  if (name === 'RequestTimeoutError' || /^(Read|Connect)Timeout/.test(message)) {
+    return { ...base, code: 'RequestTimeout', retryable: true, denied: false };
+  }
+  if (code !== undefined && NETWORK_CODES.has(code)) return { ...base, code, retryable: true, denied: false };
+  if (/socket hang up|ECONNRESET/i.test(message)) return { ...base, code: code ?? 'ECONNRESET', retryable: true, denied: false };
+  if (code !== undefined && code.includes('Throttling')) return { ...base, code, retryable: true, denied: false };
+  if ((code !== undefined && DENIED_CODE.test(code)) || statusCode === 401 || statusCode === 403) {
+    return { ...base, code: code ?? `HTTP${statusCode}`, retryable: false, denied: true };
+  }
+  if (statusCode !== undefined && statusCode >= 500) return { ...base, code: code ?? `HTTP${statusCode}`, retryable: true, denied: false };
+  if (code === 'ServiceUnavailable' || code === 'InternalError') return { ...base, code, retryable: true, denied: false };
+  // A response whose shape does not fit the SDK's model ("type of X is mismatch") will not fix itself.
+  if (/is mismatch/.test(message)) return { ...base, code: 'MalformedResponse', retryable: false, denied: false };
+  return { ...base, code: code ?? (name || 'Error'), retryable: false, denied: false };
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 20_000 };
+
+/** Exponential backoff with full jitter; a server-advised wait is honoured but stays within maxDelayMs. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, failure: ApiFailure, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = Math.floor(random() * ceiling);
+  return Math.min(policy.maxDelayMs, Math.max(jittered, failure.retryAfterMs ?? 0));
+}
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly failure: ApiFailure,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${failure.code}: ${failure.message}`, options);
+    this.name = 'ApiCallError';
+  }
+}
+
+export function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : Object.assign(new Error('collection aborted'), { name: 'AbortError' });
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface RetryHooks {
+  signal?: AbortSignal;
+  random?: () => number;
+  /** Called before every attempt (attempt numbers start at 1). */
+  onAttempt?: (attempt: number) => void;
+  onRetry?: (failure: ApiFailure, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * Call until success, a non-retryable failure, or maxAttempts. Throws ApiCallError carrying the
+ * classified last failure; abort errors pass through unchanged.
+ */
+export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<{ value: T; attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    hooks.onAttempt?.(attempt);
+    try {
+      return { value: await call(), attempts: attempt };
+    } catch (error) {
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      const failure = classifyError(error);
+      if (!failure.retryable || attempt >= policy.maxAttempts) throw new ApiCallError(failure, attempt, { cause: error });
+      const delay = backoffDelay(policy, attempt, failure, hooks.random);
+      hooks.onRetry?.(failure, attempt, delay);
+      await sleep(delay, hooks.signal);
+    }
+  }
+}
