@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { register as snapshots } from './snapshots.js';
+import { register as report } from './report.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [snapshots];
+const registrations: Register[] = [snapshots, report];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -28,7 +28,7 @@ export function parseFindingsDocument(path: string, text: string): FindingsDocum
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const problem = text.trim() === '' ? 'empty file, expected a findings JSON document' : `not valid JSON (${(error as Error).message}); truncated or not a findings file?`;
+    const problem = text.trim() === '' ? 'empty file, expected a findings JSON document' : `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')}); truncated or not a findings file?`;
     throw new FileFormatError('FINDINGS_INVALID', path, problem, undefined, error);
   }
   const schema = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>)['schema'] : undefined;
