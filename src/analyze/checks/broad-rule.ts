@@ -19,7 +19,7 @@ export const check: Check = {
     title: 'Accept rule is broader than needed',
     severity: 'medium',
     description:
-      'Reports ingress accept rules that allow every protocol, a port range wider than thresholds.broadPortSpan (default 100 ports), or a source wider than thresholds.broadSourcePrefix (default /16 for IPv4, /48 for IPv6). High when the source includes public addresses, medium otherwise.',
+      'Reports ingress accept rules that allow every protocol, a port range wider than thresholds.broadPortSpan (default 100 ports), or a source wider than thresholds.broadSourcePrefix (default /16 for IPv4, /48 for IPv6; rules that only open allowedPublicPorts such as tcp/443 are exempt from the source test). High when the source includes public addresses, medium otherwise.',
     rationale:
       'Broad rules are how least privilege erodes: a range opened "for now" keeps admitting every new service that starts listening in it, and a whole-VPC or whole-internet source lets any compromised host reach the port.',
     remediation:
@@ -69,7 +69,11 @@ export function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReaso
   // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".
   if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.ports.to - rule.ports.from + 1 > settings.broadPortSpan) reasons.push('port-span');
   const prefix = sourcePrefix(rule);
-  if (prefix && prefix.length < (prefix.kind === 'ipv4' ? settings.broadSourcePrefix : settings.broadSourcePrefixV6)) reasons.push('broad-source');
+  // Serving the allowed public ports (tcp/80, tcp/443) to everyone is the point of a web tier, not breadth.
+  const onlyAllowedPorts = settings.allowedPublicPorts.some(
+    (allowed) => allowed.protocol === rule.protocol && allowed.from <= rule.ports.from && rule.ports.to <= allowed.to,
+  );
+  if (prefix && !onlyAllowedPorts && prefix.length < (prefix.kind === 'ipv4' ? settings.broadSourcePrefix : settings.broadSourcePrefixV6)) reasons.push('broad-source');
   return reasons;
 }
 
