@@ -35,6 +35,14 @@ export interface CollectResult {
   stats: { requests: number; retries: number; durationMs: number };
 }
 
+/** Lets a caller name the file after the snapshot's own time and id (e.g. the store's snapshotPathFor). */
+export type SnapshotPathFor = (takenAt: string, id: string) => string;
+
+/** Coverage entries that are not complete: what --strict fails on and every report must flag. */
+export function incompleteCoverage(coverage: readonly Coverage[]): Coverage[] {
+  return coverage.filter((entry) => entry.status !== 'complete');
+}
+
 export const DEFAULT_CONCURRENCY = { perRegion: 16, perApi: 8, regions: 4 } as const;
 
 /** Coverage rows for calls that are not tied to one region (AssumeRole, DescribeRegions). */
@@ -231,7 +239,7 @@ function sortCoverage(coverage: Coverage[]): Coverage[] {
  * entries (a denied region does not stop the others); only a local problem (no credentials,
  * unwritable output, abort) throws, and then no file is left behind.
  */
-export async function collectSnapshot(options: CollectOptions & { out: string }): Promise<CollectResult> {
+export async function collectSnapshot(options: CollectOptions & { out: string | SnapshotPathFor }): Promise<CollectResult> {
   const started = Date.now();
   const takenAt = new Date(started).toISOString();
   const id = randomUUID();
@@ -276,7 +284,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string })
     });
   }
 
-  const writer = await createSnapshotWriter(options.out);
+  const writer = await createSnapshotWriter(typeof options.out === 'function' ? options.out(takenAt, id) : options.out);
   let writes: Promise<void> = Promise.resolve();
   try {
     const accounts = await resolveAccounts(context, base);

@@ -1,0 +1,4 @@
+export { collectSnapshot, describeCoverage, incompleteCoverage, DEFAULT_CONCURRENCY, GLOBAL_REGION } from './collect.js';
+export type { CollectOptions, CollectResult, SnapshotPathFor } from './collect.js';
+export { parseEndpoint, roleArnFor, DEFAULT_TIMEOUTS } from './alicloud/clients.js';
+export { DEFAULT_RETRY } from './retry.js';
