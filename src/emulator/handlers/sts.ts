@@ -1,0 +1,23 @@
+import { Errors } from '../errors.js';
+import type { Handler } from './context.js';
+
+/** STS AssumeRole: hands out temporary keys that see the role's account estate. */
+export const assumeRole: Handler = (context) => {
+  const roleArn = context.params.RoleArn;
+  const sessionName = context.params.RoleSessionName;
+  if (!roleArn) throw Errors.missingParameter('RoleArn');
+  if (!sessionName) throw Errors.missingParameter('RoleSessionName');
+  const duration = context.params.DurationSeconds === undefined ? 3600 : Number(context.params.DurationSeconds);
+  const denied = new Set(context.faults.denyAssumeRoleAccounts ?? []);
+  const { principal, arn, roleId } = context.credentials.assumeRole(roleArn, sessionName, duration, context.now, denied);
+  return {
+    AssumedRoleUser: { Arn: arn, AssumedRoleId: roleId },
+    Credentials: {
+      AccessKeyId: principal.accessKeyId,
+      AccessKeySecret: principal.secret,
+      SecurityToken: principal.securityToken ?? '',
+      Expiration: `${new Date(principal.expiresAt ?? context.now).toISOString().slice(0, 19)}Z`,
+    },
+    SourceIdentity: '',
+  };
+};

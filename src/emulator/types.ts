@@ -1,0 +1,94 @@
+import type { Estate } from '../model/snapshot.js';
+
+/** A key pair the emulator accepts. Without `accountId` the key belongs to the estate's first account. */
+export interface EmulatorCredential {
+  accessKeyId: string;
+  accessKeySecret: string;
+  accountId?: string;
+}
+
+/**
+ * Faults are decided per request from (seed, request content, how often that content was seen),
+ * so a run is reproducible even when the client sends pages concurrently, and a retried request
+ * gets a fresh draw instead of failing forever.
+ */
+export interface FaultOptions {
+  /** Share of requests answered with HTTP 400 Throttling.User. */
+  throttleRate?: number;
+  /** Share of requests answered with 500 InternalError or 503 ServiceUnavailable. */
+  errorRate?: number;
+  /** Share of requests whose socket is destroyed before any response byte. */
+  resetRate?: number;
+  /** Share of requests answered with a body the SDK cannot parse (HTML gateway page or truncated JSON). */
+  malformedRate?: number;
+  /** Added to every response, in milliseconds. */
+  latencyMs?: number;
+  /** 1-based arrival numbers of requests that are never answered (the client must time out). */
+  hangRequests?: number[];
+  /** Regions whose ECS/VPC APIs answer 403 Forbidden.RAM for every account. */
+  forbidRegions?: string[];
+  /** Requests per second allowed per account × region × API; above it the API answers Throttling.User. */
+  rateLimit?: number;
+  /** Bucket size of the rate limiter (requests that may arrive at once); default = rateLimit. */
+  rateLimitBurst?: number;
+  /** Value of the x-acs-retry-after header (ms) on injected throttling; rate-limit throttling always sends the real wait. */
+  retryAfterMs?: number;
+  /** Accounts into which STS AssumeRole is refused (403 NoPermission). */
+  denyAssumeRoleAccounts?: string[];
+  /** Restrict random faults (throttle, error, reset, malformed) to these actions; default all. */
+  actions?: string[];
+}
+
+export interface RecordedRequest {
+  seq: number;
+  /** ms since the emulator started. */
+  at: number;
+  product: 'ecs' | 'vpc' | 'sts' | 'unknown';
+  action: string;
+  version: string;
+  regionId: string;
+  accountId: string;
+  accessKeyId: string;
+  params: Record<string, string>;
+  status: number;
+  /** Error code when the answer was an error. */
+  code?: string;
+  /** The injected fault, when one was. */
+  fault?: FaultKind;
+}
+
+export type FaultKind = 'throttle' | 'rateLimit' | 'error5xx' | 'reset' | 'malformed' | 'hang' | 'forbidden' | 'latency';
+
+export interface EmulatorStats {
+  requests: number;
+  byAction: Record<string, number>;
+  byStatus: Record<string, number>;
+  faults: Record<FaultKind, number>;
+  signatureFailures: number;
+}
+
+export interface EmulatorOptions {
+  estate: Estate;
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default one pair: DEMO_CREDENTIALS for the first account. */
+  credentials?: EmulatorCredential[];
+  faults?: FaultOptions;
+  seed?: number;
+  /** Keep at most this many recorded requests (oldest dropped); default 200,000. */
+  maxRecordedRequests?: number;
+}
+
+export interface RunningEmulator {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** 127.0.0.1:PORT — what the SDK Config's `endpoint` takes. */
+  endpoint: string;
+  port: number;
+  requests(): RecordedRequest[];
+  stats(): EmulatorStats;
+  close(): Promise<void>;
+}
+
+export const DEMO_CREDENTIALS = { accessKeyId: 'sgaudit-demo-key', accessKeySecret: 'sgaudit-demo-secret' } as const;

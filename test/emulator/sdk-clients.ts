@@ -1,0 +1,37 @@
+import Ecs, * as $Ecs from '@alicloud/ecs20140526';
+import { Config } from '@alicloud/openapi-client';
+import Sts, * as $Sts from '@alicloud/sts20150401';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+
+/** Real SDK clients pointed at the emulator: the wire contract is what these send and accept. */
+export interface Keys {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+function config(emulator: RunningEmulator, keys: Keys, regionId: string): Config {
+  return new Config({ ...keys, regionId, endpoint: emulator.endpoint, protocol: 'HTTP', readTimeout: 10_000, connectTimeout: 5_000 });
+}
+
+// Under NodeNext the CommonJS client class sits on the default export's `default`.
+type EcsApi = InstanceType<typeof Ecs.default>;
+type VpcApi = InstanceType<typeof Vpc.default>;
+type StsApi = InstanceType<typeof Sts.default>;
+type Ctor<T> = new (config: Config) => T;
+const EcsClient = (Ecs as unknown as { default: Ctor<EcsApi> }).default;
+const VpcClient = (Vpc as unknown as { default: Ctor<VpcApi> }).default;
+const StsClient = (Sts as unknown as { default: Ctor<StsApi> }).default;
+
+export function ecsClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou'): EcsApi {
+  return new EcsClient(config(emulator, keys, regionId));
+}
+export function vpcClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou'): VpcApi {
+  return new VpcClient(config(emulator, keys, regionId));
+}
+export function stsClient(emulator: RunningEmulator, keys: Keys): StsApi {
+  return new StsClient(config(emulator, keys, 'cn-hangzhou'));
+}
+
+export { $Ecs, $Sts, $Vpc };
