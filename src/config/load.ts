@@ -50,13 +50,14 @@ async function readIfExists(path: string): Promise<string | undefined> {
  */
 export function parseConfigText(text: string, file: string | undefined): ResolvedConfig {
   const shown = file ?? '(defaults)';
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw configError(
       shown,
       document.errors.map((error) => {
         const at = error.linePos?.[0];
-        return `${at ? `line ${at.line}:${at.col}` : 'yaml'}: ${error.message.split('\n')[0] ?? error.message}`;
+        const firstLine = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+        return `${at ? `line ${at.line}:${at.col}` : 'yaml'}: ${firstLine}`;
       }),
     );
   }
