@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { register as snapshots } from './snapshots.js';
 import { register as report } from './report.js';
 import { register as collect } from './collect.js';
+import { register as emulator } from './emulator.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [snapshots, report, collect];
+const registrations: Register[] = [snapshots, report, collect, emulator];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
