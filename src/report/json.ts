@@ -1,5 +1,15 @@
 import { FindingsDocument } from '../model/findings.js';
-import { sortFindings } from './order.js';
+import { compareText, sortFindings } from './order.js';
+
+const byKeys =
+  <T>(...keys: ((item: T) => string)[]) =>
+  (a: T, b: T): number => {
+    for (const key of keys) {
+      const order = compareText(key(a), key(b));
+      if (order) return order;
+    }
+    return 0;
+  };
 
 function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
@@ -15,10 +25,18 @@ function sortKeysDeep(value: unknown): unknown {
 
 /**
  * The findings document itself, with a stable shape: keys in schema order (the zod parse rebuilds
- * every object in its declared order), free-form `detail.extra` keys sorted, findings in report order.
+ * every object in its declared order), free-form `detail.extra` keys sorted, findings in report
+ * order and the other lists sorted, so the same document always prints the same bytes.
  */
 export function renderJson(doc: FindingsDocument): string {
-  const normalized = FindingsDocument.parse({ ...doc, findings: sortFindings(doc.findings) });
+  const normalized = FindingsDocument.parse({
+    ...doc,
+    coverage: [...doc.coverage].sort(byKeys((c) => c.accountId, (c) => c.regionId, (c) => c.api)),
+    checks: [...doc.checks].sort(byKeys((c) => c.id)),
+    findings: sortFindings(doc.findings),
+    suppressions: [...doc.suppressions].sort(byKeys((s) => s.status, (s) => s.matcher)),
+    ...(doc.notCompared ? { notCompared: [...doc.notCompared].sort(byKeys((n) => n.accountId, (n) => n.regionId, (n) => n.api ?? '')) } : {}),
+  });
   for (const finding of normalized.findings) {
     if (finding.detail.extra) finding.detail.extra = sortKeysDeep(finding.detail.extra) as Record<string, unknown>;
   }
