@@ -1,0 +1,131 @@
+import type { ResolvedConfig } from '../../config/load.js';
+import type { Finding, FindingsDocument } from '../../model/findings.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
+import { analyzeSnapshot } from '../engine.js';
+import { ComparisonScope } from './coverage.js';
+import { exposureDrift, resolveExposureCheck } from './exposure.js';
+import { DRIFT_META, DRIFT_REMEDIATION, DRIFT_TITLES } from './meta.js';
+import { diffRegion } from './snapshot-diff.js';
+import { DRIFT_SEVERITY, type DiffOptions, type DriftChange, type DriftResult, type NotCompared } from './types.js';
+
+export { diffSnapshots, matchRules } from './snapshot-diff.js';
+export { canonicalRuleKey } from './rule-key.js';
+export { DRIFT_META } from './meta.js';
+export * from './types.js';
+
+export interface DriftOptions extends DiffOptions {
+  /** Compare public exposure through the engine (default true). */
+  exposure?: boolean;
+  /** The public-exposure check to use; by default the catalog's. */
+  exposureCheck?: Check;
+  settings?: AnalyzerSettings;
+}
+
+export interface DriftComputation extends DriftResult {
+  /** False when exposure was not compared (no public-exposure check, or disabled). */
+  exposureCompared: boolean;
+}
+
+/** Structural drift plus exposure drift, with the scopes that could not be compared. */
+export function computeDrift(baseline: Snapshot, current: Snapshot, options: DriftOptions = {}): DriftComputation {
+  const scope = new ComparisonScope(baseline, current);
+  const changes: DriftChange[] = [];
+  for (const pair of scope.pairs()) diffRegion(pair, scope, options, changes);
+  let exposureCompared = false;
+  if (options.exposure !== false) {
+    const exposure = exposureDrift(baseline, current, scope, options.exposureCheck ?? resolveExposureCheck(), options.settings);
+    changes.push(...exposure.changes);
+    exposureCompared = exposure.compared;
+  }
+  const notCompared = scope.notCompared();
+  if (options.exposure !== false && !exposureCompared) {
+    // Say it in the report: an empty exposure section must not read as "no new exposure".
+    notCompared.push({ accountId: '*', regionId: '*', api: 'public-exposure', reason: 'exposure drift not compared: the public-exposure check is not available in this build' });
+  }
+  return { baselineId: baseline.id, currentId: current.id, changes, notCompared, exposureCompared };
+}
+
+/** A drift change as a finding draft (check id `drift`, kind and before/after in `detail.extra`). */
+export function changeToDraft(change: DriftChange): FindingDraft {
+  const extra: Record<string, unknown> = { kind: change.kind };
+  if (change.resource.type === 'rule' || change.kind === 'group-attached' || change.kind === 'group-detached') {
+    const groupId = change.resource.type === 'rule' ? change.evidence[0]?.groupId : change.identity;
+    if (groupId) extra.groupId = groupId;
+  }
+  if (change.before !== undefined) extra.before = change.before;
+  if (change.after !== undefined) extra.after = change.after;
+  return {
+    severity: change.severity ?? DRIFT_SEVERITY[change.kind],
+    title: DRIFT_TITLES[change.kind],
+    message: change.message,
+    accountId: change.accountId,
+    regionId: change.regionId,
+    resource: change.resource,
+    detail: {
+      ...(change.direction ? { direction: change.direction } : {}),
+      ...(change.protocol ? { protocol: change.protocol } : {}),
+      ...(change.ports ? { ports: change.ports } : {}),
+      ...(change.sources ? { sources: change.sources } : {}),
+      ...(change.addresses ? { addresses: change.addresses } : {}),
+      extra,
+    },
+    evidence: change.evidence,
+    remediation: DRIFT_REMEDIATION[change.kind],
+  };
+}
+
+/** A check object that returns precomputed drafts, so drift goes through the engine's fingerprints, overrides, suppressions and sort. */
+function staticCheck(drafts: FindingDraft[]): Check {
+  return { meta: DRIFT_META, run: () => drafts };
+}
+
+/**
+ * A catalog-style drift check: compares the context's baseline view with the current view.
+ * Without a baseline it finds nothing. Not-compared scopes are not findings; get them from
+ * `driftFindings` or `driftFindingsDocument`.
+ */
+export function createDriftCheck(options: DriftOptions = {}): Check {
+  return {
+    meta: DRIFT_META,
+    run(context) {
+      if (!context.baseline) return [];
+      const drift = computeDrift(context.baseline.snapshot, context.view.snapshot, { settings: context.settings, ...options });
+      return drift.changes.map(changeToDraft);
+    },
+  };
+}
+
+export interface DocumentOptions extends DriftOptions {
+  config?: ResolvedConfig;
+  now?: Date;
+}
+
+/**
+ * Drift findings (fingerprinted, sorted, suppressions applied) to append to a normal analysis.
+ * Ids are the engine's fingerprints, so they match what `driftFindingsDocument` reports.
+ */
+export function driftFindings(baseline: Snapshot, current: Snapshot, options: DocumentOptions = {}): { findings: Finding[]; notCompared: NotCompared[]; exposureCompared: boolean } {
+  const drift = computeDrift(baseline, current, options);
+  const document = driftDocument(current, drift, options);
+  return { findings: document.findings, notCompared: document.notCompared ?? [], exposureCompared: drift.exposureCompared };
+}
+
+/** Wrap already computed drift (snapshot or Terraform) as a findings document of the current snapshot. */
+export function driftDocument(current: Snapshot, drift: DriftResult, options: { config?: ResolvedConfig; now?: Date; settings?: AnalyzerSettings } = {}): FindingsDocument {
+  const document = analyzeSnapshot(current, {
+    checks: [staticCheck(drift.changes.map(changeToDraft))],
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  document.baselineId = drift.baselineId;
+  document.notCompared = drift.notCompared;
+  return document;
+}
+
+/** `sgaudit diff`: the drift between two snapshots as a findings document any report format can render. */
+export function driftFindingsDocument(baseline: Snapshot, current: Snapshot, options: DocumentOptions = {}): FindingsDocument {
+  const drift = computeDrift(baseline, current, options);
+  return driftDocument(current, drift, options);
+}

@@ -1,0 +1,92 @@
+import type { Evidence } from '../../model/findings.js';
+import type { Peer, Rule, SecurityGroup } from '../../model/snapshot.js';
+
+/** Protocols whose rules carry ports; for the others the normalizer stores 1–65535 and the range means nothing. */
+const PORT_PROTOCOLS = new Set(['tcp', 'udp']);
+
+export function peerKey(peer: Peer | undefined): string {
+  if (!peer) return '';
+  if (peer.cidr) return `cidr:${peer.cidr.toLowerCase()}`;
+  if (peer.ipv6Cidr) return `ipv6:${peer.ipv6Cidr.toLowerCase()}`;
+  if (peer.groupId) return `sg:${peer.groupId}${peer.ownerAccount ? `@${peer.ownerAccount}` : ''}`;
+  if (peer.prefixListId) return `pl:${peer.prefixListId}`;
+  return '';
+}
+
+/** Human form of a peer, as evidence shows it. */
+export function describePeer(peer: Peer | undefined): string | undefined {
+  if (!peer) return undefined;
+  if (peer.cidr) return peer.cidr;
+  if (peer.ipv6Cidr) return peer.ipv6Cidr;
+  if (peer.groupId) return peer.ownerAccount ? `${peer.groupId} (account ${peer.ownerAccount})` : peer.groupId;
+  return peer.prefixListId;
+}
+
+export function portsKey(rule: Pick<Rule, 'protocol' | 'ports' | 'portListId'>): string {
+  if (rule.portListId) return `list:${rule.portListId}`;
+  return PORT_PROTOCOLS.has(rule.protocol) ? `${rule.ports.from}-${rule.ports.to}` : '*';
+}
+
+/**
+ * Canonical key of a rule: everything that decides what it does (direction, protocol, ports,
+ * peers, nicType, policy, priority). Two rules with the same key are the same rule for drift
+ * even when their ids differ. Description and createdAt are not part of it.
+ */
+export function canonicalRuleKey(rule: Rule): string {
+  return [
+    rule.direction,
+    rule.protocol,
+    portsKey(rule),
+    `src=${peerKey(rule.source)}`,
+    `dst=${peerKey(rule.destination)}`,
+    rule.nicType ?? '',
+    rule.policy,
+    rule.priority,
+  ].join('|');
+}
+
+/** Key plus the attributes a "modified" rule may differ in. */
+export function ruleContent(rule: Rule): string {
+  return `${canonicalRuleKey(rule)}|${rule.description ?? ''}`;
+}
+
+/** The rule's far end: source for ingress, destination for egress. */
+export function rulePeer(rule: Rule): Peer | undefined {
+  return rule.direction === 'ingress' ? rule.source : rule.destination;
+}
+
+/** The parts of a rule shown in before/after, without noise (problems, createdAt). */
+export function ruleSummary(rule: Rule): Record<string, unknown> {
+  const summary: Record<string, unknown> = {
+    direction: rule.direction,
+    policy: rule.policy,
+    priority: rule.priority,
+    protocol: rule.protocol,
+    ports: PORT_PROTOCOLS.has(rule.protocol) ? `${rule.ports.from}/${rule.ports.to}` : 'all',
+  };
+  if (rule.id) summary.id = rule.id;
+  if (rule.portListId) summary.portListId = rule.portListId;
+  if (rule.source) summary.source = describePeer(rule.source);
+  if (rule.destination) summary.destination = describePeer(rule.destination);
+  if (rule.nicType) summary.nicType = rule.nicType;
+  if (rule.description) summary.description = rule.description;
+  return summary;
+}
+
+export function ruleEvidence(group: Pick<SecurityGroup, 'id' | 'name'>, rule: Rule, note?: string): Evidence {
+  const peer = describePeer(rulePeer(rule));
+  return {
+    role: 'subject',
+    groupId: group.id,
+    ...(group.name ? { groupName: group.name } : {}),
+    ...(rule.id ? { ruleId: rule.id } : {}),
+    direction: rule.direction,
+    policy: rule.policy,
+    priority: rule.priority,
+    protocol: rule.protocol,
+    ports: rule.ports,
+    ...(peer ? { peer } : {}),
+    ...(rule.description ? { description: rule.description } : {}),
+    ...(note ? { note } : {}),
+  };
+}
