@@ -11,7 +11,7 @@ import { parsePortSpec, PORT_SPEC_PATTERN } from './ports.js';
  */
 
 /** `drift` is produced by the drift stage, not by a catalog check, but it is configured like one. */
-export const CONFIGURABLE_CHECK_IDS: readonly string[] = [...CHECK_IDS, 'drift'];
+export const CONFIGURABLE_CHECK_IDS: readonly string[] = [...new Set([...CHECK_IDS, 'drift'])];
 
 const PortSpecString = z
   .string()
