@@ -20,9 +20,14 @@ type EcsApi = InstanceType<typeof Ecs.default>;
 type VpcApi = InstanceType<typeof Vpc.default>;
 type StsApi = InstanceType<typeof Sts.default>;
 type Ctor<T> = new (config: Config) => T;
-const EcsClient = (Ecs as unknown as { default: Ctor<EcsApi> }).default;
-const VpcClient = (Vpc as unknown as { default: Ctor<VpcApi> }).default;
-const StsClient = (Sts as unknown as { default: Ctor<StsApi> }).default;
+// vitest's interop sometimes hands over the class itself, node's ESM loader the CJS module object.
+function classOf<T>(imported: unknown): Ctor<T> {
+  const inner = (imported as { default?: unknown }).default;
+  return (typeof inner === 'function' ? inner : imported) as Ctor<T>;
+}
+const EcsClient = classOf<EcsApi>(Ecs);
+const VpcClient = classOf<VpcApi>(Vpc);
+const StsClient = classOf<StsApi>(Sts);
 
 export function ecsClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou'): EcsApi {
   return new EcsClient(config(emulator, keys, regionId));
