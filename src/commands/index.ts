@@ -3,12 +3,14 @@ import { register as snapshots } from './snapshots.js';
 import { register as report } from './report.js';
 import { register as collect } from './collect.js';
 import { register as emulator } from './emulator.js';
+import { register as analyze } from './analyze.js';
+import { register as checks } from './checks.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [snapshots, report, collect, emulator];
+const registrations: Register[] = [snapshots, report, collect, emulator, analyze, checks];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

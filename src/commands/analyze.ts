@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { analyzeSnapshot, hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { loadConfig } from '../config/load.js';
+import { EXIT, SgauditError } from '../model/errors.js';
+import { Severity, type FindingsDocument } from '../model/findings.js';
+import { readSnapshot } from '../model/snapshot-file.js';
+import { renderJson } from '../report/json.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { log } from '../util/log.js';
+
+interface AnalyzeFlags {
+  config?: string;
+  baseline?: string;
+  format: string;
+  out?: string;
+  failOn?: string;
+}
+
+export function parseSeverityFlag(flag: string, value: string): Severity {
+  const parsed = Severity.safeParse(value.toLowerCase());
+  if (!parsed.success) throw new SgauditError('USAGE', `${flag} must be one of ${Severity.options.join(', ')}, got "${value}"`);
+  return parsed.data;
+}
+
+/** `3 findings (1 critical, 2 low), 1 suppressed` — for stderr. */
+export function summaryLine(document: FindingsDocument): string {
+  const { summary } = document;
+  const open = summary.total - summary.suppressed;
+  const parts = Object.entries(summary.bySeverity)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  return `${open} finding${open === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}${summary.suppressed ? `, ${summary.suppressed} suppressed` : ''}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('turn a snapshot into a findings document (sgaudit/findings@1)')
+    .argument('<snapshot>', 'snapshot file (.jsonl.gz, or nested .json)')
+    .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
+    .option('--baseline <snapshot>', 'an earlier snapshot for checks that compare (drift)')
+    .option('--format <format>', 'output format (json)', 'json')
+    .option('--out <file>', 'write the findings here (atomically) instead of stdout')
+    .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity')
+    .addHelpText('after', '\nExamples:\n  sgaudit analyze snapshots/2025-06-01.jsonl.gz --out findings.json --fail-on high\n  sgaudit analyze snap.jsonl.gz --config sgaudit.yaml | jq .summary')
+    .action(async (snapshotPath: string, flags: AnalyzeFlags) => {
+      if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
+      const failOn = flags.failOn === undefined ? undefined : parseSeverityFlag('--fail-on', flags.failOn);
+      const config = await loadConfig(flags.config);
+      const snapshot = await readSnapshot(snapshotPath);
+      const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
+      const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline } : {}) });
+      const text = renderJson(document);
+      if (flags.out) {
+        await writeFileAtomic(flags.out, text);
+        log.info(`${summaryLine(document)}; findings written to ${flags.out}`);
+      } else {
+        process.stdout.write(text);
+        log.info(summaryLine(document));
+      }
+      if (failOn && hasFindingsAtOrAbove(document, failOn)) process.exitCode = EXIT.FINDINGS;
+    });
+}
