@@ -58,8 +58,16 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
     return { page, log };
   }
 
-  const visibleSeverities = (page: Page, list: string) =>
-    page.$$eval(`#${list}-list article.finding`, (nodes) => nodes.map((node) => (node as HTMLElement).dataset['severity'] ?? ''));
+  // The project compiles without the DOM lib, so page-side code is passed as strings or read through locators.
+  async function attributeOfAll(page: Page, selector: string, attribute: string): Promise<string[]> {
+    const values: string[] = [];
+    for (const node of await page.locator(selector).all()) values.push((await node.getAttribute(attribute)) ?? '');
+    return values;
+  }
+  const visibleSeverities = (page: Page, list: string) => attributeOfAll(page, `#${list}-list article.finding`, 'data-severity');
+  // Not page.waitForFunction: with a string it evaluates through eval, which the report's CSP forbids.
+  const waitForCount = (page: Page, list: string, count: number) =>
+    expect.poll(() => page.locator(`#${list}-list article.finding`).count(), { timeout: 3000, interval: 50 }).toBe(count);
 
   it('loads with no network request but the file, no console error, and hostile strings as inert text', async () => {
     const { page, log } = await open(fixtureUrl);
@@ -84,7 +92,7 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
       const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+=*'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src data:; base-uri 'none'; form-action 'none'$/);
       // The stylesheet applied, so its hash matched (a blocked style leaves badges unstyled).
-      expect(await page.locator('.badge.sev-critical').first().evaluate((node) => getComputedStyle(node).color)).toBe('rgb(255, 255, 255)');
+      expect(await page.evaluate("getComputedStyle(document.querySelector('.badge.sev-critical')).color")).toBe('rgb(255, 255, 255)');
     } finally {
       await page.close();
     }
@@ -93,15 +101,12 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
   it('enforces its CSP: a script injected at run time does not execute', async () => {
     const { page } = await open(fixtureUrl);
     try {
-      const outcome = await page.evaluate(
-        () =>
-          new Promise<{ ran: boolean; violation: string }>((resolve) => {
-            document.addEventListener('securitypolicyviolation', (event) => resolve({ ran: Boolean((window as unknown as { pwned?: boolean }).pwned), violation: event.violatedDirective }));
-            const script = document.createElement('script');
-            script.textContent = 'window.pwned = true';
-            document.body.appendChild(script);
-          }),
-      );
+      const outcome = await page.evaluate(`new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (event) => resolve({ ran: Boolean(window.pwned), violation: event.violatedDirective }));
+        const script = document.createElement('script');
+        script.textContent = 'window.pwned = true';
+        document.body.appendChild(script);
+      })`);
       expect(outcome).toEqual({ ran: false, violation: 'script-src-elem' });
     } finally {
       await page.close();
@@ -123,7 +128,7 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
       if (selector === '#filter-severity') {
         expect(new Set(await visibleSeverities(page, 'active'))).toEqual(new Set([value]));
       } else if (selector === '#filter-check') {
-        const checks = await page.$$eval('#active-list article.finding', (nodes) => nodes.map((node) => (node as HTMLElement).dataset['check']));
+        const checks = await attributeOfAll(page, '#active-list article.finding', 'data-check');
         expect(new Set(checks)).toEqual(new Set([value]));
       }
       await page.selectOption(selector, '');
@@ -145,17 +150,13 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
       ];
       for (const [text, activeCount, suppressedCount] of cases) {
         await page.fill('#filter-text', text);
-        await page.waitForFunction(
-          ([expected]) => document.querySelectorAll('#active-list article.finding').length === expected,
-          [activeCount],
-          { timeout: 3000 },
-        );
+        await waitForCount(page, 'active', activeCount);
         expect(await page.locator('#suppressed-list article.finding').count(), text).toBe(suppressedCount);
       }
       await page.fill('#filter-text', '');
       await page.selectOption('#filter-severity', 'high');
       await page.fill('#filter-text', 'eni');
-      await page.waitForFunction(() => document.querySelectorAll('#active-list article.finding').length === 2, undefined, { timeout: 3000 });
+      await waitForCount(page, 'active', 2);
       expect(new Set(await visibleSeverities(page, 'active'))).toEqual(new Set(['high']));
       expect(await page.locator('#active-status').innerText()).toContain('of 2 matching');
     } finally {
@@ -167,9 +168,9 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
     const { page, log } = await open(bigUrl);
     try {
       expect(await page.locator('#active-list article.finding').count()).toBe(25);
-      const firstPage = await page.$$eval('#active-list article.finding', (nodes) => nodes.map((node) => (node as HTMLElement).dataset['id']));
+      const firstPage = await attributeOfAll(page, '#active-list article.finding', 'data-id');
       await page.click('#active-next');
-      const secondPage = await page.$$eval('#active-list article.finding', (nodes) => nodes.map((node) => (node as HTMLElement).dataset['id']));
+      const secondPage = await attributeOfAll(page, '#active-list article.finding', 'data-id');
       expect(secondPage).toHaveLength(25);
       expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
       expect(await page.locator('#active-page').innerText()).toMatch(/^Page 2 of \d+$/);
