@@ -10,6 +10,20 @@ export type EcsClient = InstanceType<typeof EcsModule.default>;
 export type VpcClient = InstanceType<typeof VpcModule.default>;
 export type StsClient = InstanceType<typeof StsModule.default>;
 
+/**
+ * The class a CommonJS SDK package exports as `exports.default`. Node's ESM loader hands the
+ * whole `module.exports` to a default import (so the class is `.default`), while bundler-style
+ * loaders (vite/vitest) already unwrap it; accept both.
+ */
+function cjsClass<T>(imported: { default: T } | T): T {
+  const inner = (imported as { default?: unknown }).default;
+  return (typeof inner === 'function' ? inner : imported) as T;
+}
+const EcsClass = () => cjsClass<typeof EcsModule.default>(EcsModule);
+const VpcClass = () => cjsClass<typeof VpcModule.default>(VpcModule);
+const StsClass = () => cjsClass<typeof StsModule.default>(StsModule);
+const CredentialClass = () => cjsClass<typeof Credential.default>(Credential);
+
 export interface AccessKeyCredentials {
   accessKeyId: string;
   accessKeySecret: string;
@@ -72,7 +86,7 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   // One credential provider shared by all clients of this factory, so the default chain
   // (which may call the ECS metadata service or an OIDC endpoint) resolves once and refreshes once.
-  const sharedCredential = options.credentials ? undefined : new Credential.default();
+  const sharedCredential = options.credentials ? undefined : new (CredentialClass())();
   const cache = new Map<string, EcsClient | VpcClient | StsClient>();
 
   const config = (regionId: string): Config =>
@@ -106,9 +120,9 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
     },
     // openapi-client's Config and openapi-core's $OpenApiUtil.Config carry the same fields; the
     // clients read them by name, so the cast only bridges two declarations of one shape.
-    ecs: (regionId) => cached(`ecs:${regionId}`, () => new EcsModule.default(config(regionId) as never)),
-    vpc: (regionId) => cached(`vpc:${regionId}`, () => new VpcModule.default(config(regionId) as never)),
-    sts: () => cached('sts', () => new StsModule.default(config(BOOTSTRAP_REGION) as never)),
+    ecs: (regionId) => cached(`ecs:${regionId}`, () => new (EcsClass())(config(regionId) as never)),
+    vpc: (regionId) => cached(`vpc:${regionId}`, () => new (VpcClass())(config(regionId) as never)),
+    sts: () => cached('sts', () => new (StsClass())(config(BOOTSTRAP_REGION) as never)),
     runtime: () => new RuntimeOptions({ connectTimeout: timeouts.connectMs, readTimeout: timeouts.readMs, autoretry: false, maxAttempts: 0 }),
   };
 }
