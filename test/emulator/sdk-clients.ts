@@ -11,8 +11,8 @@ export interface Keys {
   securityToken?: string;
 }
 
-function config(emulator: RunningEmulator, keys: Keys, regionId: string): Config {
-  return new Config({ ...keys, regionId, endpoint: emulator.endpoint, protocol: 'HTTP', readTimeout: 10_000, connectTimeout: 5_000 });
+function config(emulator: RunningEmulator, keys: Keys, regionId: string, readTimeout = 10_000): Config {
+  return new Config({ ...keys, regionId, endpoint: emulator.endpoint, protocol: 'HTTP', readTimeout, connectTimeout: 5_000 });
 }
 
 // Under NodeNext the CommonJS client class sits on the default export's `default`.
@@ -29,8 +29,8 @@ const EcsClient = classOf<EcsApi>(Ecs);
 const VpcClient = classOf<VpcApi>(Vpc);
 const StsClient = classOf<StsApi>(Sts);
 
-export function ecsClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou'): EcsApi {
-  return new EcsClient(config(emulator, keys, regionId));
+export function ecsClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou', readTimeout?: number): EcsApi {
+  return new EcsClient(config(emulator, keys, regionId, readTimeout));
 }
 export function vpcClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou'): VpcApi {
   return new VpcClient(config(emulator, keys, regionId));
