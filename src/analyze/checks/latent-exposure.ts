@@ -1,0 +1,62 @@
+import { evaluateEni, publicAccepted, type AcceptedPiece } from '../net/evaluate.js';
+import { witnessEvidence } from '../net/evidence.js';
+import { describeExposure, describeSources, exposedRanges, touchedSpecs } from '../net/exposure.js';
+import { PUBLIC_SPACE } from '../net/public.js';
+import type { Check, FindingDraft } from './types.js';
+
+/**
+ * A group that would expose sensitive ports the moment one of its interfaces gets an EIP. It is
+ * computed through the evaluator on the group's actual interfaces, so a drop in a co-attached
+ * group is honoured, and only this group's own accept rules are held against it.
+ */
+export const check: Check = {
+  meta: {
+    id: 'latent-exposure',
+    title: 'Security group would expose sensitive ports if given a public address',
+    severity: 'medium',
+    description:
+      'Reports security groups whose rules accept public IPv4 sources on sensitive ports (sensitivePorts: SSH, RDP, databases …) while every network interface carrying the group has no public address. Nothing is exposed today; binding an EIP or assigning a public IP to any of those interfaces would expose the ports at once.',
+    rationale:
+      'EIPs are bound for troubleshooting and forgotten, and an interface can be moved behind a public address without anyone reading its security groups again. An accept from the internet on an admin or database port is a trap set in advance.',
+    remediation:
+      'Narrow the source of the rule to the private ranges or security groups that need access, or delete it. If public access is really intended later, add it together with the public address and review it then.',
+    docs: 'docs/checks/latent-exposure.md',
+  },
+  run({ view, settings }) {
+    const findings: FindingDraft[] = [];
+    // An EIP or a public IP is IPv4; a global IPv6 address would already make the ENI public.
+    const filter = PUBLIC_SPACE.ipv4();
+    for (const { item: group, accountId, regionId } of view.groups.values()) {
+      const enis = view.enisByGroup.get(group.id) ?? [];
+      if (enis.length === 0) continue;
+      if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
+      const accepted: AcceptedPiece[] = [];
+      const seen = new Set<object>();
+      for (const { item: eni } of enis) {
+        const policy = evaluateEni(view, eni, 'ingress');
+        if (seen.has(policy)) continue;
+        seen.add(policy);
+        for (const piece of publicAccepted(policy, filter)) {
+          if (piece.piece.decidedBy.kind === 'rule' && piece.piece.decidedBy.groupId === group.id) accepted.push(piece);
+        }
+      }
+      if (accepted.length === 0) continue;
+      for (const range of exposedRanges(accepted, settings.allowedPublicPorts)) {
+        const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
+        if (sensitive.length === 0) continue;
+        const traffic = describeExposure(range.protocol, range.ports);
+        const names = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
+        findings.push({
+          title: `Security group would expose ${traffic} to the internet`,
+          message: `${group.id} (${group.name}) accepts ${traffic} (${names.join(', ')}) from ${describeSources(range.sources, range.pieces, 3).join(', ')}; none of its ${enis.length} interface(s) has a public address yet.`,
+          accountId,
+          regionId,
+          resource: { type: 'securityGroup', id: group.id, name: group.name },
+          detail: { direction: 'ingress', protocol: range.protocol, ports: range.ports, sources: describeSources(range.sources, range.pieces), extra: { sensitive: names } },
+          evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,67 @@
+import type { Severity } from '../../model/findings.js';
+import { AddressSet } from '../net/address-set.js';
+import { evaluateEni, publicAccepted } from '../net/evaluate.js';
+import { witnessEvidence } from '../net/evidence.js';
+import { describeExposure, describeSources, exposedRanges, touchedSpecs } from '../net/exposure.js';
+import { PUBLIC_SPACE } from '../net/public.js';
+import type { Check, FindingDraft } from './types.js';
+
+/**
+ * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups
+ * pooled, priorities and drop-wins-ties applied), not from single rules: an accept shadowed by a
+ * drop in another group is not exposure, and `1.0.0.0/1` or a prefix list of public ranges is.
+ */
+export const check: Check = {
+  meta: {
+    id: 'public-exposure',
+    title: 'Internet-reachable network interface accepts public traffic',
+    severity: 'high',
+    description:
+      'Reports every network interface that has a public IPv4 address, an EIP or a global IPv6 address and whose security groups, taken together, accept traffic from public addresses on a protocol or port range outside allowedPublicPorts (default tcp 80 and 443). One finding per interface, protocol and maximal port range. IPv4 sources count only when the interface has a public IPv4 address or EIP, IPv6 sources only when it has a global IPv6 address.',
+    rationale:
+      'Anything on the internet can reach these ports. Admin and database ports (SSH, RDP, MySQL, Redis …) facing the internet are the most common way cloud instances are compromised; the severity is critical for them and for all ports or all protocols.',
+    remediation:
+      'Restrict the source of the deciding rule to the addresses that need access (office egress, a bastion, a prefix list), move the service behind a load balancer or a bastion, or add a drop rule with a higher priority (lower number). Remove the public address if the instance does not need one.',
+    docs: 'docs/checks/public-exposure.md',
+  },
+  run({ view, settings }) {
+    const findings: FindingDraft[] = [];
+    for (const { item: eni, accountId, regionId } of view.enis.values()) {
+      const addresses = view.publicAddressesOfEni(eni);
+      if (addresses.length === 0) continue;
+      const hasV4 = addresses.some((a) => a.via !== 'ipv6');
+      const hasV6 = addresses.some((a) => a.via === 'ipv6');
+      const filter = hasV4 && hasV6 ? PUBLIC_SPACE : hasV4 ? PUBLIC_SPACE.ipv4() : PUBLIC_SPACE.ipv6();
+      const policy = evaluateEni(view, eni, 'ingress');
+      const ranges = exposedRanges(publicAccepted(policy, filter), settings.allowedPublicPorts);
+      if (ranges.length === 0) continue;
+      const name = view.instanceOfEni(eni)?.name || eni.name || undefined;
+      for (const range of ranges) {
+        const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
+        const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
+        const severity: Severity = sensitive.length > 0 || allPorts ? 'critical' : 'high';
+        const reachable = addresses.filter((a) => (a.via === 'ipv6' ? range.sources.intersects(AddressSet.ALL_V6) : range.sources.intersects(AddressSet.ALL_V4)));
+        const traffic = describeExposure(range.protocol, range.ports);
+        const sensitiveNames = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
+        findings.push({
+          severity,
+          title: `Internet-reachable interface accepts ${traffic} from public sources`,
+          message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${describeSources(range.sources, range.pieces, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
+          accountId,
+          regionId,
+          resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
+          detail: {
+            direction: 'ingress',
+            protocol: range.protocol,
+            ports: range.ports,
+            sources: describeSources(range.sources, range.pieces),
+            addresses: reachable.map((a) => a.address),
+            ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
+          },
+          evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+        });
+      }
+    }
+    return findings;
+  },
+};
