@@ -1,4 +1,4 @@
-import { FindingsDocument } from '../model/findings.js';
+import { FindingsDocument, SEVERITIES, type Severity } from '../model/findings.js';
 import { compareText, sortFindings } from './order.js';
 
 const byKeys =
@@ -33,6 +33,11 @@ export function renderJson(doc: FindingsDocument): string {
     ...doc,
     coverage: [...doc.coverage].sort(byKeys((c) => c.accountId, (c) => c.regionId, (c) => c.api)),
     checks: [...doc.checks].sort(byKeys((c) => c.id)),
+    summary: {
+      ...doc.summary,
+      bySeverity: Object.fromEntries(Object.entries(doc.summary.bySeverity).sort(byKeys(([severity]) => String(SEVERITIES.indexOf(severity as Severity) + 10) + severity))),
+      byCheck: sortKeysDeep(doc.summary.byCheck) as Record<string, number>,
+    },
     findings: sortFindings(doc.findings),
     suppressions: [...doc.suppressions].sort(byKeys((s) => s.status, (s) => s.matcher)),
     ...(doc.notCompared ? { notCompared: [...doc.notCompared].sort(byKeys((n) => n.accountId, (n) => n.regionId, (n) => n.api ?? '')) } : {}),

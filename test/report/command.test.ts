@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import { configureLog } from '../../src/util/log.js';
+import { parseReportFormats } from '../../src/report/write-reports.js';
+import { FIXTURE_PATH } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sgaudit-report-cmd-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sgaudit report', () => {
+  let stdout: string[];
+  let stderr: string[];
+  beforeEach(() => {
+    stdout = [];
+    stderr = [];
+    process.exitCode = undefined;
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+    configureLog({ sink: (line) => stderr.push(line) });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  it('writes every requested format atomically and prints the paths', async () => {
+    const out = join(dir, 'all');
+    const code = await main(['node', 'sgaudit', 'report', FIXTURE_PATH, '--format', 'html,md,csv,sarif,json', '--out', out]);
+    expect(code).toBe(0);
+    const expected = ['report.html', 'report.md', 'report.csv', 'report.sarif', 'report.json'].map((name) => join(out, name));
+    expect(stdout.join('')).toBe(expected.map((path) => `${path}\n`).join(''));
+    for (const path of expected) expect(readFileSync(path, 'utf8').length).toBeGreaterThan(100);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Content-Security-Policy');
+  });
+
+  it('exits 2 with one line naming a corrupt findings file, writing nothing', async () => {
+    const bad = join(dir, 'corrupt.json');
+    writeFileSync(bad, '{"schema":"sgaudit/findings@1","findings":[');
+    const out = join(dir, 'corrupt-out');
+    const code = await main(['node', 'sgaudit', 'report', bad, '--format', 'html', '--out', out]);
+    expect(code).toBe(2);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(new RegExp(`^error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 on an unknown format', async () => {
+    const code = await main(['node', 'sgaudit', 'report', FIXTURE_PATH, '--format', 'html,pdf', '--out', join(dir, 'x')]);
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe('error: --format: unknown report format "pdf" (choose from html, md, json, csv, sarif)');
+  });
+
+  it('refuses to overwrite the findings file it reads', async () => {
+    const input = join(dir, 'report.json');
+    writeFileSync(input, readFileSync(FIXTURE_PATH));
+    const code = await main(['node', 'sgaudit', 'report', input, '--format', 'json', '--out', dir]);
+    expect(code).toBe(2);
+    expect(stderr[0]).toContain('would overwrite the input file');
+  });
+});
+
+describe('parseReportFormats', () => {
+  it.each([
+    ['html', ['html']],
+    ['HTML, md ,csv', ['html', 'md', 'csv']],
+    ['markdown,md,sarif', ['md', 'sarif']],
+    ['json,json', ['json']],
+  ])('%j → %j', (input, expected) => {
+    expect(parseReportFormats(input)).toEqual(expected);
+  });
+
+  it.each([[''], [' , '], ['xml']])('rejects %j', (input) => {
+    expect(() => parseReportFormats(input)).toThrow(/--format/);
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileFormatError, SgauditError } from '../../src/model/errors.js';
+import { readFindingsDocument } from '../../src/report/read-findings.js';
+import { FIXTURE_PATH, loadFixture } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sgaudit-read-findings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const valid = JSON.stringify(loadFixture());
+const withFirstFinding = (change: Record<string, unknown>) => {
+  const doc = JSON.parse(valid) as { findings: Record<string, unknown>[] };
+  doc.findings[0] = { ...doc.findings[0], ...change };
+  return JSON.stringify(doc);
+};
+
+describe('readFindingsDocument', () => {
+  it('reads the fixture', async () => {
+    const doc = await readFindingsDocument(FIXTURE_PATH);
+    expect(doc.findings).toHaveLength(20);
+  });
+
+  it.each([
+    ['empty.json', '', /empty\.json: empty file, expected a findings JSON document$/],
+    ['truncated.json', valid.slice(0, valid.length / 2), /truncated\.json: not valid JSON \(.*\); truncated or not a findings file\?$/],
+    ['array.json', '[1,2]', /array\.json: not an sgaudit findings document \(no "schema" field, expected "sgaudit\/findings@1"\)$/],
+    ['snapshot.json', JSON.stringify({ schema: 'sgaudit/snapshot@1', id: 'x' }), /snapshot\.json: not an sgaudit findings document \(schema "sgaudit\/snapshot@1", expected "sgaudit\/findings@1"\)$/],
+    ['severity.json', withFirstFinding({ severity: 'urgent' }), /severity\.json: findings\[0\]\.severity: /],
+    ['extra-key.json', withFirstFinding({ colour: 'red' }), /extra-key\.json: findings\[0\]: Unrecognized key/],
+  ])('rejects %s with one line naming the file and the problem', async (name, content, message) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const error = await readFindingsDocument(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FileFormatError);
+    expect((error as FileFormatError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).message.startsWith(path)).toBe(true);
+  });
+
+  it('names a missing file', async () => {
+    const error = await readFindingsDocument(join(dir, 'missing.json')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SgauditError);
+    expect((error as SgauditError).code).toBe('FILE_NOT_FOUND');
+    expect((error as SgauditError).exitCode).toBe(2);
+    expect((error as Error).message).toBe(`${join(dir, 'missing.json')}: no such findings file`);
+  });
+});
