@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { runScan } from '../pipeline/scan.js';
+import { formatScanSummary } from '../pipeline/summary.js';
+import { log } from '../util/log.js';
+import { createProgress } from '../util/progress.js';
+import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
+import { resolveBaselineForScan } from './baseline-resolver.js';
+
+export function register(program: Command): void {
+  addScanOptions(
+    program
+      .command('scan')
+      .description('collect, store the snapshot, analyze (against a baseline when configured) and write reports: the nightly job'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sgaudit scan --regions cn-hangzhou --format html,md,sarif --fail-on high\n  sgaudit scan --config /etc/sgaudit.yaml --against previous --strict\n  sgaudit scan --endpoint http://127.0.0.1:8080   # against `sgaudit emulator`',
+    )
+    .action(async (flags: ScanFlags) => {
+      const config = await loadConfig(flags.config);
+      const accounts = accountsFromFlags(flags);
+      const result = await runScan({
+        config,
+        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+        ...(flags.regions ? { regions: flags.regions } : {}),
+        ...(accounts ? { accounts } : {}),
+        ...(flags.store ? { storeDir: flags.store } : {}),
+        ...(flags.out ? { outDir: flags.out } : {}),
+        ...(flags.format ? { formats: flags.format } : {}),
+        ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        ...(flags.strict ? { strict: true } : {}),
+        ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
+        resolveBaseline: resolveBaselineForScan,
+        progress: createProgress('collect'),
+      });
+      log.info(formatScanSummary(result.document));
+      process.stdout.write(`${result.snapshotPath}\n${result.reportPaths.join('\n')}\n`);
+      process.exitCode = result.exitCode;
+    });
+}

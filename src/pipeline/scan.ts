@@ -1,0 +1,154 @@
+import { rm, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeSnapshot, hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { EXIT } from '../model/errors.js';
+import type { FindingsDocument, Severity } from '../model/findings.js';
+import { readSnapshot } from '../model/snapshot-file.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { REPORT_EXTENSIONS, renderReport, type ReportFormat } from '../report/index.js';
+import { openLocalStore } from '../store/index.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { log } from '../util/log.js';
+import type { Progress } from '../util/progress.js';
+
+/**
+ * The nightly job: collect → store the snapshot → analyze (against a baseline when configured) →
+ * write every requested report → retention. Commands only map flags onto these options.
+ */
+export interface ScanOptions {
+  config: ResolvedConfig;
+  /** Flag overrides; config values are used where these are absent. */
+  endpoint?: string;
+  regions?: string[];
+  accounts?: CollectOptions['accounts'];
+  credentials?: CollectOptions['credentials'];
+  storeDir?: string;
+  /** Reports directory for this run; default `<reports.dir>/<timestamp>/`. */
+  outDir?: string;
+  formats?: ReportFormat[];
+  /** A snapshot path, or where to find the baseline. */
+  baseline?: string | 'approved' | 'previous' | 'none';
+  failOn?: Severity;
+  strict?: boolean;
+  progress?: Progress;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Resolves `approved`/`previous` to a snapshot path; provided by the drift/baseline module. */
+  resolveBaseline?: (storeDir: string, against: 'approved' | 'previous', currentPath: string) => Promise<string | undefined>;
+}
+
+export interface ScanResult {
+  snapshotPath: string;
+  findingsPath: string;
+  reportPaths: string[];
+  document: FindingsDocument;
+  baselinePath?: string;
+  exitCode: number;
+  incomplete: number;
+}
+
+export function collectOptionsFromConfig(config: ResolvedConfig, overrides: Pick<ScanOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials'>): CollectOptions {
+  const accounts =
+    overrides.accounts ??
+    config.accounts?.map((account) => ({
+      accountId: account.id,
+      ...(account.alias ? { alias: account.alias } : {}),
+      ...(account.roleArn ? { roleArn: account.roleArn } : account.roleName ? { roleArn: roleArnFor(account.id, account.roleName) } : {}),
+    }));
+  const endpoint = overrides.endpoint ?? config.endpoint;
+  const regions = overrides.regions ?? config.regions;
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(regions?.length ? { regions } : {}),
+    ...(accounts?.length ? { accounts } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+    ...(config.collect?.concurrency ? { concurrency: config.collect.concurrency } : {}),
+    ...(config.collect?.timeouts ? { timeouts: config.collect.timeouts } : {}),
+    ...(config.collect?.retry ? { retry: config.collect.retry } : {}),
+  };
+}
+
+/** 2026-11-25T02:00:00.123Z → 20261125T020000Z (sortable, filesystem-safe). */
+export function runStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export async function writeReports(document: FindingsDocument, outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (const format of formats) {
+    const path = join(outDir, `findings${REPORT_EXTENSIONS[format]}`);
+    await writeFileAtomic(path, renderReport(format, document));
+    paths.push(path);
+  }
+  return paths;
+}
+
+export async function runScan(options: ScanOptions): Promise<ScanResult> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const storeDir = options.storeDir ?? config.store.dir;
+  const store = openLocalStore(storeDir);
+
+  const collected = await collectSnapshot({
+    ...collectOptionsFromConfig(config, options),
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    out: (takenAt, id) => store.pathFor(takenAt, id),
+  });
+  const incomplete = incompleteCoverage(collected.header.coverage);
+  const snapshot = await readSnapshot(collected.path);
+
+  const against = options.baseline ?? config.baseline.against;
+  let baselinePath: string | undefined;
+  if (against === 'approved' || against === 'previous') {
+    baselinePath = await options.resolveBaseline?.(storeDir, against, collected.path);
+    if (!baselinePath) log.warn(`no ${against} baseline found in ${storeDir}; drift is not computed this run`);
+  } else if (against !== 'none') {
+    baselinePath = against;
+  }
+  let baseline: Snapshot | undefined;
+  if (baselinePath) baseline = await readSnapshot(baselinePath);
+
+  const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline } : {}), now: now() });
+  const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
+  const formats = options.formats ?? (config.reports.formats as ReportFormat[]);
+  const findingsPath = join(outDir, 'findings.json');
+  const reportPaths = await writeReports(document, outDir, formats.includes('json') ? formats : [...formats, 'json']);
+
+  await applyRetention(config, storeDir, baselinePath ? [baselinePath, collected.path] : [collected.path]);
+
+  let exitCode: number = EXIT.OK;
+  if (options.failOn && hasFindingsAtOrAbove(document, options.failOn)) exitCode = EXIT.FINDINGS;
+  if (options.strict && incomplete.length > 0) exitCode = EXIT.RUNTIME;
+  return {
+    snapshotPath: collected.path,
+    findingsPath,
+    reportPaths,
+    document,
+    exitCode,
+    incomplete: incomplete.length,
+    ...(baselinePath ? { baselinePath } : {}),
+  };
+}
+
+/** Snapshot retention (store.keep / store.maxAgeDays) and report-directory retention (reports.keep). */
+export async function applyRetention(config: ResolvedConfig, storeDir: string, keepPaths: string[]): Promise<void> {
+  if (config.store.keep !== undefined || config.store.maxAgeDays !== undefined) {
+    const removed = await openLocalStore(storeDir).prune({ keep: config.store.keep, maxAgeDays: config.store.maxAgeDays }, { keepPaths });
+    if (removed.length) log.verbose(`retention: deleted ${removed.length} old snapshot(s)`);
+  }
+  if (config.reports.keep !== undefined) {
+    let runs: string[];
+    try {
+      runs = (await readdir(config.reports.dir)).filter((name) => /^\d{8}T\d{6}Z$/.test(name)).sort();
+    } catch {
+      return;
+    }
+    for (const name of runs.slice(0, Math.max(0, runs.length - config.reports.keep))) {
+      const path = join(config.reports.dir, name);
+      if ((await stat(path)).isDirectory()) await rm(path, { recursive: true, force: true });
+    }
+  }
+}
