@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES, type Severity } from '../../src/model/findings.js';
 import { renderSarif, sarifLevel } from '../../src/report/sarif.js';
@@ -10,6 +10,8 @@ import { syntheticFindings } from './synthetic-findings.js';
 /** The official SARIF 2.1.0 schema (draft-04), as shipped by Microsoft's @microsoft/jest-sarif package. */
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+// A CommonJS module: under NodeNext its class is the `default` export of the default import (it sets both).
+const Ajv = AjvDraft04.default;
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
 
 function sarifValidator() {
