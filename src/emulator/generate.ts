@@ -65,6 +65,8 @@ function split(total: number, parts: number): number[] {
  * or intermediate copies) so 50,000 instances and 200,000 rules take a second or two.
  */
 export function generateEstate(spec: GenerateSpec): Estate {
+  portCache.clear();
+  peerCache.clear();
   const random = createRandom(spec.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const accountCount = Math.max(1, spec.accounts ?? 1);
@@ -281,6 +283,28 @@ function generateRegion(plan: RegionPlan): Region {
   return { regionId: plan.regionId, securityGroups: groups, instances, networkInterfaces, eips, prefixLists };
 }
 
+/**
+ * Rules share their (immutable) port and peer objects: a million rules then cost a million rule
+ * objects instead of three million, which keeps a 250,000-instance estate out of GC trouble.
+ * Treat generated estates as read-only.
+ */
+const portCache = new Map<number, Rule['ports']>();
+const peerCache = new Map<string, NonNullable<Rule['source']>>();
+function sharedPorts(from: number, to: number): Rule['ports'] {
+  const key = from * 65536 + to;
+  let ports = portCache.get(key);
+  if (!ports) portCache.set(key, (ports = { from, to }));
+  return ports;
+}
+function sharedPeer(kind: 'cidr' | 'ipv6Cidr' | 'groupId' | 'prefixListId', value: string): NonNullable<Rule['source']> {
+  const key = `${kind}:${value}`;
+  let peer = peerCache.get(key);
+  if (!peer) peerCache.set(key, (peer = { [kind]: value }));
+  return peer;
+}
+
+const DESCRIPTIONS: Record<Rule['protocol'], string> = { tcp: 'allow tcp', udp: 'allow udp', icmp: 'allow ping', icmpv6: 'allow ping6', gre: 'allow gre tunnel', all: 'allow everything' };
+
 const PUBLIC_SOURCES = ['0.0.0.0/0', '0.0.0.0/0', '0.0.0.0/0', '1.0.0.0/1', '198.51.100.0/24', '203.0.113.7/32'];
 
 function generateRule(plan: RegionPlan, group: SecurityGroup, tierPorts: number[], groups: SecurityGroup[], prefixLists: PrefixList[], k: number): Rule {
@@ -289,15 +313,15 @@ function generateRule(plan: RegionPlan, group: SecurityGroup, tierPorts: number[
   const ingress = k === 0 || random() < 0.8;
   const protocolRoll = random();
   const protocol: Rule['protocol'] = protocolRoll < 0.72 ? 'tcp' : protocolRoll < 0.82 ? 'udp' : protocolRoll < 0.9 ? 'icmp' : protocolRoll < 0.97 ? 'all' : protocolRoll < 0.99 ? 'icmpv6' : 'gre';
-  let ports = { from: 1, to: 65535 };
+  let ports = sharedPorts(1, 65535);
   if (protocol === 'tcp' || protocol === 'udp') {
     const roll = random();
     if (roll < 0.75) {
       const port = roll < 0.5 ? pick(tierPorts) : 1024 + Math.floor(random() * 60000);
-      ports = { from: port, to: port };
+      ports = sharedPorts(port, port);
     } else if (roll < 0.95) {
       const from = 1024 + Math.floor(random() * 50000);
-      ports = { from, to: from + Math.floor(random() * 1000) };
+      ports = sharedPorts(from, from + Math.floor(random() * 1000));
     }
   }
   const rule: Rule = {
@@ -310,16 +334,16 @@ function generateRule(plan: RegionPlan, group: SecurityGroup, tierPorts: number[
   };
   const peerRoll = random();
   let peer: Rule['source'];
-  if (peerRoll < 0.5) peer = { cidr: `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.0/24` };
-  else if (peerRoll < 0.68) peer = { cidr: pick(PUBLIC_SOURCES) };
-  else if (peerRoll < 0.73) peer = { ipv6Cidr: random() < 0.5 ? '::/0' : '2408:4000::/32' };
+  if (peerRoll < 0.5) peer = sharedPeer('cidr', `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.0/24`);
+  else if (peerRoll < 0.68) peer = sharedPeer('cidr', pick(PUBLIC_SOURCES));
+  else if (peerRoll < 0.73) peer = sharedPeer('ipv6Cidr', random() < 0.5 ? '::/0' : '2408:4000::/32');
   else if (peerRoll < 0.9 && groups.length > 0) {
     const other = pick(groups);
-    peer = random() < 0.03 ? { groupId: `sg-${plan.code}foreign${Math.floor(random() * 1000)}`, ownerAccount: plan.otherAccountId } : { groupId: other.id };
-  } else if (prefixLists.length > 0) peer = { prefixListId: pick(prefixLists).id };
-  else peer = { cidr: '172.16.0.0/12' };
+    peer = random() < 0.03 ? { groupId: `sg-${plan.code}foreign${Math.floor(random() * 1000)}`, ownerAccount: plan.otherAccountId } : sharedPeer('groupId', other.id);
+  } else if (prefixLists.length > 0) peer = sharedPeer('prefixListId', pick(prefixLists).id);
+  else peer = sharedPeer('cidr', '172.16.0.0/12');
   if (ingress) rule.source = peer;
   else rule.destination = peer;
-  if (random() < 0.3) rule.description = ingress ? `allow ${protocol} from ${Object.values(peer)[0] ?? ''}` : 'outbound';
+  if (random() < 0.3) rule.description = ingress ? DESCRIPTIONS[protocol] : 'outbound';
   return rule;
 }
