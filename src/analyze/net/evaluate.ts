@@ -41,13 +41,13 @@ import type { SnapshotView } from '../view.js';
 import { AddressSet } from './address-set.js';
 import { PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
-import * as iv from './intervals.js';
 import {
   EVAL_PROTOCOLS,
   PORT_PROTOCOLS,
   eniOwnAddresses,
   groupMemberAddresses,
   hasNarrowingRules,
+  newRuleUid,
   orderRules,
   type EvalProtocol,
   type NicKind,
@@ -141,7 +141,7 @@ function compute(
     if (group.innerAccessPolicy !== 'accept') continue;
     const members = groupMemberAddresses(view, group.id);
     if (members.isEmpty()) continue;
-    rules.push({ ref: innerAccessRef(group, direction), protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members });
+    rules.push(innerAccessRule(view, group, direction, members));
   }
   const hasBasic = groups.some((g) => g.type === 'normal');
   const hasAdvanced = groups.some((g) => g.type === 'enterprise');
@@ -158,7 +158,7 @@ function compute(
     description: defaultAccept ? 'default: egress allowed when no rule matches (basic group)' : `default: ${direction} denied when no rule matches`,
   };
   const pieces: PolicyPiece[] = [];
-  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces);
+  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(view, rules, protocol, defaultRef, pieces);
   return {
     direction,
     ordering: options.ordering,
@@ -169,6 +169,16 @@ function compute(
     mixedGroupTypes: hasBasic && hasAdvanced,
     missingGroupIds,
   };
+}
+
+const innerCache = new WeakMap<SnapshotView, Map<string, OrderedRule>>();
+function innerAccessRule(view: SnapshotView, group: SecurityGroup, direction: Direction, members: AddressSet): OrderedRule {
+  let cache = innerCache.get(view);
+  if (!cache) innerCache.set(view, (cache = new Map()));
+  const key = `${group.id}\u0000${direction}`;
+  let rule = cache.get(key);
+  if (!rule) cache.set(key, (rule = { uid: newRuleUid(), ref: innerAccessRef(group, direction), protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members }));
+  return rule;
 }
 
 function innerAccessRef(group: SecurityGroup, direction: Direction): RuleRef {
@@ -186,96 +196,112 @@ function innerAccessRef(group: SecurityGroup, direction: Direction): RuleRef {
   };
 }
 
-/** Index of the default pseudo-rule in per-atom outcomes. */
-const DEFAULT = -1;
+/** The default pseudo-rule in per-atom outcomes. */
+const DEFAULT = undefined;
 
 interface Outcome {
-  ruleIndex: number;
+  /** undefined = the default policy. */
+  rule: OrderedRule | undefined;
   peers: AddressSet;
 }
 
-function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
-  const applicable: number[] = [];
-  rules.forEach((rule, index) => {
-    if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!PORT_PROTOCOLS.has(protocol) || !rule.ports.isEmpty())) applicable.push(index);
-  });
-  // Pieces accumulate their ports per (rule, peers); atoms come in ascending order.
-  const accumulators = new Map<string, { outcome: Outcome; bounds: number[] }>();
+/**
+ * Per-atom outcomes depend only on the applicable rules in order, so they are shared by every
+ * evaluation in the view (ENIs with overlapping group sets reuse each other's atoms).
+ */
+const atomMemo = new WeakMap<SnapshotView, Map<string, Outcome[]>>();
+
+function evaluateProtocol(view: SnapshotView, rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
+  const applicable = rules.filter((rule) => rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!PORT_PROTOCOLS.has(protocol) || !rule.ports.isEmpty()));
+  let memo = atomMemo.get(view);
+  if (!memo) atomMemo.set(view, (memo = new Map()));
+  // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
+  // same Outcome objects (memoized), and atoms come in ascending order.
+  const accumulators = new Map<Outcome, number[]>();
   const addAtom = (outcomes: readonly Outcome[], start: number, end: number) => {
     for (const outcome of outcomes) {
-      const key = `${outcome.ruleIndex}#${outcome.peers.key()}`;
-      let acc = accumulators.get(key);
-      if (!acc) accumulators.set(key, (acc = { outcome, bounds: [] }));
-      const last = acc.bounds.length - 1;
-      if (last > 0 && acc.bounds[last] === start) acc.bounds[last] = end;
-      else acc.bounds.push(start, end);
+      let bounds = accumulators.get(outcome);
+      if (!bounds) accumulators.set(outcome, (bounds = []));
+      const last = bounds.length - 1;
+      if (last > 0 && bounds[last] === start) bounds[last] = end;
+      else bounds.push(start, end);
     }
   };
   if (!PORT_PROTOCOLS.has(protocol)) {
-    addAtom(decideAtom(rules, applicable), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
+    addAtom(memoized(memo, applicable), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
   } else {
-    sweepPorts(rules, applicable, addAtom);
+    sweepPorts(memo, applicable, addAtom);
   }
-  for (const { outcome, bounds } of accumulators.values()) {
-    const ref = outcome.ruleIndex === DEFAULT ? defaultRef : (rules[outcome.ruleIndex] as OrderedRule).ref;
-    out.push(makePiece(rules, protocol, PortSet.fromBounds(bounds), outcome, ref));
+  for (const [outcome, bounds] of accumulators) {
+    out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, outcome.rule === DEFAULT ? defaultRef : outcome.rule.ref));
   }
 }
 
+function memoized(memo: Map<string, Outcome[]>, active: readonly OrderedRule[]): Outcome[] {
+  let signature = '';
+  for (const rule of active) signature += `${rule.uid},`;
+  let outcomes = memo.get(signature);
+  if (!outcomes) memo.set(signature, (outcomes = decideAtom(active)));
+  return outcomes;
+}
+
 /** Sweep-line over port boundaries: at each atom the active rules are exactly those covering it. */
-function sweepPorts(rules: readonly OrderedRule[], applicable: readonly number[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
+function sweepPorts(memo: Map<string, Outcome[]>, applicable: readonly OrderedRule[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
   const boundaries = new Set<number>([domainStart, domainEnd]);
-  for (const index of applicable) for (const bound of (rules[index] as OrderedRule).ports.bounds) boundaries.add(bound);
+  for (const rule of applicable) for (const bound of rule.ports.bounds) boundaries.add(bound);
   const cuts = [...boundaries].sort((a, b) => a - b);
-  const memo = new Map<string, Outcome[]>();
+  // A rule's port set is one range (PortSet.range), so two numbers say whether it covers an atom.
+  const starts = applicable.map((rule) => rule.ports.bounds[0] ?? 0);
+  const ends = applicable.map((rule) => rule.ports.bounds[1] ?? 0);
   for (let c = 0; c + 1 < cuts.length; c++) {
     const start = cuts[c] as number;
     const end = cuts[c + 1] as number;
-    const active: number[] = [];
-    for (const index of applicable) if (iv.containsPoint((rules[index] as OrderedRule).ports.bounds, start)) active.push(index);
-    const signature = active.join(',');
-    let outcomes = memo.get(signature);
-    if (!outcomes) memo.set(signature, (outcomes = decideAtom(rules, active)));
-    addAtom(outcomes, start, end);
+    const active: OrderedRule[] = [];
+    for (let k = 0; k < applicable.length; k++) if ((starts[k] as number) <= start && start < (ends[k] as number)) active.push(applicable[k] as OrderedRule);
+    addAtom(memoized(memo, active), start, end);
   }
 }
 
 /** On one atom: each rule in order decides its peers that no earlier rule decided. */
-function decideAtom(rules: readonly OrderedRule[], active: readonly number[]): Outcome[] {
+function decideAtom(active: readonly OrderedRule[]): Outcome[] {
   const outcomes: Outcome[] = [];
   let undecided = AddressSet.ALL;
-  for (const index of active) {
-    const peers = (rules[index] as OrderedRule).peers;
-    const decided = undecided.intersect(peers);
+  for (const rule of active) {
+    const decided = undecided.intersect(rule.peers);
     if (decided.isEmpty()) continue;
-    outcomes.push({ ruleIndex: index, peers: decided });
-    undecided = undecided.subtract(peers);
+    outcomes.push({ rule, peers: decided });
+    undecided = undecided.subtract(rule.peers);
     if (undecided.isEmpty()) break;
   }
-  if (!undecided.isEmpty()) outcomes.push({ ruleIndex: DEFAULT, peers: undecided });
+  if (!undecided.isEmpty()) outcomes.push({ rule: DEFAULT, peers: undecided });
   return outcomes;
 }
 
-function makePiece(rules: readonly OrderedRule[], protocol: EvalProtocol, ports: PortSet, outcome: Outcome, decidedBy: RuleRef): PolicyPiece {
-  let passed: RuleRef[] | undefined;
-  return {
-    protocol,
-    ports,
-    peers: outcome.peers,
-    decision: decidedBy.policy,
-    decidedBy,
-    get passed(): RuleRef[] {
-      passed ??= passedRules(rules, protocol, ports, outcome);
-      return passed;
-    },
-  };
+class Piece implements PolicyPiece {
+  readonly peers: AddressSet;
+  readonly decision: Policy;
+  private passedCache: RuleRef[] | undefined;
+  constructor(
+    private readonly rules: readonly OrderedRule[],
+    readonly protocol: EvalProtocol,
+    readonly ports: PortSet,
+    private readonly outcome: Outcome,
+    readonly decidedBy: RuleRef,
+  ) {
+    this.peers = outcome.peers;
+    this.decision = decidedBy.policy;
+  }
+  get passed(): RuleRef[] {
+    this.passedCache ??= passedRules(this.rules, this.protocol, this.ports, this.outcome);
+    return this.passedCache;
+  }
 }
 
 function passedRules(rules: readonly OrderedRule[], protocol: EvalProtocol, ports: PortSet, outcome: Outcome): RuleRef[] {
-  const limit = outcome.ruleIndex === DEFAULT ? rules.length : outcome.ruleIndex;
-  const deciderPeers = outcome.ruleIndex === DEFAULT ? AddressSet.ALL : (rules[outcome.ruleIndex] as OrderedRule).peers;
+  const limit = outcome.rule === DEFAULT ? rules.length : rules.indexOf(outcome.rule);
+  const deciderPeers = outcome.rule === DEFAULT ? AddressSet.ALL : outcome.rule.peers;
   const result: RuleRef[] = [];
   for (let i = 0; i < limit; i++) {
     const rule = rules[i] as OrderedRule;

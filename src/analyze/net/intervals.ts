@@ -24,9 +24,11 @@ export function normalize<T extends Bound>(pairs: [T, T][]): T[] {
   return result;
 }
 
-export function union<T extends Bound>(a: Flat<T>, b: Flat<T>): T[] {
-  if (a.length === 0) return b.slice();
-  if (b.length === 0) return a.slice();
+// Operations return their input unchanged (shared, it is readonly) when nothing changes: the
+// evaluator runs them hundreds of thousands of times and allocation dominates otherwise.
+export function union<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
   const result: T[] = [];
   let i = 0;
   let j = 0;
@@ -52,7 +54,9 @@ export function union<T extends Bound>(a: Flat<T>, b: Flat<T>): T[] {
   return result;
 }
 
-export function intersect<T extends Bound>(a: Flat<T>, b: Flat<T>): T[] {
+export function intersect<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  if (a.length === 0) return a;
+  if (b.length === 0) return b;
   const result: T[] = [];
   let i = 0;
   let j = 0;
@@ -70,8 +74,8 @@ export function intersect<T extends Bound>(a: Flat<T>, b: Flat<T>): T[] {
   return result;
 }
 
-export function subtract<T extends Bound>(a: Flat<T>, b: Flat<T>): T[] {
-  if (a.length === 0 || b.length === 0) return a.slice();
+export function subtract<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  if (a.length === 0 || b.length === 0) return a;
   const result: T[] = [];
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {

@@ -42,6 +42,8 @@ export interface RuleRef {
 
 /** A rule placed in evaluation order with its match space resolved. */
 export interface OrderedRule {
+  /** Unique per view: evaluations key shared per-atom results on it. */
+  uid: number;
   ref: RuleRef;
   protocols: readonly EvalProtocol[];
   /** Only restricts tcp and udp. */
@@ -180,6 +182,25 @@ export function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
   return protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
 }
 
+let nextUid = 1;
+export function newRuleUid(): number {
+  return nextUid++;
+}
+
+/** One OrderedRule per snapshot rule and view: evaluations of many ENIs share them (and their resolved peers). */
+const orderedCache = new WeakMap<SnapshotView, WeakMap<Rule, OrderedRule>>();
+function orderedRuleOf(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number): OrderedRule {
+  let cache = orderedCache.get(view);
+  if (!cache) orderedCache.set(view, (cache = new WeakMap()));
+  let ordered = cache.get(rule);
+  if (!ordered) {
+    const peers = resolvePeer(view, rule.direction === 'ingress' ? rule.source : rule.destination);
+    ordered = { uid: nextUid++, ref: ruleRef(group, rule, ruleIndex), protocols: protocolsOf(rule.protocol), ports: PortSet.range(rule.ports.from, rule.ports.to), peers };
+    cache.set(rule, ordered);
+  }
+  return ordered;
+}
+
 interface Sortable {
   ordered: OrderedRule;
   priority: number;
@@ -211,10 +232,8 @@ export function orderRules(
   groups.forEach((group, groupPosition) => {
     group.rules.forEach((rule, ruleIndex) => {
       if (!ruleApplies(rule, direction, options.nic, classic, ownAddresses)) return;
-      const ref = ruleRef(group, rule, ruleIndex);
-      const peers = resolvePeer(view, direction === 'ingress' ? rule.source : rule.destination);
       sortable.push({
-        ordered: { ref, protocols: protocolsOf(rule.protocol), ports: PortSet.range(rule.ports.from, rule.ports.to), peers },
+        ordered: orderedRuleOf(view, group, rule, ruleIndex),
         priority: group.type === 'enterprise' ? 1 : rule.priority,
         // Groups without a sequence go after sequenced ones, in the order the ENI lists them.
         groupPosition: options.ordering === 'huawei' ? (group.sequence ?? 1e9) * 1e4 + groupPosition : groupPosition,
