@@ -33,8 +33,7 @@ export const check: Check = {
         if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
         const reasons = broadReasons(rule, settings);
         if (reasons.length === 0) continue;
-        const source = rule.source?.cidr ?? rule.source?.ipv6Cidr;
-        const publicSource = source !== undefined && isPublic(source);
+        const publicSource = sourceFacts(rule)?.public === true;
         const peer = formatPeer(rule.source);
         findings.push({
           severity: publicSource ? 'high' : 'medium',
@@ -68,7 +67,7 @@ export function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReaso
   if (rule.protocol === 'all') reasons.push('protocol-all');
   // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".
   if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.ports.to - rule.ports.from + 1 > settings.broadPortSpan) reasons.push('port-span');
-  const prefix = sourcePrefix(rule);
+  const prefix = sourceFacts(rule);
   // Serving the allowed public ports (tcp/80, tcp/443) to everyone is the point of a web tier, not breadth.
   const onlyAllowedPorts = settings.allowedPublicPorts.some(
     (allowed) => allowed.protocol === rule.protocol && allowed.from <= rule.ports.from && rule.ports.to <= allowed.to,
@@ -77,17 +76,36 @@ export function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReaso
   return reasons;
 }
 
-function sourcePrefix(rule: Rule): { kind: 'ipv4' | 'ipv6'; length: number } | undefined {
+interface SourceFacts {
+  kind: 'ipv4' | 'ipv6';
+  length: number;
+  public: boolean;
+}
+
+/** Estates repeat a few thousand distinct CIDRs across 200,000 rules: classify each text once. */
+const sourceFactsCache = new Map<string, SourceFacts | null>();
+
+function sourceFacts(rule: Rule): SourceFacts | undefined {
   const text = rule.source?.cidr ?? rule.source?.ipv6Cidr;
   if (text === undefined) return undefined;
+  let facts = sourceFactsCache.get(text);
+  if (facts === undefined) {
+    if (sourceFactsCache.size > 100_000) sourceFactsCache.clear();
+    facts = classifySource(text);
+    sourceFactsCache.set(text, facts);
+  }
+  return facts ?? undefined;
+}
+
+function classifySource(text: string): SourceFacts | null {
   try {
     if (text.includes('/')) {
       const [address, length] = ipaddr.parseCIDR(text);
-      return { kind: address.kind(), length };
+      return { kind: address.kind(), length, public: isPublic(text) };
     }
     const address = ipaddr.parse(text);
-    return { kind: address.kind(), length: address.kind() === 'ipv4' ? 32 : 128 };
+    return { kind: address.kind(), length: address.kind() === 'ipv4' ? 32 : 128, public: isPublic(text) };
   } catch {
-    return undefined; // unparseable-rule reports it
+    return null; // unparseable-rule reports it
   }
 }
