@@ -92,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const nonces = new Map<string, number>();
   const sockets = new Set<Socket>();
   let seq = 0;
+  let lastNoncePrune = Date.now();
 
   function remember(entry: RecordedRequest): void {
     recorded.push(entry);
@@ -105,7 +106,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   function checkNonce(nonce: string | undefined, now: number): void {
     if (!nonce) throw Errors.incompleteSignature('The x-acs-signature-nonce header is missing.');
     if (nonces.has(nonce)) throw Errors.nonceUsed();
-    if (nonces.size > 200_000) for (const [key, at] of nonces) if (now - at > CLOCK_SKEW_MS) nonces.delete(key);
+    // Prune at most once a minute: a nonce only needs remembering while its x-acs-date is acceptable.
+    if (now - lastNoncePrune > 60_000) {
+      lastNoncePrune = now;
+      for (const [key, at] of nonces) if (now - at > CLOCK_SKEW_MS) nonces.delete(key);
+    }
     nonces.set(nonce, now);
   }
 
