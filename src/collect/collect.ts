@@ -10,7 +10,8 @@ import { fetchRegions, type Caller } from './alicloud/paginate.js';
 import { collectRegion } from './alicloud/region.js';
 import { mapPool, Semaphore } from './pool.js';
 import { Redactor } from './redact.js';
-import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
+import { Pacer } from './pacer.js';
+import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, isThrottling, sleep, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
 
 export interface CollectOptions {
   /** host:port or URL overriding every product endpoint (emulator, private endpoints). */
@@ -24,7 +25,7 @@ export interface CollectOptions {
   /** In-flight request bounds. `regions`: how many regions are collected at once (default 4). */
   concurrency?: { perRegion?: number; perApi?: number; regions?: number };
   timeouts?: { connectMs?: number; readMs?: number };
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxThrottledAttempts?: number };
   progress?: Progress;
   signal?: AbortSignal;
 }
@@ -32,7 +33,8 @@ export interface CollectOptions {
 export interface CollectResult {
   path: string;
   header: SnapshotHeader;
-  stats: { requests: number; retries: number; durationMs: number };
+  /** HTTP attempts, retries among them, throttled answers among those. */
+  stats: { requests: number; retries: number; throttled: number; durationMs: number };
 }
 
 /** Lets a caller name the file after the snapshot's own time and id (e.g. the store's snapshotPathFor). */
@@ -59,7 +61,7 @@ interface CollectContext {
   retry: RetryPolicy;
   concurrency: { perRegion: number; perApi: number; regions: number };
   redactor: Redactor;
-  stats: { requests: number; retries: number };
+  stats: { requests: number; retries: number; throttled: number };
   coverage: Coverage[];
 }
 
@@ -86,6 +88,7 @@ function positive(value: number | undefined, fallback: number, name: string): nu
 function createRegionCaller(context: CollectContext, clients: ClientFactory, label: string): { call: Caller; attempts: (api: CoverageApi) => number } {
   const regionSlots = new Semaphore(context.concurrency.perRegion);
   const apiSlots = new Map<CoverageApi, Semaphore>();
+  const pacers = new Map<CoverageApi, Pacer>();
   const attempts = new Map<CoverageApi, number>();
   const guardMs = clients.timeouts.connectMs + clients.timeouts.readMs + 5_000;
   const { progress, signal } = context.options;
@@ -107,24 +110,37 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
 
   const call: Caller = async (api, run) => {
     let slots = apiSlots.get(api);
-    if (!slots) {
+    let pacer = pacers.get(api);
+    if (!slots || !pacer) {
       slots = new Semaphore(context.concurrency.perApi);
+      pacer = new Pacer();
       apiSlots.set(api, slots);
+      pacers.set(api, pacer);
     }
     progress?.grow(1);
-    const apiSlotsFixed = slots;
+    const [apiSlotsFixed, apiPacer] = [slots, pacer];
+    const attempt = async () => {
+      await sleep(apiPacer.reserve(), signal);
+      const value = await guarded(run);
+      apiPacer.onSuccess();
+      return value;
+    };
     try {
       const { value } = await apiSlotsFixed.run(() =>
         regionSlots.run(() =>
-          withRetry(() => guarded(run), context.retry, {
+          withRetry(attempt, context.retry, {
             ...(signal ? { signal } : {}),
             onAttempt: () => {
               context.stats.requests++;
               attempts.set(api, (attempts.get(api) ?? 0) + 1);
             },
-            onRetry: (failure, attempt, delayMs) => {
+            onRetry: (failure, attemptNumber, delayMs) => {
               context.stats.retries++;
-              log.debug(`retrying ${label} ${api} after ${failure.code} (attempt ${attempt}, waiting ${delayMs} ms)`);
+              if (isThrottling(failure)) {
+                context.stats.throttled++;
+                apiPacer.onThrottle(failure.retryAfterMs);
+              }
+              log.debug(`retrying ${label} ${api} after ${failure.code} (attempt ${attemptNumber}, waiting ${delayMs} ms)`);
             },
           }),
         ),
@@ -255,6 +271,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
       maxAttempts: positive(options.retry?.maxAttempts, DEFAULT_RETRY.maxAttempts, 'retry.maxAttempts'),
       baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
       maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+      ...(options.retry?.maxThrottledAttempts ? { maxThrottledAttempts: options.retry.maxThrottledAttempts } : {}),
     },
     concurrency: {
       perRegion: positive(options.concurrency?.perRegion, DEFAULT_CONCURRENCY.perRegion, 'concurrency.perRegion'),
@@ -262,7 +279,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
       regions: positive(options.concurrency?.regions, DEFAULT_CONCURRENCY.regions, 'concurrency.regions'),
     },
     redactor,
-    stats: { requests: 0, retries: 0 },
+    stats: { requests: 0, retries: 0, throttled: 0 },
     coverage: [],
   };
 

@@ -68,18 +68,30 @@ export function classifyError(error: unknown): ApiFailure {
 }
 
 export interface RetryPolicy {
+  /** Attempts for failures other than throttling. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Throttling is the server pacing us, not a failure of the request: it gets its own, larger
+   * budget (default 4 × maxAttempts) so a busy API slows collection down instead of losing data.
+   */
+  maxThrottledAttempts?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 20_000 };
 
-/** Exponential backoff with full jitter; a server-advised wait is honoured but stays within maxDelayMs. */
+/**
+ * Exponential backoff with full jitter. A server-advised wait (retry-after) replaces the guess,
+ * plus a small jitter so retries that were told the same time do not arrive together; either
+ * way the wait stays within maxDelayMs.
+ */
 export function backoffDelay(policy: RetryPolicy, attempt: number, failure: ApiFailure, random: () => number = Math.random): number {
+  if (failure.retryAfterMs !== undefined) {
+    return Math.min(policy.maxDelayMs, Math.floor(failure.retryAfterMs + random() * Math.min(policy.baseDelayMs, Math.max(1, failure.retryAfterMs))));
+  }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return Math.min(policy.maxDelayMs, Math.max(jittered, failure.retryAfterMs ?? 0));
+  return Math.floor(random() * ceiling);
 }
 
 export class ApiCallError extends Error {
@@ -125,7 +137,14 @@ export interface RetryHooks {
  * Call until success, a non-retryable failure, or maxAttempts. Throws ApiCallError carrying the
  * classified last failure; abort errors pass through unchanged.
  */
+export function isThrottling(failure: ApiFailure): boolean {
+  return failure.code.includes('Throttling');
+}
+
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<{ value: T; attempts: number }> {
+  let failures = 0;
+  let throttles = 0;
+  const maxThrottled = policy.maxThrottledAttempts ?? policy.maxAttempts * 4;
   for (let attempt = 1; ; attempt++) {
     if (hooks.signal?.aborted) throw abortError(hooks.signal);
     hooks.onAttempt?.(attempt);
@@ -134,8 +153,11 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, 
     } catch (error) {
       if (hooks.signal?.aborted) throw abortError(hooks.signal);
       const failure = classifyError(error);
-      if (!failure.retryable || attempt >= policy.maxAttempts) throw new ApiCallError(failure, attempt, { cause: error });
-      const delay = backoffDelay(policy, attempt, failure, hooks.random);
+      const throttled = isThrottling(failure);
+      if (throttled) throttles++;
+      else failures++;
+      if (!failure.retryable || failures >= policy.maxAttempts || throttles >= maxThrottled) throw new ApiCallError(failure, attempt, { cause: error });
+      const delay = backoffDelay(policy, throttled ? throttles : failures, failure, hooks.random);
       hooks.onRetry?.(failure, attempt, delay);
       await sleep(delay, hooks.signal);
     }

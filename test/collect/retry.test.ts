@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/collect/alicloud/clients.js';
 import { mapPool, Semaphore } from '../../src/collect/pool.js';
+import { Pacer } from '../../src/collect/pacer.js';
 import { Redactor } from '../../src/collect/redact.js';
 import { ApiCallError, backoffDelay, classifyError, withRetry, type ApiFailure } from '../../src/collect/retry.js';
 
@@ -134,5 +135,36 @@ describe('Redactor', () => {
     redactor.add('s3cr3t-value');
     redactor.add('tok');
     expect(redactor.redact('key s3cr3t-value and s3cr3t-value; tok stays')).toBe('key *** and ***; tok stays');
+  });
+});
+
+describe('throttling budget and pacing', () => {
+  it('throttling has its own, larger attempt budget', async () => {
+    let calls = 0;
+    const { attempts } = await withRetry(
+      async () => {
+        calls++;
+        if (calls <= 6) throw sdkError({ code: 'Throttling.User', statusCode: 400, retryAfter: 1 });
+        return 'ok';
+      },
+      { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    );
+    expect(attempts).toBe(7);
+  });
+
+  it('Pacer: unpaced until throttled, then spaces starts, slows on throttles and speeds up on successes', () => {
+    let clock = 0;
+    const pacer = new Pacer(() => clock);
+    expect(pacer.reserve()).toBe(0);
+    pacer.onThrottle(10);
+    expect(pacer.currentIntervalMs).toBe(10);
+    expect(pacer.reserve()).toBe(10); // waits out the retry-after
+    expect(pacer.reserve()).toBe(20); // then one start per interval
+    pacer.onThrottle(10);
+    expect(pacer.currentIntervalMs).toBeCloseTo(12.5);
+    for (let i = 0; i < 300; i++) pacer.onSuccess();
+    expect(pacer.currentIntervalMs).toBe(0);
+    clock = 1_000;
+    expect(pacer.reserve()).toBe(0);
   });
 });
