@@ -1,6 +1,6 @@
 import type { Eip, Instance, Region, Rule, SecurityGroup, Snapshot } from '../../model/snapshot.js';
 import { ComparisonScope, type RegionPair } from './coverage.js';
-import { canonicalRuleKey, describePeer, ruleContent, ruleEvidence, rulePeer, ruleSummary } from './rule-key.js';
+import { canonicalRuleKey, describePeer, ruleContent, ruleEvidence, rulePeer, ruleSummary, sameRuleContent } from './rule-key.js';
 import type { DiffOptions, DriftChange, DriftResult } from './types.js';
 
 /**
@@ -41,8 +41,10 @@ function groupSummary(group: SecurityGroup): Record<string, unknown> {
   };
 }
 
-function tagsKey(tags: Record<string, string>): string {
-  return JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+function sameTags(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const aKeys = Object.keys(a ?? {});
+  if (aKeys.length !== Object.keys(b ?? {}).length) return false;
+  return aKeys.every((key) => Object.hasOwn(b ?? {}, key) && a?.[key] === b?.[key]);
 }
 
 /** Attributes of a group that differ; innerAccessPolicy only when both sides read the group's attributes. */
@@ -58,7 +60,7 @@ export function changedGroupFields(before: SecurityGroup, after: SecurityGroup, 
   if (before.type !== after.type) note('type', before.type, after.type);
   if (compareInnerAccess && before.innerAccessPolicy !== after.innerAccessPolicy) note('innerAccessPolicy', before.innerAccessPolicy, after.innerAccessPolicy);
   if ((before.vpcId ?? '') !== (after.vpcId ?? '')) note('vpcId', before.vpcId, after.vpcId);
-  if (tagsKey(before.tags) !== tagsKey(after.tags)) note('tags', before.tags, after.tags);
+  if (!sameTags(before.tags, after.tags)) note('tags', before.tags, after.tags);
   return Object.keys(beforeFields).length > 0 ? { before: beforeFields, after: afterFields } : undefined;
 }
 
@@ -197,7 +199,7 @@ export function describeRule(rule: Rule): string {
 function diffRules(accountId: string, regionId: string, before: SecurityGroup, after: SecurityGroup, options: DiffOptions, changes: DriftChange[]): void {
   const { matched, removed, added } = matchRules(before.rules, after.rules, options.matchRulesBy);
   for (const pair of matched) {
-    if (ruleContent(pair.before) === ruleContent(pair.after)) continue;
+    if (sameRuleContent(pair.before, pair.after)) continue;
     const what =
       canonicalRuleKey(pair.before) === canonicalRuleKey(pair.after)
         ? `description changed from "${pair.before.description ?? ''}" to "${pair.after.description ?? ''}"`

@@ -1,0 +1,115 @@
+/**
+ * Diff benchmark: two generated snapshots of 50,000 instances / 200,000 rules with ~1 % changes.
+ * Budget (DESIGN.md): diff including reading both files with readSnapshot in ≤ 2 s and ≤ 1 GB RSS,
+ * ≤ 2× one analyze. Files are written first; each measurement runs in a fresh child process so
+ * peak RSS is that of the measured work alone. Run: `npx tsx bench/diff.ts [instances]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeSnapshot } from '../src/analyze/engine.js';
+import { computeDrift, driftDocument } from '../src/analyze/drift/index.js';
+import { generateEstate } from '../src/emulator/generate.js';
+import type { Snapshot } from '../src/model/snapshot.js';
+import { readSnapshot, writeSnapshot } from '../src/model/snapshot-file.js';
+
+type Mode = 'read' | 'analyze' | 'diff' | 'structural';
+
+async function measure(mode: Mode, oldPath: string, newPath: string): Promise<void> {
+  const start = performance.now();
+  let detail: Record<string, unknown> = {};
+  if (mode === 'read') {
+    await readSnapshot(newPath);
+  } else if (mode === 'analyze') {
+    const snapshot = await readSnapshot(newPath);
+    detail = { findings: analyzeSnapshot(snapshot).findings.length };
+  } else {
+    const [baseline, current] = [await readSnapshot(oldPath), await readSnapshot(newPath)];
+    const loaded = performance.now();
+    const drift = computeDrift(baseline, current, { exposure: mode === 'diff' });
+    const computed = performance.now();
+    const document = driftDocument(current, drift);
+    const kinds: Record<string, number> = {};
+    for (const change of drift.changes) kinds[change.kind] = (kinds[change.kind] ?? 0) + 1;
+    detail = { readMs: Math.round(loaded - start), diffMs: Math.round(computed - loaded), documentMs: Math.round(performance.now() - computed), findings: document.findings.length, exposureCompared: drift.exposureCompared, kinds };
+  }
+  const ms = performance.now() - start;
+  process.stdout.write(JSON.stringify({ mode, ms: Math.round(ms), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...detail }));
+}
+
+/** ~1 % of everything changes: rule ports, rules removed and added, groups, memberships, public IPs, EIPs. */
+function mutate(baseline: Snapshot): Snapshot {
+  const current = structuredClone(baseline);
+  current.id = 'bench-new';
+  current.takenAt = '2026-11-20T02:00:00Z';
+  let n = 0;
+  for (const account of current.accounts) {
+    for (const region of account.regions) {
+      for (const group of region.securityGroups) {
+        n++;
+        if (n % 100 === 0) group.name = `${group.name}-renamed`;
+        group.rules = group.rules.filter((_, i) => (n * 31 + i) % 200 !== 0);
+        for (const [i, rule] of group.rules.entries()) {
+          if ((n * 17 + i) % 200 === 0 && (rule.protocol === 'tcp' || rule.protocol === 'udp')) rule.ports = { from: rule.ports.to === 65535 ? 1 : rule.ports.to + 1, to: rule.ports.to === 65535 ? 1 : rule.ports.to + 1 };
+        }
+        if (n % 50 === 0) group.rules.push({ id: `sgr-bench-${n}`, direction: 'ingress', policy: 'accept', priority: 1, protocol: 'tcp', ports: { from: 3389, to: 3389 }, source: { cidr: '0.0.0.0/0' } });
+      }
+      region.securityGroups = region.securityGroups.filter((_, i) => i % 100 !== 7);
+      region.networkInterfaces.forEach((eni, i) => {
+        if (i % 100 === 3 && eni.securityGroupIds.length > 1) eni.securityGroupIds = eni.securityGroupIds.slice(1);
+      });
+      region.instances.forEach((instance, i) => {
+        if (i % 100 === 5) instance.publicIps = instance.publicIps.length ? [] : [`198.51.100.${i % 250}`];
+      });
+      region.eips.forEach((eip, i) => {
+        if (i % 100 === 9) delete eip.boundInstanceId;
+      });
+    }
+  }
+  return current;
+}
+
+async function main(): Promise<void> {
+  const [, , first, ...rest] = process.argv;
+  if (first === '--measure') {
+    const [mode, oldPath, newPath] = rest as [Mode, string, string];
+    await measure(mode, oldPath, newPath);
+    return;
+  }
+  const instances = Number(first ?? 50_000);
+  const dir = await mkdtemp(join(tmpdir(), 'sgaudit-bench-diff-'));
+  try {
+    const genStart = performance.now();
+    const estate = generateEstate({ instances, groups: instances / 5, rulesPerGroup: 20, enis: Math.round(instances * 1.2), eips: instances / 5, seed: 7 });
+    const baseline: Snapshot = { schema: 'sgaudit/snapshot@1', id: 'bench-old', takenAt: '2026-11-01T02:00:00Z', tool: { name: 'sgaudit', version: 'bench' }, provider: 'alicloud', coverage: [], accounts: estate.accounts };
+    const current = mutate(baseline);
+    const oldPath = join(dir, 'old.jsonl.gz');
+    const newPath = join(dir, 'new.jsonl.gz');
+    await writeSnapshot(oldPath, baseline);
+    await writeSnapshot(newPath, current);
+    const rules = baseline.accounts.flatMap((a) => a.regions).reduce((sum, r) => sum + r.securityGroups.reduce((s, g) => s + g.rules.length, 0), 0);
+    console.log(`estate: ${instances} instances, ${rules} rules (generated and written in ${Math.round(performance.now() - genStart)} ms)`);
+    const self = fileURLToPath(import.meta.url);
+    const run = (mode: Mode) => JSON.parse(execFileSync(process.execPath, [...process.execArgv, self, '--measure', mode, oldPath, newPath], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { ms: number; peakRssMb: number } & Record<string, unknown>;
+    const read = run('read');
+    const analyze = run('analyze');
+    const structural = run('structural');
+    const diff = run('diff');
+    console.log(`read one snapshot:        ${read.ms} ms, peak RSS ${read.peakRssMb} MB`);
+    console.log(`analyze one (read incl.): ${analyze.ms} ms, peak RSS ${analyze.peakRssMb} MB, ${String(analyze.findings)} findings`);
+    console.log(`structural diff (both reads incl.): ${structural.ms} ms, peak RSS ${structural.peakRssMb} MB`);
+    console.log(`  ${JSON.stringify({ readMs: structural.readMs, diffMs: structural.diffMs, documentMs: structural.documentMs, findings: structural.findings })}`);
+    console.log(`full diff with exposure (both reads incl.):  ${diff.ms} ms, peak RSS ${diff.peakRssMb} MB`);
+    console.log(`  ${JSON.stringify({ readMs: diff.readMs, diffMs: diff.diffMs, documentMs: diff.documentMs, findings: diff.findings, exposureCompared: diff.exposureCompared })}`);
+    console.log(`  kinds ${JSON.stringify(diff.kinds)}`);
+    console.log(`ratio diff / analyze: ${(diff.ms / analyze.ms).toFixed(2)} (budget ≤ 2); diff / read-one: ${(diff.ms / read.ms).toFixed(2)}`);
+    console.log(`ratio structural / analyze: ${(structural.ms / analyze.ms).toFixed(2)}`);
+    console.log(`budget ≤ 2000 ms and ≤ 1024 MB: structural ${structural.ms <= 2000 && structural.peakRssMb <= 1024 ? 'met' : 'NOT met'}, full ${diff.ms <= 2000 && diff.peakRssMb <= 1024 ? 'met' : 'NOT met'}`);
+  } finally {
+    if (!process.env.KEEP) await rm(dir, { recursive: true, force: true }); else console.log(dir);
+  }
+}
+
+await main();
