@@ -106,18 +106,21 @@ export function buildClientData(doc: FindingsDocument, findings: readonly Findin
     checks[check.id] = { title: check.title, description: check.description };
   }
 
+  // Rows are looked up by their whole text first: most witness rows repeat, and one lookup per
+  // row is much cheaper than interning its eleven cells again.
+  const internRow = (cells: string[], rows: number[][], index: Map<string, number>): number => {
+    const key = cells.join('\u0000');
+    let at = index.get(key);
+    if (at === undefined) {
+      at = rows.length;
+      rows.push(cells.map((cell) => strings.ref(cell)));
+      index.set(key, at);
+    }
+    return at;
+  };
+
   const encode = (finding: Finding): ClientFinding => {
-    const evidence = finding.evidence.map((entry) => {
-      const row = evidenceRow(entry).map((cell) => strings.ref(cell));
-      const key = row.join(',');
-      let at = evidenceIndex.get(key);
-      if (at === undefined) {
-        at = evidenceRows.length;
-        evidenceRows.push(row);
-        evidenceIndex.set(key, at);
-      }
-      return at;
-    });
+    const evidence = finding.evidence.map((entry) => internRow(evidenceRow(entry), evidenceRows, evidenceIndex));
     const encoded: ClientFinding = {
       i: finding.id,
       s: SEVERITIES.indexOf(finding.severity),
@@ -136,15 +139,7 @@ export function buildClientData(doc: FindingsDocument, findings: readonly Findin
     if (finding.resource.name) encoded.rn = strings.ref(finding.resource.name);
     if (finding.suppressed) {
       const { reason, owner, expires, matchedBy } = finding.suppressed;
-      const row = [reason, owner, expires, matchedBy].map((cell) => strings.ref(cell));
-      const key = row.join(',');
-      let at = suppressionIndex.get(key);
-      if (at === undefined) {
-        at = suppressionRows.length;
-        suppressionRows.push(row);
-        suppressionIndex.set(key, at);
-      }
-      encoded.z = at;
+      encoded.z = internRow([reason, owner, expires, matchedBy], suppressionRows, suppressionIndex);
     }
     return encoded;
   };
@@ -160,11 +155,9 @@ export function buildClientData(doc: FindingsDocument, findings: readonly Findin
  * neither `</script>` nor `<!--` in a group description can end the block early. JSON.parse reads
  * the \u escapes back as the original characters.
  */
+const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/g;
+const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value).replace(SCRIPT_UNSAFE, (char) => SCRIPT_ESCAPES[char] ?? char);
 }
