@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { CATALOG } from '../analyze/checks/index.js';
+import { check as driftCheck } from '../analyze/checks/drift.js';
 import { analyzeSnapshot, hasFindingsAtOrAbove } from '../analyze/engine.js';
 import { loadConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
@@ -49,7 +51,8 @@ export function register(program: Command): void {
       const config = await loadConfig(flags.config);
       const snapshot = await readSnapshot(snapshotPath);
       const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
-      const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline } : {}) });
+      // Drift is not in the catalog (it needs a baseline); it joins the run when one is given.
+      const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline, checks: [...CATALOG, driftCheck] } : {}) });
       const text = renderJson(document);
       if (flags.out) {
         await writeFileAtomic(flags.out, text);

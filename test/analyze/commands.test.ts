@@ -77,6 +77,22 @@ describe('sgaudit analyze', () => {
     expect(ids(second.stdout)).toEqual(ids(first.stdout));
   });
 
+  it('--baseline adds drift: the same snapshot has no drift findings, a changed one does', async () => {
+    const same = await run('analyze', snapshotPath, '--baseline', snapshotPath, '--config', join(dir, 'sgaudit.yaml'));
+    const document = FindingsDocument.parse(JSON.parse(same.stdout));
+    expect(document.baselineId).toBe('sample-1');
+    expect(document.checks.map((check) => check.id)).toContain('drift');
+    expect(document.findings.filter((finding) => finding.check === 'drift')).toEqual([]);
+
+    const older = sampleSnapshot();
+    const region = older.accounts[0]?.regions[0];
+    region?.securityGroups.push({ id: 'sg-gone-since', name: 'gone', description: '', type: 'normal', innerAccessPolicy: 'accept', serviceManaged: false, tags: {}, rules: [] });
+    const olderPath = join(dir, 'older.jsonl.gz');
+    await writeSnapshot(olderPath, { ...older, id: 'older' });
+    const changed = FindingsDocument.parse(JSON.parse((await run('analyze', snapshotPath, '--baseline', olderPath, '--config', join(dir, 'sgaudit.yaml'))).stdout));
+    expect(changed.findings.some((finding) => finding.check === 'drift' && finding.resource.id === 'sg-gone-since')).toBe(true);
+  });
+
   it('exit 0 when nothing reaches --fail-on', async () => {
     writeFileSync(join(dir, 'only-low.yaml'), `checks:\n${CATALOG.map((check) => `  ${check.meta.id}: { severity: low }`).join('\n')}\n`);
     const { code } = await run('analyze', snapshotPath, '--config', join(dir, 'only-low.yaml'), '--fail-on', 'medium');
