@@ -9,9 +9,18 @@
  */
 const MARKDOWN_SPECIAL = /[\\*_[\]#|~$]/g;
 
+/**
+ * `@name` after a space would ping a GitHub user or team from a group description; a zero-width
+ * space after the `@` keeps it readable but inert. E-mail addresses (`@` after a letter) are not mentions.
+ */
+const MENTION = /(^|[^\w`])@(?=[\w-])/g;
+
 export function escapeMarkdown(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
-  return text.replace(/\r\n?|\n/g, ' ').replace(MARKDOWN_SPECIAL, (char) => `\\${char}`);
+  return text
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(MARKDOWN_SPECIAL, (char) => `\\${char}`)
+    .replace(MENTION, '$1@\u200b');
 }
 
 export function truncate(value: string, max: number): string {

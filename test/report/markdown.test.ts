@@ -17,6 +17,8 @@ describe('escapeMarkdown', () => {
     ['line one\nline two\r\nthree', 'line one line two three'],
     // HTML-significant characters are left to Handlebars' escaping, which runs after this.
     ['<script>', '<script>'],
+    ['ping @octocat and @org/team', 'ping @\u200boctocat and @\u200borg/team'],
+    ['owner alice@example.com', 'owner alice@example.com'],
   ])('%j → %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
