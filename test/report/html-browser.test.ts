@@ -89,6 +89,8 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
       expect(await page.locator('#active-list article.finding').count()).toBe(18);
       expect(await page.locator('#suppressed-list article.finding').count()).toBe(2);
       expect(await page.locator('#suppressed-list').innerText()).toContain('Jump host, approved in SEC-1234');
+      // Everything fits on one page, so no pager is shown.
+      expect(await page.locator('#active-pager').isVisible()).toBe(false);
       const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+=*'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src data:; base-uri 'none'; form-action 'none'$/);
       // The stylesheet applied, so its hash matched (a blocked style leaves badges unstyled).
@@ -168,6 +170,7 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
     const { page, log } = await open(bigUrl);
     try {
       expect(await page.locator('#active-list article.finding').count()).toBe(25);
+      expect(await page.locator('#active-pager').isVisible()).toBe(true);
       const firstPage = await attributeOfAll(page, '#active-list article.finding', 'data-id');
       await page.click('#active-next');
       const secondPage = await attributeOfAll(page, '#active-list article.finding', 'data-id');
