@@ -54,7 +54,7 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
       void dialog.dismiss();
     });
     await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     return { page, log };
   }
 
@@ -67,7 +67,7 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
   const visibleSeverities = (page: Page, list: string) => attributeOfAll(page, `#${list}-list article.finding`, 'data-severity');
   // Not page.waitForFunction: with a string it evaluates through eval, which the report's CSP forbids.
   const waitForCount = (page: Page, list: string, count: number) =>
-    expect.poll(() => page.locator(`#${list}-list article.finding`).count(), { timeout: 3000, interval: 50 }).toBe(count);
+    expect.poll(() => page.locator(`#${list}-list article.finding`).count(), { timeout: 10_000, interval: 50 }).toBe(count);
 
   it('loads with no network request but the file, no console error, and hostile strings as inert text', async () => {
     const { page, log } = await open(fixtureUrl);
