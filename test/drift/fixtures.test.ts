@@ -19,7 +19,7 @@ interface ExpectedRun {
 }
 
 const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && readdirSync(join(FIXTURES, entry.name)).includes('expected.yaml'))
+  .filter((entry) => entry.isDirectory() && readdirSync(join(FIXTURES, entry.name)).includes('old.json'))
   .map((entry) => entry.name)
   .sort();
 

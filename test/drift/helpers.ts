@@ -5,7 +5,7 @@ import { Snapshot } from '../../src/model/snapshot.js';
 export const FIXTURES = join(import.meta.dirname, '../fixtures/drift');
 
 /** A fixture snapshot parsed through the model (defaults applied), synchronously for table tests. */
-export function fixtureSnapshot(name: string, side: 'old' | 'new'): Snapshot {
+export function fixtureSnapshot(name: string, side: 'old' | 'new' | 'live'): Snapshot {
   return Snapshot.parse(JSON.parse(readFileSync(join(FIXTURES, name, `${side}.json`), 'utf8')));
 }
 
