@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as scan } from './scan.js';
 import { register as demo } from './demo.js';
+import { register as schedule } from './schedule.js';
 import { register as snapshots } from './snapshots.js';
 import { register as report } from './report.js';
 import { register as collect } from './collect.js';
@@ -12,7 +13,7 @@ import { register as checks } from './checks.js';
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [scan, collect, analyze, report, snapshots, checks, emulator, demo];
+const registrations: Register[] = [scan, collect, analyze, report, schedule, snapshots, checks, emulator, demo];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { SgauditError } from '../model/errors.js';
+import { defaultRunLogPath, scheduledScan } from '../pipeline/scheduled-scan.js';
+import { startScheduler, validateCron } from '../schedule/scheduler.js';
+import { log } from '../util/log.js';
+import { resolveBaselineForScan } from './baseline-resolver.js';
+import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
+
+interface ScheduleFlags extends ScanFlags {
+  cron?: string;
+  timezone?: string;
+  once?: boolean;
+  runLog?: string;
+  graceSeconds: number;
+}
+
+function graceFlag(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new SgauditError('USAGE', `--grace-seconds must be a number ≥ 0, got "${value}"`);
+  return parsed;
+}
+
+export function register(program: Command): void {
+  addScanOptions(
+    program
+      .command('schedule')
+      .description('run `scan` on a cron schedule (no overlapping runs, retention after each run, run log, clean stop on SIGTERM)')
+      .option('--cron <expression>', 'cron expression, e.g. "0 2 * * *" (default: schedule.cron from config)')
+      .option('--timezone <tz>', 'IANA time zone for the cron expression, e.g. Asia/Shanghai')
+      .option('--once', 'run one scan now and exit with its exit code (for systemd timers, Kubernetes CronJobs, cron)')
+      .option('--run-log <file>', 'JSON Lines run log (default: <reports.dir>/runs.jsonl)')
+      .option('--grace-seconds <s>', 'on SIGTERM/SIGINT, how long the current run may finish before it is aborted', graceFlag, 300),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sgaudit schedule --cron "0 2 * * *" --timezone Asia/Shanghai --config /etc/sgaudit.yaml\n  sgaudit schedule --once --fail-on high     # one run, e.g. from a Kubernetes CronJob',
+    )
+    .action(async (flags: ScheduleFlags) => {
+      const config = await loadConfig(flags.config);
+      const cron = flags.cron ?? config.schedule?.cron;
+      const timezone = flags.timezone ?? config.schedule?.timezone;
+      if (!flags.once && !cron) throw new SgauditError('USAGE', 'schedule needs --cron "<expression>" (or schedule.cron in the config), or --once');
+      if (cron) validateCron(cron);
+      const accounts = accountsFromFlags(flags);
+      const run = scheduledScan({
+        config,
+        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+        ...(flags.regions ? { regions: flags.regions } : {}),
+        ...(accounts ? { accounts } : {}),
+        ...(flags.store ? { storeDir: flags.store } : {}),
+        ...(flags.format ? { formats: flags.format } : {}),
+        ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        ...(flags.strict ? { strict: true } : {}),
+        ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
+        resolveBaseline: resolveBaselineForScan,
+      });
+      if (flags.once) {
+        const outcome = await run(new AbortController().signal);
+        process.exitCode = outcome.exitCode;
+        return;
+      }
+      const scheduler = startScheduler({
+        cron: cron as string,
+        ...(timezone ? { timezone } : {}),
+        run,
+        runLogPath: flags.runLog ?? defaultRunLogPath(config),
+        graceMs: flags.graceSeconds * 1000,
+      });
+      log.info(`scheduled: "${cron}"${timezone ? ` (${timezone})` : ''}; stop with SIGTERM or Ctrl-C`);
+      const stop = (signal: string) => {
+        log.info(`${signal} received: no new runs will start`);
+        void scheduler.stop(signal);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+      await scheduler.stopped;
+      log.info(`stopped after ${scheduler.runs()} run(s), ${scheduler.skipped()} skipped tick(s)`);
+    });
+}
