@@ -1,5 +1,5 @@
 import type { Finding, FindingsDocument } from '../model/findings.js';
-import { formatPorts } from './describe.js';
+import { formatRulePorts } from './describe.js';
 import { sortFindings } from './order.js';
 
 export const CSV_COLUMNS = [
@@ -31,7 +31,7 @@ const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> =
   resource_id: (f) => f.resource.id,
   resource_name: (f) => f.resource.name ?? '',
   protocol: (f) => f.detail.protocol ?? '',
-  ports: (f) => formatPorts(f.detail.ports),
+  ports: (f) => formatRulePorts(f.detail.protocol, f.detail.ports),
   sources: (f) => (f.detail.sources ?? []).join(' '),
   suppressed: (f) => (f.suppressed ? 'true' : 'false'),
   message: (f) => f.message,

@@ -16,6 +16,17 @@ export function formatProtocolPorts(protocol: string | undefined, ports: PortRan
   return shown ? `${protocol}/${shown}` : protocol;
 }
 
+/** Ports of a rule: empty for protocols without ports (icmp, gre), whose range is only a normalized 1-65535. */
+export function formatRulePorts(protocol: string | undefined, ports: PortRange | undefined): string {
+  return protocol && protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'all' ? '' : formatPorts(ports);
+}
+
+function formatExtraValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) return value.join(', ');
+  return JSON.stringify(value);
+}
+
 export function formatResource(resource: Finding['resource']): string {
   return resource.name ? `${resource.type} ${resource.id} (${resource.name})` : `${resource.type} ${resource.id}`;
 }
@@ -26,8 +37,7 @@ export function formatExtra(extra: Record<string, unknown> | undefined): string[
   return Object.keys(extra)
     .sort()
     .map((key) => {
-      const value = extra[key];
-      return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+      return `${key}=${formatExtraValue(extra[key])}`;
     });
 }
 

@@ -1,5 +1,5 @@
 import { SEVERITIES, type Evidence, type Finding, type FindingsDocument } from '../model/findings.js';
-import { formatExtra, formatPorts, formatProtocolPorts } from './describe.js';
+import { formatExtra, formatProtocolPorts, formatRulePorts } from './describe.js';
 
 /**
  * The findings as the HTML page's script reads them. 50,000 findings must stay well under 25 MB,
@@ -74,7 +74,7 @@ function evidenceRow(evidence: Evidence): string[] {
     evidence.policy ?? '',
     evidence.direction ?? '',
     evidence.protocol ?? '',
-    formatPorts(evidence.ports),
+    formatRulePorts(evidence.protocol, evidence.ports),
     evidence.peer ?? '',
     note,
   ];

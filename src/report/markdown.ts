@@ -1,5 +1,5 @@
 import { type Finding, type FindingsDocument } from '../model/findings.js';
-import { countFindings, formatPorts, formatProtocolPorts, formatResource, incompleteCoverage } from './describe.js';
+import { countFindings, formatProtocolPorts, formatResource, formatRulePorts, incompleteCoverage } from './describe.js';
 import { EVIDENCE_COLUMNS, detailLines } from './html-data.js';
 import { escapeMarkdown, singleLine, truncate } from './markdown-escape.js';
 import { sortFindings, sortFindingsByCheck } from './order.js';
@@ -42,7 +42,7 @@ function findingView(finding: Finding) {
         entry.policy ?? '',
         entry.direction ?? '',
         entry.protocol ?? '',
-        formatPorts(entry.ports),
+        formatRulePorts(entry.protocol, entry.ports),
         entry.peer ?? '',
         [entry.description, entry.note].filter(Boolean).join(' — '),
       ],

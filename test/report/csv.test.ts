@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, guardFormula, quoteCsv, renderCsv } from '../../src/report/csv.js';
 import { sortFindings } from '../../src/report/order.js';
+import { formatRulePorts } from '../../src/report/describe.js';
 import type { Finding } from '../../src/model/findings.js';
 import { loadFixture } from './helpers.js';
 
@@ -54,7 +55,7 @@ describe('CSV report', () => {
         resource_id: finding.resource.id,
         resource_name: finding.resource.name ?? '',
         protocol: finding.detail.protocol ?? '',
-        ports: finding.detail.ports ? (finding.detail.ports.from === 1 && finding.detail.ports.to === 65535 ? 'all' : finding.detail.ports.from === finding.detail.ports.to ? String(finding.detail.ports.from) : `${finding.detail.ports.from}-${finding.detail.ports.to}`) : '',
+        ports: formatRulePorts(finding.detail.protocol, finding.detail.ports),
         sources: (finding.detail.sources ?? []).join(' '),
         suppressed: finding.suppressed ? 'true' : 'false',
         message: finding.message,
