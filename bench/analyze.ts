@@ -1,0 +1,100 @@
+/**
+ * bench/analyze — analyze time and peak RSS for generated estates of growing size.
+ *
+ *   npx tsx bench/analyze.ts            # 1k, 10k, 50k instances
+ *   npx tsx bench/analyze.ts --sizes 1000,10000
+ *
+ * Each size runs in its own child process so peak RSS is that size's alone. For each size it
+ * prints: the stream-read floor (gunzip + JSON.parse of every line, no model), the full load
+ * (validated), analyze, their sum, the ratio to the floor (budget ≤ 3×), and peak RSS (budget ≤ 1 GB
+ * at 50k). The largest estate is 10,000 groups / 200,000 rules / 50,000 instances / 60,000 ENIs /
+ * 10,000 EIPs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SELF = fileURLToPath(import.meta.url);
+
+export function specFor(instances: number) {
+  const scale = instances / 50_000;
+  return {
+    instances,
+    groups: Math.max(10, Math.round(10_000 * scale)),
+    rulesPerGroup: 20,
+    enis: Math.round(60_000 * scale),
+    eips: Math.round(10_000 * scale),
+    seed: 42,
+  };
+}
+
+async function child(instances: number, file: string, phase: 'write' | 'measure'): Promise<void> {
+  const { generateEstate } = await import('../src/emulator/index.js');
+  const { writeSnapshot, readSnapshot, readSnapshotRecords } = await import('../src/model/snapshot-file.js');
+  const { analyzeSnapshot } = await import('../src/analyze/engine.js');
+  if (phase === 'write') {
+    const estate = generateEstate(specFor(instances));
+    await writeSnapshot(file, {
+      schema: 'sgaudit/snapshot@1',
+      id: `bench-${instances}`,
+      takenAt: new Date().toISOString(),
+      tool: { name: 'sgaudit', version: 'bench' },
+      provider: 'alicloud',
+      coverage: [],
+      accounts: estate.accounts,
+    });
+    return;
+  }
+  let t = performance.now();
+  let records = 0;
+  for await (const _record of readSnapshotRecords(file, { validate: false })) records++;
+  const floorMs = performance.now() - t;
+  t = performance.now();
+  const snapshot = await readSnapshot(file);
+  const loadMs = performance.now() - t;
+  t = performance.now();
+  const document = analyzeSnapshot(snapshot);
+  const analyzeMs = performance.now() - t;
+  const rules = snapshot.accounts.flatMap((a) => a.regions).flatMap((r) => r.securityGroups).reduce((n, g) => n + g.rules.length, 0);
+  process.stdout.write(
+    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    await child(Number(args[1]), args[2] as string, args[3] as 'write' | 'measure');
+    return;
+  }
+  const sizesArg = args.indexOf('--sizes');
+  const sizes = sizesArg >= 0 ? (args[sizesArg + 1] ?? '').split(',').map(Number) : [1_000, 10_000, 50_000];
+  const dir = await mkdtemp(join(tmpdir(), 'sgaudit-bench-analyze-'));
+  const rows: Record<string, number>[] = [];
+  try {
+    for (const instances of sizes) {
+      const file = join(dir, `estate-${instances}.jsonl.gz`);
+      const run = (phase: string) => execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', String(instances), file, phase], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+      run('write');
+      const row = JSON.parse(run('measure').trim()) as Record<string, number>;
+      rows.push(row);
+      const total = row.loadMs! + row.analyzeMs!;
+      console.log(
+        `${String(instances).padStart(6)} instances ${String(row.rules).padStart(7)} rules | stream-read floor ${(row.floorMs! / 1000).toFixed(2)}s | load ${(row.loadMs! / 1000).toFixed(2)}s | analyze ${(row.analyzeMs! / 1000).toFixed(2)}s | total ${(total / 1000).toFixed(2)}s (${(total / row.floorMs!).toFixed(2)}× floor; budget 3 s, 3×) | peak RSS ${row.peakRssMb!.toFixed(0)} MB (budget 1024) | ${row.findings} findings`,
+      );
+    }
+    if (rows.length > 1) {
+      const first = rows[0]!;
+      const last = rows.at(-1)!;
+      const sizeRatio = last.instances! / first.instances!;
+      const timeRatio = (last.loadMs! + last.analyzeMs!) / (first.loadMs! + first.analyzeMs!);
+      console.log(`growth: ${sizeRatio.toFixed(0)}× the estate took ${timeRatio.toFixed(1)}× the time (linear = ${sizeRatio.toFixed(0)}×)`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
