@@ -8,12 +8,14 @@ import { register as collect } from './collect.js';
 import { register as emulator } from './emulator.js';
 import { register as analyze } from './analyze.js';
 import { register as checks } from './checks.js';
+import { register as diff } from './diff.js';
+import { register as baseline } from './baseline.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [scan, collect, analyze, report, schedule, snapshots, checks, emulator, demo];
+const registrations: Register[] = [scan, collect, analyze, report, diff, baseline, schedule, snapshots, checks, emulator, demo];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

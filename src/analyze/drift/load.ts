@@ -1,0 +1,57 @@
+import { open } from 'node:fs/promises';
+import type { ResolvedConfig } from '../../config/load.js';
+import { SgauditError } from '../../model/errors.js';
+import type { FindingsDocument, Severity } from '../../model/findings.js';
+import { readSnapshot } from '../../model/snapshot-file.js';
+import { driftDocument, driftFindingsDocument, type DriftOptions } from './index.js';
+import { diffTerraform, readTerraformState } from './terraform.js';
+
+/** What the OLD side of `sgaudit diff` is: an sgaudit snapshot or a Terraform state. */
+export async function detectBaselineKind(path: string): Promise<'snapshot' | 'terraform'> {
+  if (path.endsWith('.tfstate')) return 'terraform';
+  if (!path.endsWith('.json')) return 'snapshot';
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new SgauditError('FILE_NOT_FOUND', `${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot open (${String(error)})`}`);
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const text = head.subarray(0, bytesRead).toString('utf8');
+    // `terraform state pull` writes "version" and "terraform_version" as the first keys.
+    return /"terraform_version"\s*:/.test(text) && !/"sgaudit\/snapshot@/.test(text) ? 'terraform' : 'snapshot';
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface DiffFilesOptions extends DriftOptions {
+  /** Treat OLD as Terraform state (default: detected from the file). */
+  terraform?: boolean;
+  unmanagedGroups?: Severity | 'off';
+  config?: ResolvedConfig;
+  now?: Date;
+}
+
+/** `sgaudit diff OLD NEW`: read both sides and return the drift findings document. */
+export async function diffFiles(oldPath: string, newPath: string, options: DiffFilesOptions = {}): Promise<FindingsDocument> {
+  const kind = options.terraform ? 'terraform' : await detectBaselineKind(oldPath);
+  if (kind === 'terraform') {
+    const [state, live] = await Promise.all([readTerraformState(oldPath), readSnapshot(newPath)]);
+    return driftDocument(live, diffTerraform(state, live, options.unmanagedGroups ? { unmanagedGroups: options.unmanagedGroups } : {}), options);
+  }
+  const baseline = await readSnapshot(oldPath);
+  const current = await readSnapshot(newPath);
+  return driftFindingsDocument(baseline, current, options);
+}
+
+/** `--fail-on-drift`: new-exposure = any unsuppressed new exposure; any = any unsuppressed drift above info. */
+export function driftTriggers(document: FindingsDocument, failOn: 'new-exposure' | 'any'): boolean {
+  return document.findings.some((finding) => {
+    if (finding.suppressed || finding.check !== 'drift') return false;
+    if (failOn === 'new-exposure') return finding.detail.extra?.kind === 'new-exposure';
+    return finding.severity !== 'info';
+  });
+}
