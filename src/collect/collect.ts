@@ -119,8 +119,10 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
     }
     progress?.grow(1);
     const [apiSlotsFixed, apiPacer] = [slots, pacer];
+    let sentAt = 0;
     const attempt = async () => {
       await sleep(apiPacer.reserve(), signal);
+      sentAt = performance.now();
       const value = await guarded(run);
       apiPacer.onSuccess();
       return value;
@@ -130,6 +132,8 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
         regionSlots.run(() =>
           withRetry(attempt, context.retry, {
             ...(signal ? { signal } : {}),
+            // Once an API is paced, the pacer spaces retries of throttled calls; backing off on top would idle the quota.
+            delayFor: (failure) => (isThrottling(failure) && apiPacer.pacing ? 0 : undefined),
             onAttempt: () => {
               context.stats.requests++;
               attempts.set(api, (attempts.get(api) ?? 0) + 1);
@@ -138,7 +142,7 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
               context.stats.retries++;
               if (isThrottling(failure)) {
                 context.stats.throttled++;
-                apiPacer.onThrottle(failure.retryAfterMs);
+                apiPacer.onThrottle(failure.retryAfterMs, sentAt);
               }
               log.debug(`retrying ${label} ${api} after ${failure.code} (attempt ${attemptNumber}, waiting ${delayMs} ms)`);
             },

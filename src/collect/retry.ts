@@ -131,6 +131,8 @@ export interface RetryHooks {
   /** Called before every attempt (attempt numbers start at 1). */
   onAttempt?: (attempt: number) => void;
   onRetry?: (failure: ApiFailure, attempt: number, delayMs: number) => void;
+  /** Overrides the backoff for a failure (e.g. 0 when a pacer already spaces the retry). */
+  delayFor?: (failure: ApiFailure) => number | undefined;
 }
 
 /**
@@ -157,7 +159,7 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, 
       if (throttled) throttles++;
       else failures++;
       if (!failure.retryable || failures >= policy.maxAttempts || throttles >= maxThrottled) throw new ApiCallError(failure, attempt, { cause: error });
-      const delay = backoffDelay(policy, throttled ? throttles : failures, failure, hooks.random);
+      const delay = hooks.delayFor?.(failure) ?? backoffDelay(policy, throttled ? throttles : failures, failure, hooks.random);
       hooks.onRetry?.(failure, attempt, delay);
       await sleep(delay, hooks.signal);
     }

@@ -160,8 +160,10 @@ describe('throttling budget and pacing', () => {
     expect(pacer.currentIntervalMs).toBe(10);
     expect(pacer.reserve()).toBe(10); // waits out the retry-after
     expect(pacer.reserve()).toBe(20); // then one start per interval
-    pacer.onThrottle(10);
-    expect(pacer.currentIntervalMs).toBeCloseTo(12.5);
+    pacer.onThrottle(10, -5); // sent before the pacing changed: does not compound
+    expect(pacer.currentIntervalMs).toBe(10);
+    pacer.onThrottle(10, 0);
+    expect(pacer.currentIntervalMs).toBeCloseTo(10.5);
     for (let i = 0; i < 300; i++) pacer.onSuccess();
     expect(pacer.currentIntervalMs).toBe(0);
     clock = 1_000;
