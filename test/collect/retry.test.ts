@@ -164,7 +164,7 @@ describe('throttling budget and pacing', () => {
     expect(pacer.currentIntervalMs).toBe(10);
     pacer.onThrottle(10, 0);
     expect(pacer.currentIntervalMs).toBeCloseTo(10.5);
-    for (let i = 0; i < 300; i++) pacer.onSuccess();
+    for (let i = 0; i < 500; i++) pacer.onSuccess();
     expect(pacer.currentIntervalMs).toBe(0);
     clock = 1_000;
     expect(pacer.reserve()).toBe(0);
