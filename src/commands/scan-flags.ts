@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { roleArnFor } from '../collect/index.js';
 import { SgauditError } from '../model/errors.js';
-import { SEVERITIES, Severity } from '../model/findings.js';
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import type { Severity } from '../model/findings.js';
+import { parseSeverityFlag } from './analyze.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { parseReportFormats } from '../report/write-reports.js';
 
 /** Flags shared by `scan`, `demo` and `schedule`; parsing only. */
 export interface ScanFlags {
@@ -27,17 +29,8 @@ export function commaList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-export function formatList(value: string): ReportFormat[] {
-  const formats = commaList(value);
-  const bad = formats.filter((format) => !isReportFormat(format));
-  if (bad.length) throw new SgauditError('USAGE', `--format: unknown format ${bad.map((b) => `"${b}"`).join(', ')} (choose from ${REPORT_FORMATS.join(', ')})`);
-  return formats as ReportFormat[];
-}
-
 export function severityFlag(value: string): Severity {
-  const parsed = Severity.safeParse(value.toLowerCase());
-  if (!parsed.success) throw new SgauditError('USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}, got "${value}"`);
-  return parsed.data;
+  return parseSeverityFlag('--fail-on', value);
 }
 
 function againstFlag(value: string): 'approved' | 'previous' | 'none' {
@@ -49,7 +42,7 @@ export function addScanOptions(command: Command, options: { collection?: boolean
   command
     .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
     .option('--out <dir>', 'reports directory for this run (default: <reports.dir>/<timestamp>/)')
-    .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(', ')}); default from config: html,json`, formatList)
+    .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(', ')}); default from config: html,json`, parseReportFormats)
     .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity', severityFlag)
     .option('--strict', 'exit 3 when any account/region/API was not collected completely');
   if (options.collection !== false) {

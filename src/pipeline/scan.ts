@@ -7,9 +7,9 @@ import { EXIT } from '../model/errors.js';
 import type { FindingsDocument, Severity } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { REPORT_EXTENSIONS, renderReport, type ReportFormat } from '../report/index.js';
+import type { ReportFormat } from '../report/index.js';
+import { writeReports } from '../report/write-reports.js';
 import { openLocalStore } from '../store/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 
@@ -75,16 +75,6 @@ export function runStamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export async function writeReports(document: FindingsDocument, outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
-  const paths: string[] = [];
-  for (const format of formats) {
-    const path = join(outDir, `findings${REPORT_EXTENSIONS[format]}`);
-    await writeFileAtomic(path, renderReport(format, document));
-    paths.push(path);
-  }
-  return paths;
-}
-
 export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
@@ -115,7 +105,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
   const formats = options.formats ?? (config.reports.formats as ReportFormat[]);
   const findingsPath = join(outDir, 'findings.json');
-  const reportPaths = await writeReports(document, outDir, formats.includes('json') ? formats : [...formats, 'json']);
+  // findings.json is always written: drift, suppressions review and `sgaudit report` start from it.
+  const reportPaths = await writeReports(document, { outDir, baseName: 'findings', formats: formats.includes('json') ? formats : [...formats, 'json'] });
 
   await applyRetention(config, storeDir, baselinePath ? [baselinePath, collected.path] : [collected.path]);
 
