@@ -3,7 +3,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import type { AnalyzerSettings, Check } from '../checks/types.js';
 import { findCheck } from '../checks/index.js';
 import { analyzeSnapshot } from '../engine.js';
-import { SnapshotView } from '../view.js';
+import { SYNTHETIC_ENI_SUFFIX } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
 import type { DriftChange } from './types.js';
 
@@ -22,13 +22,25 @@ export function resolveExposureCheck(): Check | undefined {
   return findCheck('public-exposure');
 }
 
-/** The groups that protect the ENI (or instance) an exposure finding is about, on one side. */
-function groupsOfResource(view: SnapshotView, finding: Finding): string[] | undefined {
-  const eni = view.enis.get(finding.resource.id);
-  if (eni) return eni.item.securityGroupIds;
-  const instanceEnis = view.enisByInstance.get(finding.resource.id);
-  if (instanceEnis) return instanceEnis.flatMap((e) => e.item.securityGroupIds);
-  return undefined;
+/**
+ * Groups per ENI id (real, and the view's synthesized `<instance>#primary`) and per instance: all
+ * exposure drift needs to know about a finding's resource. Far cheaper than a second SnapshotView.
+ */
+function groupsByResource(snapshot: Snapshot): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const account of snapshot.accounts) {
+    for (const region of account.regions) {
+      for (const instance of region.instances) {
+        groups.set(`${instance.id}${SYNTHETIC_ENI_SUFFIX}`, instance.securityGroupIds);
+        groups.set(instance.id, [...instance.securityGroupIds]);
+      }
+      for (const eni of region.networkInterfaces) {
+        groups.set(eni.id, eni.securityGroupIds);
+        if (eni.instanceId) groups.get(eni.instanceId)?.push(...eni.securityGroupIds);
+      }
+    }
+  }
+  return groups;
 }
 
 /**
@@ -44,10 +56,11 @@ export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: Comp
   const after = analyze(current);
   const beforeIds = new Set(before.map((f) => f.id));
   const afterIds = new Set(after.map((f) => f.id));
-  const beforeView = new SnapshotView(baseline);
-  const afterView = new SnapshotView(current);
+  if (after.every((f) => beforeIds.has(f.id)) && before.every((f) => afterIds.has(f.id))) return { changes: [], compared: true };
+  const beforeGroups = groupsByResource(baseline);
+  const afterGroups = groupsByResource(current);
   const comparable = (finding: Finding): boolean => {
-    const groups = [...(groupsOfResource(beforeView, finding) ?? []), ...(groupsOfResource(afterView, finding) ?? [])];
+    const groups = [...(beforeGroups.get(finding.resource.id) ?? []), ...(afterGroups.get(finding.resource.id) ?? [])];
     return scope.exposureComparable(finding.accountId, finding.regionId, groups);
   };
   const changes: DriftChange[] = [];
