@@ -66,7 +66,18 @@ export function register(program: Command): void {
     .action(async (flags: CollectFlags) => {
       const options = collectOptionsFromFlags(flags);
       const progress = createProgress('collect');
-      const result = await collectSnapshot({ ...options, progress, out: (takenAt, id) => snapshotPathFor(flags.out, takenAt, id) });
+      // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.
+      const controller = new AbortController();
+      const stop = () => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let result;
+      try {
+        result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(flags.out, takenAt, id) });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       process.stdout.write(`${result.path}\n`);
       const incomplete = incompleteCoverage(result.header.coverage);
       if (incomplete.length > 0) {
