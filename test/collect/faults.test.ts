@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,19 @@ describe('collect under injected faults', () => {
     const expectedRules = new Map(estate.accounts[0]!.regions.flatMap((region) => region.securityGroups.map((group) => [group.id, group.rules.length] as const)));
     for (const group of snapshot.accounts[0]!.regions.flatMap((region) => region.securityGroups)) {
       expect(group.rules.length).toBe(missing.has(group.id) ? 0 : expectedRules.get(group.id));
+    }
+  });
+
+  it('an abort stops collection, throws, and leaves no file behind', async () => {
+    const emulator = await startEmulator({ estate, faults: { rateLimit: 2 } });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('stop')), 300);
+      const out = join(dir, 'aborted', 'a.jsonl.gz');
+      await expect(collectSnapshot({ ...fastOptions, endpoint: emulator.url, credentials: DEMO_CREDENTIALS, signal: controller.signal, out })).rejects.toThrow(/aborted/);
+      expect(await readdir(join(dir, 'aborted'))).toEqual([]);
+    } finally {
+      await emulator.close();
     }
   });
 });
