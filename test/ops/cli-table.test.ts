@@ -1,0 +1,149 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import { DEMO_CREDENTIALS, sampleEstate, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { writeSnapshot } from '../../src/model/snapshot-file.js';
+import { configureLog } from '../../src/util/log.js';
+import { REPO } from './helpers.js';
+
+/**
+ * The CLI contract, per command: good input, bad flag, missing file, bad config → exit code and
+ * a one-line error (no stack trace). Runs the real entry point in-process for speed.
+ */
+interface Case {
+  name: string;
+  args: (paths: Paths) => string[];
+  exit: 0 | 1 | 2 | 3;
+  stderr?: RegExp;
+  stdout?: RegExp;
+}
+interface Paths {
+  dir: string;
+  endpoint: string;
+  forbiddenEndpoint: string;
+  snapshot: string;
+  corrupt: string;
+  badConfig: string;
+  findings: string;
+}
+
+let emulator: RunningEmulator;
+let forbidden: RunningEmulator;
+let paths: Paths;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  const estate = sampleEstate();
+  emulator = await startEmulator({ estate });
+  forbidden = await startEmulator({ estate, faults: { forbidRegions: ['ap-southeast-1'] } });
+  const dir = await mkdtemp(join(tmpdir(), 'sgaudit-cli-'));
+  const snapshot = join(dir, 'snap.jsonl.gz');
+  await writeSnapshot(snapshot, {
+    schema: 'sgaudit/snapshot@1',
+    id: 'cli-table',
+    takenAt: '2026-11-25T00:00:00.000Z',
+    tool: { name: 'sgaudit', version: 'test' },
+    provider: 'alicloud',
+    coverage: [],
+    accounts: estate.accounts,
+  });
+  const corrupt = join(dir, 'corrupt.jsonl.gz');
+  await writeFile(corrupt, 'this is not a snapshot');
+  const badConfig = join(dir, 'bad.yaml');
+  await writeFile(badConfig, 'thresholds:\n  maxGroupsPerEni: -1\nchecks:\n  public-exposure: { severity: urgent }\n');
+  paths = { dir, endpoint: emulator.url, forbiddenEndpoint: forbidden.url, snapshot, corrupt, badConfig, findings: join(REPO, 'test/fixtures/report/findings.json') };
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEMO_CREDENTIALS.accessKeyId;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEMO_CREDENTIALS.accessKeySecret;
+  process.env.SGAUDIT_CONFIG = '';
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await emulator.close();
+  await forbidden.close();
+  await rm(paths.dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  process.exitCode = undefined;
+  configureLog({ level: 'normal', format: 'text' });
+  vi.restoreAllMocks();
+});
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  const code = await main(['node', 'sgaudit', ...args]);
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+const region = ['--regions', 'cn-hangzhou'];
+const cases: Case[] = [
+  { name: 'no arguments prints help', args: () => ['--help'], exit: 0, stdout: /Usage: sgaudit/ },
+  { name: 'unknown command', args: () => ['frobnicate'], exit: 2, stderr: /unknown command 'frobnicate'/ },
+  { name: 'checks: lists the catalog', args: () => ['checks'], exit: 0, stdout: /public-exposure/ },
+  { name: 'checks: bad flag', args: () => ['checks', '--bogus'], exit: 2, stderr: /unknown option '--bogus'/ },
+  { name: 'analyze: good snapshot', args: (p) => ['analyze', p.snapshot, '--out', join(p.dir, 'f.json')], exit: 0, stderr: /findings written to/ },
+  { name: 'analyze: findings at --fail-on', args: (p) => ['analyze', p.snapshot, '--out', join(p.dir, 'f2.json'), '--fail-on', 'high'], exit: 1 },
+  { name: 'analyze: bad flag value', args: (p) => ['analyze', p.snapshot, '--fail-on', 'urgent'], exit: 2, stderr: /--fail-on must be one of critical, high, medium, low, info/ },
+  { name: 'analyze: missing file', args: (p) => ['analyze', join(p.dir, 'nope.jsonl.gz')], exit: 2, stderr: /nope\.jsonl\.gz: no such snapshot file/ },
+  { name: 'analyze: corrupt file', args: (p) => ['analyze', p.corrupt], exit: 2, stderr: /corrupt\.jsonl\.gz:1: not an sgaudit snapshot/ },
+  { name: 'analyze: bad config', args: (p) => ['analyze', p.snapshot, '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
+  { name: 'analyze: missing config', args: (p) => ['analyze', p.snapshot, '--config', join(p.dir, 'none.yaml')], exit: 2, stderr: /none\.yaml: config file not found/ },
+  { name: 'report: good findings', args: (p) => ['report', p.findings, '--format', 'html,md', '--out', join(p.dir, 'rep')], exit: 0, stdout: /report\.html/ },
+  { name: 'report: bad format', args: (p) => ['report', p.findings, '--format', 'pdf', '--out', join(p.dir, 'rep')], exit: 2, stderr: /unknown report format "pdf"/ },
+  { name: 'report: missing file', args: (p) => ['report', join(p.dir, 'none.json'), '--out', join(p.dir, 'rep')], exit: 2, stderr: /none\.json/ },
+  { name: 'report: a snapshot is not a findings file', args: (p) => ['report', p.corrupt, '--out', join(p.dir, 'rep')], exit: 2, stderr: /corrupt\.jsonl\.gz/ },
+  { name: 'collect: good', args: (p) => ['collect', '--endpoint', p.endpoint, ...region, '--out', join(p.dir, 'snaps')], exit: 0, stdout: /\.jsonl\.gz/ },
+  { name: 'collect: bad flag value', args: (p) => ['collect', '--endpoint', p.endpoint, '--concurrency', '0'], exit: 2, stderr: /--concurrency must be a whole number/ },
+  { name: 'collect: denied region is recorded, exit 0', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps')], exit: 0, stderr: /ap-southeast-1.*denied|denied.*ap-southeast-1/ },
+  { name: 'collect: denied region with --strict', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps'), '--strict'], exit: 3, stderr: /collection incomplete/ },
+  { name: 'scan: good', args: (p) => ['scan', '--endpoint', p.endpoint, ...region, '--store', join(p.dir, 's1'), '--out', join(p.dir, 'r1')], exit: 0, stdout: /findings\.html/ },
+  { name: 'scan: --fail-on low', args: (p) => ['scan', '--endpoint', p.endpoint, ...region, '--store', join(p.dir, 's1'), '--out', join(p.dir, 'r2'), '--fail-on', 'low'], exit: 1 },
+  { name: 'scan: bad config', args: (p) => ['scan', '--endpoint', p.endpoint, '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
+  { name: 'scan: bad format', args: (p) => ['scan', '--endpoint', p.endpoint, '--format', 'docx'], exit: 2, stderr: /unknown report format "docx"/ },
+  { name: 'scan: baseline file missing', args: (p) => ['scan', '--endpoint', p.endpoint, ...region, '--store', join(p.dir, 's1'), '--out', join(p.dir, 'r3'), '--baseline', join(p.dir, 'old.jsonl.gz')], exit: 2, stderr: /old\.jsonl\.gz: no such snapshot file/ },
+  { name: 'snapshots list', args: (p) => ['snapshots', 'list', '--dir', join(p.dir, 's1')], exit: 0, stdout: /TAKEN AT/ },
+  { name: 'snapshots prune without a policy', args: (p) => ['snapshots', 'prune', '--dir', join(p.dir, 's1')], exit: 2, stderr: /needs --keep/ },
+  { name: 'snapshots prune bad number', args: (p) => ['snapshots', 'prune', '--keep', 'many'], exit: 2, stderr: /--keep must be a whole number/ },
+  { name: 'schedule: no cron', args: () => ['schedule'], exit: 2, stderr: /schedule needs --cron/ },
+  { name: 'schedule: bad cron', args: () => ['schedule', '--cron', '99 * * * *'], exit: 2, stderr: /invalid cron expression/ },
+  { name: 'schedule: bad config', args: (p) => ['schedule', '--once', '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
+  { name: 'schedule --once: runs one scan', args: (p) => ['schedule', '--once', '--endpoint', p.endpoint, ...region, '--store', join(p.dir, 's2')], exit: 0 },
+  { name: 'demo: missing config', args: (p) => ['demo', '--config', join(p.dir, 'none.yaml')], exit: 2, stderr: /none\.yaml: config file not found/ },
+  { name: 'emulator: missing estate file', args: (p) => ['emulator', '--estate', join(p.dir, 'none.json')], exit: 2, stderr: /none\.json/ },
+];
+
+describe('CLI exit codes and one-line errors', () => {
+  it.each(cases)('$name', async (testCase) => {
+    const previousCwd = process.cwd();
+    process.chdir(paths.dir); // keep default outputs (reports/, snapshots/) inside the temp dir
+    try {
+      const result = await run(testCase.args(paths));
+      expect(result.code, `stderr:\n${result.stderr}`).toBe(testCase.exit);
+      if (testCase.stderr) expect(result.stderr).toMatch(testCase.stderr);
+      if (testCase.stdout) expect(result.stdout).toMatch(testCase.stdout);
+      // Errors are one line (config errors add one line per problem); never a stack trace.
+      expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      if (testCase.exit === 2) {
+        const errorLines = result.stderr.split('\n').filter((line) => /^error:/.test(line));
+        expect(errorLines).toHaveLength(1);
+      }
+    } finally {
+      process.chdir(previousCwd);
+    }
+  });
+});
