@@ -196,7 +196,25 @@ export function describeRule(rule: Rule): string {
   return `${rule.direction} ${rule.policy} ${rule.protocol}${ports} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peer} (priority ${rule.priority})`;
 }
 
+/** The common case at fleet scale: same rules in the same order. Checked without building any index. */
+function sameRulesInOrder(before: readonly Rule[], after: readonly Rule[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a.id !== b.id || !sameRuleContent(a, b)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function diffRules(accountId: string, regionId: string, before: SecurityGroup, after: SecurityGroup, options: DiffOptions, changes: DriftChange[]): void {
+  if (sameRulesInOrder(before.rules, after.rules)) return;
   const { matched, removed, added } = matchRules(before.rules, after.rules, options.matchRulesBy);
   for (const pair of matched) {
     if (sameRuleContent(pair.before, pair.after)) continue;
@@ -216,6 +234,7 @@ function diffRules(accountId: string, regionId: string, before: SecurityGroup, a
 }
 
 function membershipChanges(accountId: string, regionId: string, resource: DriftChange['resource'], beforeGroups: readonly string[], afterGroups: readonly string[], note: string, changes: DriftChange[]): void {
+  if (sameList(beforeGroups, afterGroups)) return;
   const beforeSet = new Set(beforeGroups);
   const afterSet = new Set(afterGroups);
   for (const groupId of afterSet) {
@@ -249,6 +268,7 @@ function membershipChanges(accountId: string, regionId: string, resource: DriftC
 }
 
 function addressChanges(accountId: string, regionId: string, resource: DriftChange['resource'], before: readonly string[], after: readonly string[], changes: DriftChange[]): void {
+  if (sameList(before, after)) return;
   const beforeSet = new Set(before);
   const afterSet = new Set(after);
   for (const address of afterSet) {
@@ -269,7 +289,7 @@ function diffEnis(pair: RegionPair, changes: DriftChange[]): void {
     const old = before.get(id);
     const resource = { type: 'networkInterface' as const, id, ...(eni.name ? { name: eni.name } : {}) };
     membershipChanges(accountId, regionId, resource, old?.securityGroupIds ?? [], eni.securityGroupIds, old ? '' : ' (new interface)', changes);
-    addressChanges(accountId, regionId, resource, old?.publicIp ? [old.publicIp] : [], eni.publicIp ? [eni.publicIp] : [], changes);
+    if (old?.publicIp !== eni.publicIp) addressChanges(accountId, regionId, resource, old?.publicIp ? [old.publicIp] : [], eni.publicIp ? [eni.publicIp] : [], changes);
   }
   for (const [id, eni] of before) {
     if (after.has(id)) continue;
