@@ -3,14 +3,16 @@
  *
  *   npx tsx bench/analyze.ts            # 1k, 10k, 50k instances
  *   npx tsx bench/analyze.ts --sizes 1000,10000
+ *   npx tsx bench/analyze.ts --dir /tmp/estates   # keep and reuse the generated snapshots
  *
  * Each size runs in its own child process so peak RSS is that size's alone. For each size it
  * prints: the stream-read floor (gunzip + JSON.parse of every line, no model), the full load
  * (validated), analyze, their sum, the ratio to the floor (budget ≤ 3×), and peak RSS (budget ≤ 1 GB
- * at 50k). The largest estate is 10,000 groups / 200,000 rules / 50,000 instances / 60,000 ENIs /
+ * at 50k), then the analyze phases (view build, each check in catalog order, final sort). The largest estate is 10,000 groups / 200,000 rules / 50,000 instances / 60,000 ENIs /
  * 10,000 EIPs.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,12 +56,13 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   t = performance.now();
   const snapshot = await readSnapshot(file);
   const loadMs = performance.now() - t;
+  const phases: Record<string, number> = {};
   t = performance.now();
-  const document = analyzeSnapshot(snapshot);
+  const document = analyzeSnapshot(snapshot, { onTiming: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms) });
   const analyzeMs = performance.now() - t;
   const rules = snapshot.accounts.flatMap((a) => a.regions).flatMap((r) => r.securityGroups).reduce((n, g) => n + g.rules.length, 0);
   process.stdout.write(
-    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb: process.resourceUsage().maxRSS / 1024, phases }) + '\n',
   );
 }
 
@@ -71,19 +74,23 @@ async function main(): Promise<void> {
   }
   const sizesArg = args.indexOf('--sizes');
   const sizes = sizesArg >= 0 ? (args[sizesArg + 1] ?? '').split(',').map(Number) : [1_000, 10_000, 50_000];
-  const dir = await mkdtemp(join(tmpdir(), 'sgaudit-bench-analyze-'));
+  // --dir keeps the generated snapshots there (and reuses them) so repeated runs skip generation.
+  const dirArg = args.indexOf('--dir');
+  const keptDir = dirArg >= 0 ? args[dirArg + 1] : undefined;
+  const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'sgaudit-bench-analyze-')));
   const rows: Record<string, number>[] = [];
   try {
     for (const instances of sizes) {
       const file = join(dir, `estate-${instances}.jsonl.gz`);
       const run = (phase: string) => execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', String(instances), file, phase], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
-      run('write');
-      const row = JSON.parse(run('measure').trim()) as Record<string, number>;
+      if (!keptDir || !existsSync(file)) run('write');
+      const { phases, ...row } = JSON.parse(run('measure').trim()) as Record<string, number> & { phases: Record<string, number> };
       rows.push(row);
       const total = row.loadMs! + row.analyzeMs!;
       console.log(
         `${String(instances).padStart(6)} instances ${String(row.rules).padStart(7)} rules | stream-read floor ${(row.floorMs! / 1000).toFixed(2)}s | load ${(row.loadMs! / 1000).toFixed(2)}s | analyze ${(row.analyzeMs! / 1000).toFixed(2)}s | total ${(total / 1000).toFixed(2)}s (${(total / row.floorMs!).toFixed(2)}× floor; budget 3 s, 3×) | peak RSS ${row.peakRssMb!.toFixed(0)} MB (budget 1024) | ${row.findings} findings`,
       );
+      console.log(`       phases: ${Object.entries(phases).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}s`).join(' | ')}`);
     }
     if (rows.length > 1) {
       const first = rows[0]!;
@@ -93,7 +100,7 @@ async function main(): Promise<void> {
       console.log(`growth: ${sizeRatio.toFixed(0)}× the estate took ${timeRatio.toFixed(1)}× the time (linear = ${sizeRatio.toFixed(0)}×)`);
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!keptDir) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   baseline?: Snapshot;
   /** The clock for generatedAt and suppression expiry (tests pin it). */
   now?: Date;
+  /** Called with the wall time of each phase (`view`, then each check id) for benchmarks and --debug. */
+  onTiming?: (phase: string, ms: number) => void;
 }
 
 /**
@@ -29,7 +31,10 @@ export interface AnalyzeOptions {
  */
 export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): FindingsDocument {
   const now = options.now ?? new Date();
+  const timing = options.onTiming;
+  let started = performance.now();
   const view = new SnapshotView(snapshot);
+  timing?.('view', performance.now() - started);
   const context: CheckContext = { view, settings: options.settings ?? resolveAnalyzerSettings(options.config) };
   if (options.baseline) context.baseline = new SnapshotView(options.baseline);
 
@@ -49,6 +54,7 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
       remediation: meta.remediation,
       docs: meta.docs,
     });
+    started = performance.now();
     for (const draft of runCheck(check, context)) {
       const base = {
         check: meta.id,
@@ -69,8 +75,10 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
         docs: meta.docs,
       });
     }
+    timing?.(meta.id, performance.now() - started);
   }
 
+  started = performance.now();
   sortFindings(findings);
   disambiguateIds(findings);
   const suppressed = applySuppressions(findings, options.config?.suppressions ?? [], now);
@@ -88,6 +96,7 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
     suppressions: suppressed.report,
   };
   if (options.baseline) document.baselineId = options.baseline.id;
+  timing?.('finish', performance.now() - started);
   return document;
 }
 
