@@ -174,6 +174,20 @@ describe('drift findings', () => {
     expect(viaEngine.length).toBe(12);
   });
 
+  it('before/after carry exactly what changed', () => {
+    const document = driftFindingsDocument(fixtureSnapshot('estate-changes', 'old'), fixtureSnapshot('estate-changes', 'new'), { now, exposure: false });
+    const extra = (kind: string) => document.findings.find((f) => f.detail.extra?.kind === kind)?.detail.extra;
+    expect(extra('group-modified')).toEqual({
+      kind: 'group-modified',
+      before: { name: 'db', innerAccessPolicy: 'accept', tags: {} },
+      after: { name: 'database', innerAccessPolicy: 'drop', tags: { owner: 'dba' } },
+    });
+    expect(extra('eip-rebound')).toMatchObject({ before: { boundInstanceId: 'i-web1' }, after: { boundInstanceId: 'eni-web1-2', boundInstanceType: 'NetworkInterface' } });
+    expect(extra('rule-modified')).toMatchObject({ groupId: 'sg-web', after: { id: 'sgr-web-3', description: 'allow all egress' } });
+    expect(extra('rule-modified')?.before).not.toHaveProperty('description');
+    expect(extra('group-attached')).toMatchObject({ groupId: 'sg-new', before: ['sg-db'], after: ['sg-db', 'sg-new'] });
+  });
+
   it('the drift check finds nothing without a baseline', () => {
     expect(analyzeSnapshot(fixtureSnapshot('estate-changes', 'new'), { checks: [createDriftCheck()], now }).findings).toEqual([]);
   });
