@@ -5,7 +5,7 @@ import { formatScanSummary } from '../pipeline/summary.js';
 import { log } from '../util/log.js';
 import { createProgress } from '../util/progress.js';
 import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
-import { resolveBaselineForScan } from './baseline-resolver.js';
+import { resolveBaseline } from '../store/baseline.js';
 
 export function register(program: Command): void {
   addScanOptions(
@@ -31,7 +31,7 @@ export function register(program: Command): void {
         ...(flags.failOn ? { failOn: flags.failOn } : {}),
         ...(flags.strict ? { strict: true } : {}),
         ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
-        resolveBaseline: resolveBaselineForScan,
+        resolveBaseline,
         progress: createProgress('collect'),
       });
       log.info(formatScanSummary(result.document));

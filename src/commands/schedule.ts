@@ -4,7 +4,7 @@ import { SgauditError } from '../model/errors.js';
 import { defaultRunLogPath, scheduledScan } from '../pipeline/scheduled-scan.js';
 import { startScheduler, validateCron } from '../schedule/scheduler.js';
 import { log } from '../util/log.js';
-import { resolveBaselineForScan } from './baseline-resolver.js';
+import { resolveBaseline } from '../store/baseline.js';
 import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
 
 interface ScheduleFlags extends ScanFlags {
@@ -53,7 +53,7 @@ export function register(program: Command): void {
         ...(flags.failOn ? { failOn: flags.failOn } : {}),
         ...(flags.strict ? { strict: true } : {}),
         ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
-        resolveBaseline: resolveBaselineForScan,
+        resolveBaseline,
       });
       if (flags.once) {
         const outcome = await run(new AbortController().signal);
