@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { CATALOG } from '../analyze/checks/index.js';
-import { check as driftCheck } from '../analyze/checks/drift.js';
-import { analyzeSnapshot, hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { analyzeWithBaseline } from '../pipeline/analyze.js';
 import { loadConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
 import { Severity, type FindingsDocument } from '../model/findings.js';
@@ -51,8 +50,7 @@ export function register(program: Command): void {
       const config = await loadConfig(flags.config);
       const snapshot = await readSnapshot(snapshotPath);
       const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
-      // Drift is not in the catalog (it needs a baseline); it joins the run when one is given.
-      const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline, checks: [...CATALOG, driftCheck] } : {}) });
+      const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}) });
       const text = renderJson(document);
       if (flags.out) {
         await writeFileAtomic(flags.out, text);

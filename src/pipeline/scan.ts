@@ -1,6 +1,7 @@
 import { rm, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeSnapshot, hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { analyzeWithBaseline } from './analyze.js';
 import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { EXIT } from '../model/errors.js';
@@ -101,7 +102,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   let baseline: Snapshot | undefined;
   if (baselinePath) baseline = await readSnapshot(baselinePath);
 
-  const document = analyzeSnapshot(snapshot, { config, ...(baseline ? { baseline } : {}), now: now() });
+  const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), now: now() });
   const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
   const formats = options.formats ?? (config.reports.formats as ReportFormat[]);
   const findingsPath = join(outDir, 'findings.json');
