@@ -51,6 +51,7 @@ export class SnapshotView {
   /** Groups whose rules reference a group id (ingress source or egress destination). */
   readonly groupsReferencing = new Map<string, Set<string>>();
   private readonly coverageIndex = new Map<string, Coverage>();
+  private readonly publicAddressCache = new WeakMap<NetworkInterface, PublicAddress[]>();
 
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;
@@ -111,6 +112,13 @@ export class SnapshotView {
    * instance; and any global-unicast IPv6 address.
    */
   publicAddressesOfEni(eni: NetworkInterface): PublicAddress[] {
+    // Several checks ask for every ENI (latent-exposure once per group of the ENI): answer each once.
+    let addresses = this.publicAddressCache.get(eni);
+    if (!addresses) this.publicAddressCache.set(eni, (addresses = this.computePublicAddresses(eni)));
+    return addresses;
+  }
+
+  private computePublicAddresses(eni: NetworkInterface): PublicAddress[] {
     const found = new Map<string, PublicAddress>();
     const add = (address: PublicAddress) => {
       if (!found.has(address.address)) found.set(address.address, address);
@@ -145,11 +153,24 @@ export class SnapshotView {
   }
 }
 
+const GLOBAL_UNICAST_BLOCK = ipaddr.IPv6.parse('2000::');
+const globalUnicastCache = new Map<string, boolean>();
+
 function isGlobalUnicastIpv6(address: string): boolean {
+  let global = globalUnicastCache.get(address);
+  if (global === undefined) {
+    if (globalUnicastCache.size > 100_000) globalUnicastCache.clear();
+    global = classifyGlobalUnicastIpv6(address);
+    globalUnicastCache.set(address, global);
+  }
+  return global;
+}
+
+function classifyGlobalUnicastIpv6(address: string): boolean {
   if (!ipaddr.IPv6.isValid(address)) return false;
   const parsed = ipaddr.IPv6.parse(address);
   // 2000::/3 is the global unicast block; ipaddr.js calls other blocks by name (uniqueLocal, linkLocal …)
-  return parsed.range() === 'unicast' && parsed.match(ipaddr.IPv6.parse('2000::'), 3);
+  return parsed.range() === 'unicast' && parsed.match(GLOBAL_UNICAST_BLOCK, 3);
 }
 
 function synthesizePrimaryEni(instance: Instance): NetworkInterface {

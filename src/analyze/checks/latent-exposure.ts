@@ -1,6 +1,6 @@
 import { evaluateEni, publicAccepted, type AcceptedPiece } from '../net/evaluate.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { describeExposure, describeSources, exposedRanges, touchedSpecs } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Check, FindingDraft } from './types.js';
 
@@ -45,14 +45,15 @@ export const check: Check = {
         const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
         if (sensitive.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
+        const sources = sourceCidrs(range.sources, range.pieces);
         const names = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
         findings.push({
           title: `Security group would expose ${traffic} to the internet`,
-          message: `${group.id} (${group.name}) accepts ${traffic} (${names.join(', ')}) from ${describeSources(range.sources, range.pieces, 3).join(', ')}; none of its ${enis.length} interface(s) has a public address yet.`,
+          message: `${group.id} (${group.name}) accepts ${traffic} (${names.join(', ')}) from ${capList(sources, 3).join(', ')}; none of its ${enis.length} interface(s) has a public address yet.`,
           accountId,
           regionId,
           resource: { type: 'securityGroup', id: group.id, name: group.name },
-          detail: { direction: 'ingress', protocol: range.protocol, ports: range.ports, sources: describeSources(range.sources, range.pieces), extra: { sensitive: names } },
+          detail: { direction: 'ingress', protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: names } },
           evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
         });
       }

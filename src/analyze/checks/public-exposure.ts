@@ -2,7 +2,7 @@ import type { Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import { evaluateEni, publicAccepted } from '../net/evaluate.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { describeExposure, describeSources, exposedRanges, touchedSpecs } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Check, FindingDraft } from './types.js';
 
@@ -42,11 +42,12 @@ export const check: Check = {
         const severity: Severity = sensitive.length > 0 || allPorts ? 'critical' : 'high';
         const reachable = addresses.filter((a) => (a.via === 'ipv6' ? range.sources.intersects(AddressSet.ALL_V6) : range.sources.intersects(AddressSet.ALL_V4)));
         const traffic = describeExposure(range.protocol, range.ports);
+        const sources = sourceCidrs(range.sources, range.pieces);
         const sensitiveNames = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
         findings.push({
           severity,
           title: `Internet-reachable interface accepts ${traffic} from public sources`,
-          message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${describeSources(range.sources, range.pieces, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
+          message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${capList(sources, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
           accountId,
           regionId,
           resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
@@ -54,7 +55,7 @@ export const check: Check = {
             direction: 'ingress',
             protocol: range.protocol,
             ports: range.ports,
-            sources: describeSources(range.sources, range.pieces),
+            sources: capList(sources, 20),
             addresses: reachable.map((a) => a.address),
             ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
           },

@@ -103,12 +103,8 @@ export class AddressSet {
   /** The minimal list of CIDR blocks whose union is exactly this set, IPv4 first, ascending. */
   toCidrs(): string[] {
     const result: string[] = [];
-    for (let i = 0; i < this.v4.length; i += 2) {
-      coverInterval(BigInt(this.v4[i] as number), BigInt(this.v4[i + 1] as number), 32, (base, prefix) => result.push(`${formatV4(base)}/${prefix}`));
-    }
-    for (let i = 0; i < this.v6.length; i += 2) {
-      coverInterval(this.v6[i] as bigint, this.v6[i + 1] as bigint, 128, (base, prefix) => result.push(`${formatV6(base)}/${prefix}`));
-    }
+    for (let i = 0; i < this.v4.length; i += 2) coverV4(this.v4[i] as number, this.v4[i + 1] as number, result);
+    for (let i = 0; i < this.v6.length; i += 2) coverV6(this.v6[i] as bigint, this.v6[i + 1] as bigint, result);
     return result;
   }
 
@@ -124,7 +120,27 @@ export class AddressSet {
 
 const parseCache = new Map<string, AddressSet>();
 
+/** Plain dotted-quad (no leading zeros, which ipaddr.js reads as octal) with an optional prefix: the common case, parsed without ipaddr.js. */
+const PLAIN_V4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/;
+
+function parsePlainV4(text: string): AddressSet | undefined {
+  const match = PLAIN_V4.exec(text);
+  if (!match) return undefined;
+  const a = Number(match[1]);
+  const b = Number(match[2]);
+  const c = Number(match[3]);
+  const d = Number(match[4]);
+  const prefix = match[5] === undefined ? 32 : Number(match[5]);
+  if (a > 255 || b > 255 || c > 255 || d > 255 || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  // A CIDR with host bits set (10.0.0.1/8) means its network, as the cloud stores it.
+  const start = Math.floor((a * 16777216 + b * 65536 + c * 256 + d) / size) * size;
+  return AddressSet.fromBounds([start, start + size], []);
+}
+
 function parseUncached(text: string): AddressSet | undefined {
+  const plain = parsePlainV4(text);
+  if (plain) return plain;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
   try {
@@ -156,23 +172,41 @@ function bytesToBigint(bytes: number[]): bigint {
   return value;
 }
 
-function coverInterval(start: bigint, end: bigint, bits: number, emit: (base: bigint, prefix: number) => void): void {
+/** Largest aligned blocks first: IPv4 bounds fit in doubles exactly, so plain arithmetic does it without bigint churn. */
+function coverV4(start: number, end: number, out: string[]): void {
   let cursor = start;
   while (cursor < end) {
     let blockBits = 0;
-    while (blockBits < bits) {
-      const next = 1n << BigInt(blockBits + 1);
-      if (cursor % next !== 0n || cursor + next > end) break;
+    while (blockBits < 32) {
+      const next = 2 ** (blockBits + 1);
+      if (cursor % next !== 0 || cursor + next > end) break;
       blockBits++;
     }
-    emit(cursor, bits - blockBits);
+    out.push(`${formatV4(cursor)}/${32 - blockBits}`);
+    cursor += 2 ** blockBits;
+  }
+}
+
+/** The block size is bounded by the cursor's alignment (trailing zero bits) and by the room left (floor log2). */
+function coverV6(start: bigint, end: bigint, out: string[]): void {
+  let cursor = start;
+  while (cursor < end) {
+    const alignment = cursor === 0n ? 128 : trailingZeroBits(cursor);
+    const room = (end - cursor).toString(2).length - 1;
+    const blockBits = Math.min(alignment, room, 128);
+    out.push(`${formatV6(cursor)}/${128 - blockBits}`);
     cursor += 1n << BigInt(blockBits);
   }
 }
 
+function trailingZeroBits(value: bigint): number {
+  const binary = value.toString(2);
+  return binary.length - 1 - binary.lastIndexOf('1');
+}
+
 export function formatV4(value: bigint | number): string {
   const n = Number(value);
-  return [Math.floor(n / 16777216) % 256, Math.floor(n / 65536) % 256, Math.floor(n / 256) % 256, n % 256].join('.');
+  return `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
 export function formatV6(value: bigint): string {

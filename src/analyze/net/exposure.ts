@@ -81,16 +81,21 @@ export function describeExposure(protocol: Protocol, ports: PortRange): string {
  * adds back are not internet sources anyway.
  */
 export function describeSources(publicSources: AddressSet, pieces: readonly AcceptedPiece[], max = 20): string[] {
+  return capList(sourceCidrs(publicSources, pieces), max);
+}
+
+/** describeSources without the cap: findings show it capped twice (message, detail), so compute it once. */
+export function sourceCidrs(publicSources: AddressSet, pieces: readonly AcceptedPiece[]): string[] {
   const named = AddressSet.unionAll(pieces.map((p) => p.piece.peers));
   const filled = publicSources.union(named.subtract(PUBLIC_SPACE)).toCidrs();
   // The exact cover has at least one block per interval: skip computing it when it cannot win.
   const exactIntervals = (publicSources.v4.length + publicSources.v6.length) / 2;
-  if (filled.length <= exactIntervals) return capList(filled, max);
+  if (filled.length <= exactIntervals) return filled;
   const exact = publicSources.toCidrs();
-  return capList(filled.length < exact.length ? filled : exact, max);
+  return filled.length < exact.length ? filled : exact;
 }
 
-function capList(cidrs: string[], max: number): string[] {
+export function capList(cidrs: string[], max: number): string[] {
   return cidrs.length <= max ? cidrs : [...cidrs.slice(0, max), `… ${cidrs.length - max} more`];
 }
 
