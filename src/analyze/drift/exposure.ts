@@ -5,6 +5,7 @@ import { findCheck } from '../checks/index.js';
 import { analyzeSnapshot } from '../engine.js';
 import { SYNTHETIC_ENI_SUFFIX } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
+import { pruneToChangedUnits, unitsByResource } from './exposure-prune.js';
 import type { DriftChange } from './types.js';
 
 export interface ExposureDrift {
@@ -49,11 +50,21 @@ function groupsByResource(snapshot: Snapshot): Map<string, string[]> {
  * ids removed exposure — only where both sides were read completely, so a denied region or a
  * group whose rules failed to page never reads as "exposure removed".
  */
-export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check | undefined, settings?: AnalyzerSettings): ExposureDrift {
+export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check | undefined, settings?: AnalyzerSettings, prune = true): ExposureDrift {
   if (!check) return { changes: [], compared: false };
   const analyze = (snapshot: Snapshot) => analyzeSnapshot(snapshot, { checks: [check], ...(settings ? { settings } : {}), now: new Date(0) }).findings;
-  const before = analyze(baseline);
-  const after = analyze(current);
+  const pruned = prune ? pruneToChangedUnits(baseline, current) : undefined;
+  let before = analyze(pruned?.baseline ?? baseline);
+  let after = analyze(pruned?.current ?? current);
+  if (pruned) {
+    // Findings of units kept only as group-peer context cannot drift: compare changed units only.
+    const changed = (snapshot: Snapshot) => {
+      const units = unitsByResource(snapshot);
+      return (finding: Finding) => pruned.changedUnits.has(units.get(finding.resource.id) ?? finding.resource.id);
+    };
+    before = before.filter(changed(pruned.baseline));
+    after = after.filter(changed(pruned.current));
+  }
   const beforeIds = new Set(before.map((f) => f.id));
   const afterIds = new Set(after.map((f) => f.id));
   if (after.every((f) => beforeIds.has(f.id)) && before.every((f) => afterIds.has(f.id))) return { changes: [], compared: true };

@@ -20,6 +20,8 @@ export interface DriftOptions extends DiffOptions {
   /** The public-exposure check to use; by default the catalog's. */
   exposureCheck?: Check;
   settings?: AnalyzerSettings;
+  /** Evaluate exposure only for instances/ENIs whose inputs changed (default true; off only to verify it). */
+  pruneUnchanged?: boolean;
 }
 
 export interface DriftComputation extends DriftResult {
@@ -34,7 +36,7 @@ export function computeDrift(baseline: Snapshot, current: Snapshot, options: Dri
   for (const pair of scope.pairs()) diffRegion(pair, scope, options, changes);
   let exposureCompared = false;
   if (options.exposure !== false) {
-    const exposure = exposureDrift(baseline, current, scope, options.exposureCheck ?? resolveExposureCheck(), options.settings);
+    const exposure = exposureDrift(baseline, current, scope, options.exposureCheck ?? resolveExposureCheck(), options.settings, options.pruneUnchanged ?? true);
     changes.push(...exposure.changes);
     exposureCompared = exposure.compared;
   }
