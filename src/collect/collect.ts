@@ -6,7 +6,7 @@ import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import { TOOL } from '../version.js';
 import { accountIdFromRoleArn, assumeRole, BOOTSTRAP_REGION, callerAccountId, createClientFactory, type ClientFactory } from './alicloud/clients.js';
-import { fetchRegions, type Caller } from './alicloud/paginate.js';
+import { fetchRegions, type CalledApi, type Caller } from './alicloud/paginate.js';
 import { collectRegion } from './alicloud/region.js';
 import { mapPool, Semaphore } from './pool.js';
 import { Redactor } from './redact.js';
@@ -85,11 +85,11 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * region, are retried per policy, and are counted per API for coverage. A hung response is cut
  * by the SDK's read timeout; a guard timer backs that up so one stuck socket cannot stall a run.
  */
-function createRegionCaller(context: CollectContext, clients: ClientFactory, label: string): { call: Caller; attempts: (api: CoverageApi) => number } {
+function createRegionCaller(context: CollectContext, clients: ClientFactory, label: string): { call: Caller; attempts: (api: CalledApi) => number } {
   const regionSlots = new Semaphore(context.concurrency.perRegion);
-  const apiSlots = new Map<CoverageApi, Semaphore>();
-  const pacers = new Map<CoverageApi, Pacer>();
-  const attempts = new Map<CoverageApi, number>();
+  const apiSlots = new Map<CalledApi, Semaphore>();
+  const pacers = new Map<CalledApi, Pacer>();
+  const attempts = new Map<CalledApi, number>();
   const guardMs = clients.timeouts.connectMs + clients.timeouts.readMs + 5_000;
   const { progress, signal } = context.options;
 
@@ -183,7 +183,7 @@ async function resolveAccounts(context: CollectContext, base: ClientFactory): Pr
       if (accountId === undefined) {
         const caller = createRegionCaller(context, base, 'sts');
         try {
-          accountId = await caller.call('AssumeRole', () => callerAccountId(base));
+          accountId = await caller.call('GetCallerIdentity', () => callerAccountId(base));
         } catch (error) {
           if (options.signal?.aborted) throw abortError(options.signal);
           log.verbose(`could not read the caller's account id (${classifyError(error).code}); recording the account as "default"`);

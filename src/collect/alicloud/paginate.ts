@@ -36,8 +36,11 @@ export interface Page<T> {
   totalCount?: number;
 }
 
+/** APIs called through the orchestrator: the covered ones, plus STS GetCallerIdentity (no coverage row). */
+export type CalledApi = CoverageApi | 'GetCallerIdentity';
+
 /** Performs one HTTP call; the orchestrator wraps it with limits, retries and accounting. */
-export type Caller = <T>(api: CoverageApi, call: () => Promise<T>) => Promise<T>;
+export type Caller = <T>(api: CalledApi, call: () => Promise<T>) => Promise<T>;
 
 interface TokenApi<T, P = void> {
   api: CoverageApi;
