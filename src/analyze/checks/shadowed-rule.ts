@@ -1,6 +1,6 @@
-import type { Direction, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { Direction, NetworkInterface, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
-import { evaluateEni, evaluateGroups, type EffectivePolicy } from '../net/evaluate.js';
+import { evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type NicKind, type OrderedRule } from '../net/evaluate.js';
 import { evidenceOf } from '../net/evidence.js';
 import { ruleEvidence, ruleResource } from './rule-ref.js';
 import type { Check, FindingDraft } from './types.js';
@@ -20,16 +20,84 @@ function decidingRules(policy: EffectivePolicy): Set<Rule> {
   return result;
 }
 
-/** The policies a group takes part in: one per distinct evaluation of its ENIs (classic ENIs: both NICs), or the group alone. */
-function policiesOf(view: SnapshotView, group: SecurityGroup, direction: Direction): EffectivePolicy[] {
+/**
+ * Finds the candidates that decide nothing in any evaluation the group takes part in, without
+ * evaluating every ENI's pool where it can be avoided. Two facts make that sound:
+ * - Monotonicity: pooling only inserts other rules; the group's own rules keep their relative
+ *   order. A rule covered by earlier rules of its own group that apply on every ENI (not
+ *   narrowed to some addresses, no nicType when a classic ENI is involved) is covered in every pool.
+ * - A rule that decides traffic in its group alone still decides it on an ENI carrying only
+ *   that group (a VPC ENI evaluates a subset of the same rules, in the same order).
+ * Anything else is settled on the real pools, stopping at the first pool where the rule decides.
+ */
+function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Direction, candidates: readonly Rule[]): Rule[] {
   const enis = view.enisByGroup.get(group.id) ?? [];
-  if (enis.length === 0) return [evaluateGroups(view, [group], direction)];
-  const policies = new Set<EffectivePolicy>();
-  for (const { item: eni } of enis) {
-    policies.add(evaluateEni(view, eni, direction, { nic: 'internet' }));
-    if (view.instanceOfEni(eni)?.networkType === 'classic') policies.add(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+  if (enis.length === 0) {
+    const deciders = decidingRules(evaluateGroups(view, [group], direction));
+    return candidates.filter((rule) => !deciders.has(rule));
   }
-  return [...policies];
+  const anyClassic = enis.some(({ item }) => isClassic(view, item));
+  const everywhere = (rule: Rule) => !narrowed(rule) && !(anyClassic && rule.nicType);
+  const allEverywhere = group.rules.every((rule) => rule.direction !== direction || everywhere(rule));
+  const coveredDeciders = decidingRules(evaluateGroups(view, [group], direction, allEverywhere ? {} : { onlyRules: everywhere }));
+  let aloneDeciders: Set<Rule> | undefined;
+  const soloVpcEni = enis.some(({ item }) => !isClassic(view, item) && item.securityGroupIds.every((id) => id === group.id || !view.groups.has(id)));
+  const pools = lazyPolicies(view, group, direction);
+  const result: Rule[] = [];
+  for (const rule of candidates) {
+    if (everywhere(rule)) {
+      if (!coveredDeciders.has(rule)) {
+        result.push(rule);
+        continue;
+      }
+      if (soloVpcEni) {
+        aloneDeciders ??= allEverywhere ? coveredDeciders : decidingRules(evaluateGroups(view, [group], direction));
+        if (aloneDeciders.has(rule)) continue;
+      }
+    }
+    if (!pools.some((policy) => decidingRules(policy).has(rule))) result.push(rule);
+  }
+  return result;
+}
+
+function isClassic(view: SnapshotView, eni: NetworkInterface): boolean {
+  return view.instanceOfEni(eni)?.networkType === 'classic';
+}
+
+/** The group's pools (one per distinct ENI evaluation; classic ENIs: both NICs), evaluated only as far as a caller iterates. */
+function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direction): { some(test: (policy: EffectivePolicy) => boolean): boolean } {
+  const enis = view.enisByGroup.get(group.id) ?? [];
+  const evaluated: EffectivePolicy[] = [];
+  let next = 0;
+  const pull = (): boolean => {
+    if (next >= enis.length) return false;
+    const eni = (enis[next++] as (typeof enis)[number]).item;
+    evaluated.push(evaluateEni(view, eni, direction, { nic: 'internet' }));
+    if (isClassic(view, eni)) evaluated.push(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+    return true;
+  };
+  return {
+    some(test) {
+      for (let i = 0; ; i++) {
+        while (i >= evaluated.length) if (!pull()) return false;
+        if (test(evaluated[i] as EffectivePolicy)) return true;
+      }
+    },
+  };
+}
+
+/** The first evaluation (in ENI order, internet NIC first) that contains the rule: its order is the witness. */
+function witnessRules(view: SnapshotView, group: SecurityGroup, direction: Direction, rule: Rule): readonly OrderedRule[] | undefined {
+  const enis = view.enisByGroup.get(group.id) ?? [];
+  if (enis.length === 0) return evaluateGroups(view, [group], direction).rules;
+  for (const { item: eni } of enis) {
+    const nics: NicKind[] = isClassic(view, eni) ? ['internet', 'intranet'] : ['internet'];
+    for (const nic of nics) {
+      const rules = rulesOfEni(view, eni, direction, { nic });
+      if (rules.some((r) => r.ref.rule === rule)) return rules;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -57,15 +125,13 @@ export const check: Check = {
       for (const direction of DIRECTIONS) {
         const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems && rule.problems.length > 0) && !narrowed(rule));
         if (candidates.length === 0) continue;
-        const policies = policiesOf(view, group, direction);
-        for (const rule of candidates) {
-          if (policies.some((policy) => decidingRules(policy).has(rule))) continue;
-          const witness = policies.find((policy) => policy.rules.some((r) => r.ref.rule === rule));
-          const ordered = witness?.rules.find((r) => r.ref.rule === rule);
+        for (const rule of shadowedRules(view, group, direction, candidates)) {
+          const witness = witnessRules(view, group, direction, rule);
+          const ordered = witness?.find((r) => r.ref.rule === rule);
           // Not in any evaluation (e.g. nicType of a NIC the ENIs do not have) or matching no address: not shadowing.
           if (!witness || !ordered || ordered.peers.isEmpty()) continue;
-          const position = witness.rules.indexOf(ordered);
-          const covers = witness.rules
+          const position = witness.indexOf(ordered);
+          const covers = witness
             .slice(0, position)
             .filter(
               (r) =>

@@ -36,7 +36,7 @@
  * order, each decides `its peers ∩ still undecided`). Atoms with the same applicable rules share
  * one computation, and pieces with the same rule and peers merge their ports back together.
  */
-import type { Direction, NetworkInterface, Policy, SecurityGroup } from '../../model/snapshot.js';
+import type { Direction, NetworkInterface, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
 import { AddressSet } from './address-set.js';
 import { PortSet } from './port-set.js';
@@ -89,8 +89,21 @@ export interface EffectivePolicy {
 }
 
 const caches = new WeakMap<SnapshotView, Map<string, EffectivePolicy>>();
+const ruleCaches = new WeakMap<SnapshotView, Map<string, OrderedRule[]>>();
 
-export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
+/** Everything an ENI's evaluation depends on, and the key under which ENIs share it. */
+export interface EniEvaluation {
+  key: string;
+  groups: SecurityGroup[];
+  direction: Direction;
+  options: { ordering: Ordering; nic: NicKind };
+  classic: boolean;
+  ownAddresses: AddressSet;
+  missingGroupIds: string[];
+}
+
+/** ENIs with equal `key` have the same effective policy: callers can group ENIs by it and evaluate each group once. */
+export function prepareEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EniEvaluation {
   const ordering = options.ordering ?? 'alibaba';
   const nic = options.nic ?? 'internet';
   const instance = view.instanceOfEni(eni);
@@ -110,21 +123,83 @@ export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction
   // every ENI with the same set of groups share one evaluation.
   const keyIds = ordering === 'alibaba' ? [...groupIds].sort() : groupIds;
   const key = [ordering, direction, classic ? nic : 'vpc', keyIds.join(','), narrowing ? ownAddresses.key() : ''].join('\u0000');
+  return { key, groups: ordering === 'alibaba' ? sortByIds(groups) : groups, direction, options: { ordering, nic }, classic, ownAddresses, missingGroupIds };
+}
+
+export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
+  const prepared = prepareEni(view, eni, direction, options);
   let cache = caches.get(view);
   if (!cache) caches.set(view, (cache = new Map()));
-  const cached = cache.get(key);
+  const cached = cache.get(prepared.key);
   if (cached) return cached;
-  const policy = compute(view, ordering === 'alibaba' ? sortByIds(groups) : groups, direction, { ordering, nic }, classic, ownAddresses, missingGroupIds);
-  cache.set(key, policy);
+  const policy = compute(view, prepared.groups, direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, cachedRules(view, prepared));
+  cache.set(prepared.key, policy);
   return policy;
 }
 
-export function evaluateGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
-  return compute(view, groups, direction, { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' }, false, AddressSet.EMPTY, []);
+/**
+ * Evaluates a prepared ENI without keeping the result in the view's cache: for checks that visit
+ * each combination once, so 28,000 policies are not all held until the analysis ends.
+ */
+export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation): EffectivePolicy {
+  const cached = caches.get(view)?.get(prepared.key);
+  if (cached) return cached;
+  const rules = ruleCaches.get(view)?.get(prepared.key) ?? evaluationRules(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses);
+  return compute(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, rules);
+}
+
+/**
+ * The rules of an ENI's evaluation in order (explicit, then intra-group), exactly
+ * `evaluateEni(...).rules`, without deciding any traffic: for witnesses that only need the order.
+ */
+export function rulesOfEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): readonly OrderedRule[] {
+  const prepared = prepareEni(view, eni, direction, options);
+  return caches.get(view)?.get(prepared.key)?.rules ?? cachedRules(view, prepared);
+}
+
+function cachedRules(view: SnapshotView, prepared: EniEvaluation): OrderedRule[] {
+  let cache = ruleCaches.get(view);
+  if (!cache) ruleCaches.set(view, (cache = new Map()));
+  let rules = cache.get(prepared.key);
+  if (!rules) {
+    rules = evaluationRules(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses);
+    cache.set(prepared.key, rules);
+  }
+  return rules;
+}
+
+export interface EvaluateGroupsOptions extends EvaluateOptions {
+  /** Evaluate only the rules this accepts (e.g. the rules that apply on every ENI of the group). */
+  onlyRules?: (rule: Rule) => boolean;
+}
+
+export function evaluateGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateGroupsOptions = {}): EffectivePolicy {
+  const resolved = { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' } as const;
+  const rules = evaluationRules(view, groups, direction, resolved, false, AddressSet.EMPTY, options.onlyRules);
+  return compute(view, groups, direction, resolved, false, AddressSet.EMPTY, [], rules);
 }
 
 function sortByIds(groups: SecurityGroup[]): SecurityGroup[] {
   return [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function evaluationRules(
+  view: SnapshotView,
+  groups: readonly SecurityGroup[],
+  direction: Direction,
+  options: { ordering: Ordering; nic: NicKind },
+  classic: boolean,
+  ownAddresses: AddressSet,
+  onlyRules?: (rule: Rule) => boolean,
+): OrderedRule[] {
+  const rules = orderRules(view, groups, direction, options, classic, ownAddresses, onlyRules);
+  for (const group of groups) {
+    if (group.innerAccessPolicy !== 'accept') continue;
+    const members = groupMemberAddresses(view, group.id);
+    if (members.isEmpty()) continue;
+    rules.push(innerAccessRule(view, group, direction, members));
+  }
+  return rules;
 }
 
 function compute(
@@ -135,14 +210,8 @@ function compute(
   classic: boolean,
   ownAddresses: AddressSet,
   missingGroupIds: string[],
+  rules: readonly OrderedRule[],
 ): EffectivePolicy {
-  const rules = orderRules(view, groups, direction, options, classic, ownAddresses);
-  for (const group of groups) {
-    if (group.innerAccessPolicy !== 'accept') continue;
-    const members = groupMemberAddresses(view, group.id);
-    if (members.isEmpty()) continue;
-    rules.push(innerAccessRule(view, group, direction, members));
-  }
   const hasBasic = groups.some((g) => g.type === 'normal');
   const hasAdvanced = groups.some((g) => g.type === 'enterprise');
   const defaultAccept = direction === 'egress' && options.ordering === 'alibaba' && (hasBasic || groups.length === 0);

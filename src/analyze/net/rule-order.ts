@@ -227,11 +227,13 @@ export function orderRules(
   options: RuleOrderOptions,
   classic: boolean,
   ownAddresses: AddressSet,
+  onlyRules?: (rule: Rule) => boolean,
 ): OrderedRule[] {
   const sortable: Sortable[] = [];
   groups.forEach((group, groupPosition) => {
     group.rules.forEach((rule, ruleIndex) => {
       if (!ruleApplies(rule, direction, options.nic, classic, ownAddresses)) return;
+      if (onlyRules && !onlyRules(rule)) return;
       sortable.push({
         ordered: orderedRuleOf(view, group, rule, ruleIndex),
         priority: group.type === 'enterprise' ? 1 : rule.priority,
