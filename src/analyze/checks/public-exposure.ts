@@ -1,10 +1,12 @@
 import type { Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
-import { evaluateEni, publicAccepted } from '../net/evaluate.js';
+import type { NetworkInterface } from '../../model/snapshot.js';
+import { evaluatePrepared, prepareEni, publicAccepted, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Located, PublicAddress, SnapshotView } from '../view.js';
+import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
 
 /**
  * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups
@@ -26,43 +28,73 @@ export const check: Check = {
   },
   run({ view, settings }) {
     const findings: FindingDraft[] = [];
-    for (const { item: eni, accountId, regionId } of view.enis.values()) {
-      const addresses = view.publicAddressesOfEni(eni);
+    // ENIs with the same evaluation key share one policy; evaluating each key once and letting it
+    // go keeps memory flat (the view-wide cache would hold every combination to the end).
+    const byEvaluation = new Map<string, { prepared: EniEvaluation; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
+    for (const located of view.enis.values()) {
+      const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
-      const hasV4 = addresses.some((a) => a.via !== 'ipv6');
-      const hasV6 = addresses.some((a) => a.via === 'ipv6');
-      const filter = hasV4 && hasV6 ? PUBLIC_SPACE : hasV4 ? PUBLIC_SPACE.ipv4() : PUBLIC_SPACE.ipv6();
-      const policy = evaluateEni(view, eni, 'ingress');
-      const ranges = exposedRanges(publicAccepted(policy, filter), settings.allowedPublicPorts);
-      if (ranges.length === 0) continue;
-      const name = view.instanceOfEni(eni)?.name || eni.name || undefined;
-      for (const range of ranges) {
-        const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
-        const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
-        const severity: Severity = sensitive.length > 0 || allPorts ? 'critical' : 'high';
-        const reachable = addresses.filter((a) => (a.via === 'ipv6' ? range.sources.intersects(AddressSet.ALL_V6) : range.sources.intersects(AddressSet.ALL_V4)));
-        const traffic = describeExposure(range.protocol, range.ports);
-        const sources = sourceCidrs(range.sources, range.pieces);
-        const sensitiveNames = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
-        findings.push({
-          severity,
-          title: `Internet-reachable interface accepts ${traffic} from public sources`,
-          message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${capList(sources, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
-          accountId,
-          regionId,
-          resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
-          detail: {
-            direction: 'ingress',
-            protocol: range.protocol,
-            ports: range.ports,
-            sources: capList(sources, 20),
-            addresses: reachable.map((a) => a.address),
-            ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
-          },
-          evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
-        });
-      }
+      const prepared = prepareEni(view, located.item, 'ingress');
+      let entry = byEvaluation.get(prepared.key);
+      if (!entry) byEvaluation.set(prepared.key, (entry = { prepared, enis: [] }));
+      entry.enis.push({ eni: located, addresses });
+    }
+    for (const { prepared, enis } of byEvaluation.values()) {
+      const policy = evaluatePrepared(view, prepared);
+      const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
+      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, settings));
     }
     return findings;
   },
 };
+
+function exposureFindings(
+  view: SnapshotView,
+  { item: eni, accountId, regionId }: Located<NetworkInterface>,
+  addresses: PublicAddress[],
+  policy: EffectivePolicy,
+  rangesByFamily: Map<AddressSet, ExposedRange[]>,
+  settings: AnalyzerSettings,
+): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  const hasV4 = addresses.some((a) => a.via !== 'ipv6');
+  const hasV6 = addresses.some((a) => a.via === 'ipv6');
+  const filter = hasV4 && hasV6 ? PUBLIC_SPACE : hasV4 ? PUBLIC_V4 : PUBLIC_V6;
+  let ranges = rangesByFamily.get(filter);
+  if (!ranges) rangesByFamily.set(filter, (ranges = exposedRanges(publicAccepted(policy, filter), settings.allowedPublicPorts)));
+  if (ranges.length === 0) return findings;
+  const name = view.instanceOfEni(eni)?.name || eni.name || undefined;
+  for (const range of ranges) {
+    const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
+    const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
+    const severity: Severity = sensitive.length > 0 || allPorts ? 'critical' : 'high';
+    const reachable = addresses.filter((a) => (a.via === 'ipv6' ? range.sources.intersects(AddressSet.ALL_V6) : range.sources.intersects(AddressSet.ALL_V4)));
+    const traffic = describeExposure(range.protocol, range.ports);
+    let sources = sourcesOfRange.get(range);
+    if (!sources) sourcesOfRange.set(range, (sources = sourceCidrs(range.sources, range.pieces)));
+    const sensitiveNames = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
+    findings.push({
+      severity,
+      title: `Internet-reachable interface accepts ${traffic} from public sources`,
+      message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${capList(sources, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
+      accountId,
+      regionId,
+      resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
+      detail: {
+        direction: 'ingress',
+        protocol: range.protocol,
+        ports: range.ports,
+        sources: capList(sources, 20),
+        addresses: reachable.map((a) => a.address),
+        ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
+      },
+      evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+    });
+  }
+  return findings;
+}
+
+/** ENIs sharing a policy share its ranges, and so their described sources. */
+const sourcesOfRange = new WeakMap<ExposedRange, string[]>();
+const PUBLIC_V4 = PUBLIC_SPACE.ipv4();
+const PUBLIC_V6 = PUBLIC_SPACE.ipv6();
