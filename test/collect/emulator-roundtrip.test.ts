@@ -21,6 +21,15 @@ function pagingEstate(): Estate {
   }));
   const big: SecurityGroup = { id: 'sg-big-1200', name: 'big', description: '1,200 rules', vpcId: 'vpc-big', type: 'normal', innerAccessPolicy: 'accept', serviceManaged: false, tags: {}, rules };
   region.securityGroups.push(big);
+  // A classic-network group (no VpcId): its rules come one NicType per call.
+  const classic: SecurityGroup = {
+    id: 'sg-classic-1', name: 'classic', description: 'pre-VPC', type: 'normal', innerAccessPolicy: 'accept', serviceManaged: false, tags: {},
+    rules: [
+      { id: 'sgr-c-1', direction: 'ingress', policy: 'accept', priority: 1, protocol: 'tcp', ports: { from: 80, to: 80 }, source: { cidr: '0.0.0.0/0' }, nicType: 'internet' },
+      { id: 'sgr-c-2', direction: 'ingress', policy: 'accept', priority: 1, protocol: 'tcp', ports: { from: 22, to: 22 }, source: { cidr: '10.0.0.0/8' }, nicType: 'intranet' },
+    ],
+  };
+  region.securityGroups.push(classic);
   return estate;
 }
 
@@ -67,6 +76,9 @@ describe('collect through the real SDK against the emulator', () => {
       const bigGroupCalls = requests.filter((r) => r.action === 'DescribeSecurityGroupAttribute' && r.params.SecurityGroupId === 'sg-big-1200');
       expect(bigGroupCalls).toHaveLength(2);
       expect(bigGroupCalls.every((r) => r.params.MaxResults === '1000')).toBe(true);
+      const classicCalls = requests.filter((r) => r.action === 'DescribeSecurityGroupAttribute' && r.params.SecurityGroupId === 'sg-classic-1');
+      expect(classicCalls.map((r) => r.params.NicType).sort()).toEqual(['internet', 'intranet']);
+      expect(collected.securityGroups.find((group) => group.id === 'sg-classic-1')?.rules.map((rule) => rule.nicType).sort()).toEqual(['internet', 'intranet']);
       expect(requests.filter((r) => r.action === 'DescribeNetworkInterfaces')).toHaveLength(Math.ceil(region.networkInterfaces.length / 500));
       expect(requests.filter((r) => r.action === 'DescribeEipAddresses' && r.version === '2016-04-28')).toHaveLength(Math.ceil(region.eips.length / 100));
       expect(requests.filter((r) => r.action === 'DescribeSecurityGroups')).toHaveLength(Math.ceil(region.securityGroups.length / 100));
