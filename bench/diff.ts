@@ -3,6 +3,10 @@
  * Budget (DESIGN.md): diff including reading both files with readSnapshot in ≤ 2 s and ≤ 1 GB RSS,
  * ≤ 2× one analyze. Files are written first; each measurement runs in a fresh child process so
  * peak RSS is that of the measured work alone. Run: `npx tsx bench/diff.ts [instances]`.
+ * KEEP=1 keeps the generated files (their directory is printed); ONLY_WRITE=1 stops after writing
+ * them; `npx tsx bench/diff.ts --measure read|analyze|structural|diff|prune OLD NEW` measures one thing.
+ * The mutation is heavier than "1 % of resources": about 10 % of groups lose or change a rule, so
+ * about a quarter of the instances have changed exposure inputs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,17 +15,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeSnapshot } from '../src/analyze/engine.js';
 import { computeDrift, driftDocument } from '../src/analyze/drift/index.js';
+import { pruneToChangedUnits } from '../src/analyze/drift/exposure-prune.js';
 import { generateEstate } from '../src/emulator/generate.js';
 import type { Snapshot } from '../src/model/snapshot.js';
 import { readSnapshot, writeSnapshot } from '../src/model/snapshot-file.js';
 
-type Mode = 'read' | 'analyze' | 'diff' | 'structural';
+type Mode = 'read' | 'analyze' | 'diff' | 'structural' | 'prune';
 
 async function measure(mode: Mode, oldPath: string, newPath: string): Promise<void> {
   const start = performance.now();
   let detail: Record<string, unknown> = {};
   if (mode === 'read') {
     await readSnapshot(newPath);
+  } else if (mode === 'prune') {
+    const pruned = pruneToChangedUnits(await readSnapshot(oldPath), await readSnapshot(newPath));
+    const regions = pruned.current.accounts.flatMap((a) => a.regions);
+    detail = { units: pruned.units, changedUnits: pruned.changedUnits.size, keptInstances: regions.reduce((sum, r) => sum + r.instances.length, 0), keptEnis: regions.reduce((sum, r) => sum + r.networkInterfaces.length, 0) };
   } else if (mode === 'analyze') {
     const snapshot = await readSnapshot(newPath);
     detail = { findings: analyzeSnapshot(snapshot).findings.length };
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
     const rules = baseline.accounts.flatMap((a) => a.regions).reduce((sum, r) => sum + r.securityGroups.reduce((s, g) => s + g.rules.length, 0), 0);
     console.log(`estate: ${instances} instances, ${rules} rules (generated and written in ${Math.round(performance.now() - genStart)} ms)`);
     const self = fileURLToPath(import.meta.url);
+    if (process.env.ONLY_WRITE) return;
     const run = (mode: Mode) => JSON.parse(execFileSync(process.execPath, [...process.execArgv, self, '--measure', mode, oldPath, newPath], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { ms: number; peakRssMb: number } & Record<string, unknown>;
     const read = run('read');
     const analyze = run('analyze');

@@ -95,15 +95,39 @@ function groupsOfUnit(unit: Unit | undefined): string[] {
   return [...(unit.instance?.securityGroupIds ?? []), ...unit.enis.flatMap((e) => e.securityGroupIds)];
 }
 
-function keepUnits(snapshot: Snapshot, dirty: Set<string>): Snapshot {
+/** Suffix of the address-only stand-ins for group-peer members, so no EIP or instance binds to them. */
+const CONTEXT_SUFFIX = '~peer-context';
+
+/**
+ * A member of a referenced group as the evaluator needs it: its groups and private/IPv6
+ * addresses (what a group peer covers), without an instance or public address, so the exposure
+ * check skips it instead of evaluating it.
+ */
+function contextEnis(snapshotRegion: Snapshot['accounts'][number]['regions'][number], keys: Set<string>): NetworkInterface[] {
+  const enis: NetworkInterface[] = [];
+  const withPrimary = new Set<string>();
+  for (const eni of snapshotRegion.networkInterfaces) {
+    if (!keys.has(unitKey(eni))) continue;
+    if (eni.instanceId && eni.type.toLowerCase() === 'primary') withPrimary.add(eni.instanceId);
+    const { instanceId: _instanceId, publicIp: _publicIp, ...rest } = eni;
+    enis.push({ ...rest, id: `${eni.id}${CONTEXT_SUFFIX}`, type: 'Secondary' });
+  }
+  for (const instance of snapshotRegion.instances) {
+    if (!keys.has(instance.id) || withPrimary.has(instance.id)) continue;
+    enis.push({ id: `${instance.id}${SYNTHETIC_ENI_SUFFIX}${CONTEXT_SUFFIX}`, name: '', description: '', type: 'Secondary', status: instance.status, serviceManaged: false, privateIps: instance.privateIps, ipv6Addresses: [], securityGroupIds: instance.securityGroupIds, tags: {} });
+  }
+  return enis;
+}
+
+function keepUnits(snapshot: Snapshot, changed: Set<string>, context: Set<string>): Snapshot {
   return {
     ...snapshot,
     accounts: snapshot.accounts.map((account) => ({
       ...account,
       regions: account.regions.map((region) => ({
         ...region,
-        instances: region.instances.filter((instance) => dirty.has(instance.id)),
-        networkInterfaces: region.networkInterfaces.filter((eni) => dirty.has(unitKey(eni))),
+        instances: region.instances.filter((instance) => changed.has(instance.id)),
+        networkInterfaces: [...region.networkInterfaces.filter((eni) => changed.has(unitKey(eni))), ...(context.size > 0 ? contextEnis(region, context) : [])],
       })),
     })),
   };
@@ -158,10 +182,10 @@ export function unitsByResource(snapshot: Snapshot): Map<string, string> {
 }
 
 /**
- * The two snapshots reduced to the units whose exposure may differ, plus the members of groups
- * their rules reference (a group peer covers its members' addresses, so those must stay for the
- * evaluation to be the same as on the whole snapshot). Groups, prefix lists and EIPs stay whole.
- * Only findings of `changedUnits` may be compared: kept peer units are there as context.
+ * The two snapshots reduced to the units whose exposure may differ, plus address-only stand-ins
+ * for the members of groups their rules reference (a group peer covers its members' addresses,
+ * so those must stay for the evaluation to be the same as on the whole snapshot). Groups, prefix
+ * lists and EIPs stay whole. Only findings of `changedUnits` may be compared.
  */
 export function pruneToChangedUnits(baseline: Snapshot, current: Snapshot): PrunedSnapshots {
   const before = indexSide(baseline);
@@ -189,11 +213,11 @@ export function pruneToChangedUnits(baseline: Snapshot, current: Snapshot): Prun
       for (const groupId of groupsOfUnit(side.units.get(key))) for (const peer of referencedGroups(side.groups.get(groupId))) peers.add(peer);
     }
   }
-  const keep = new Set(changedUnits);
+  const context = new Set<string>();
   if (peers.size > 0) {
     for (const side of [before, after]) {
-      for (const [key, unit] of side.units) if (groupsOfUnit(unit).some((id) => peers.has(id))) keep.add(key);
+      for (const [key, unit] of side.units) if (!changedUnits.has(key) && groupsOfUnit(unit).some((id) => peers.has(id))) context.add(key);
     }
   }
-  return { baseline: keepUnits(baseline, keep), current: keepUnits(current, keep), changedUnits, units: keys.size };
+  return { baseline: keepUnits(baseline, changedUnits, context), current: keepUnits(current, changedUnits, context), changedUnits, units: keys.size };
 }
