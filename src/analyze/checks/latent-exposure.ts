@@ -1,8 +1,12 @@
-import { evaluateEni, publicAccepted, type AcceptedPiece } from '../net/evaluate.js';
+import type { SecurityGroup } from '../../model/snapshot.js';
+import type { AddressSet } from '../net/address-set.js';
+import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
+import { describePeer, resolvePeer } from '../net/rule-order.js';
+import type { SnapshotView } from '../view.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Check, FindingDraft, PortSpec } from './types.js';
 
 /**
  * A group that would expose sensitive ports the moment one of its interfaces gets an EIP. It is
@@ -26,14 +30,20 @@ export const check: Check = {
     const findings: FindingDraft[] = [];
     // An EIP or a public IP is IPv4; a global IPv6 address would already make the ENI public.
     const filter = PUBLIC_SPACE.ipv4();
+    // No ENI of a candidate group is public, so no public-exposure evaluation is shared: a local
+    // cache lets co-attached candidate groups share theirs and frees them when the check ends.
+    const policies = new Map<string, EffectivePolicy>();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
+      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts)) continue;
       if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
       const accepted: AcceptedPiece[] = [];
       const seen = new Set<object>();
       for (const { item: eni } of enis) {
-        const policy = evaluateEni(view, eni, 'ingress');
+        const prepared = prepareEni(view, eni, 'ingress');
+        let policy = policies.get(prepared.key);
+        if (!policy) policies.set(prepared.key, (policy = evaluatePrepared(view, prepared)));
         if (seen.has(policy)) continue;
         seen.add(policy);
         for (const piece of publicAccepted(policy, filter)) {
@@ -61,3 +71,18 @@ export const check: Check = {
     return findings;
   },
 };
+
+/**
+ * Findings come only from pieces this group's own accept rules decide for public IPv4 sources on
+ * a sensitive port, and a piece lies inside its rule's protocol, ports and peers: a group with no
+ * such rule cannot have a finding, whatever its pools look like, and is not evaluated.
+ */
+function mayExposeSensitive(view: SnapshotView, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[]): boolean {
+  for (const rule of group.rules) {
+    if (rule.direction !== 'ingress' || rule.policy !== 'accept' || (rule.problems?.length ?? 0) > 0) continue;
+    if (!PUBLIC_PEER_KINDS.includes(describePeer(rule.source).kind)) continue;
+    if (touchedSpecs(sensitive, rule.protocol, rule.ports).length === 0) continue;
+    if (resolvePeer(view, rule.source).intersects(filter)) return true;
+  }
+  return false;
+}
