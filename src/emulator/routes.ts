@@ -9,7 +9,7 @@ import {
   describeSecurityGroupAttribute,
   describeSecurityGroups,
 } from './handlers/ecs.js';
-import { assumeRole } from './handlers/sts.js';
+import { assumeRole, getCallerIdentity } from './handlers/sts.js';
 import { describeVpcEipAddresses } from './handlers/vpc.js';
 
 export type Product = 'ecs' | 'vpc' | 'sts';
@@ -40,6 +40,7 @@ const ROUTES: Record<Product, Record<string, Route>> = {
   },
   sts: {
     AssumeRole: { product: 'sts', handler: assumeRole, needsRegion: false },
+    GetCallerIdentity: { product: 'sts', handler: getCallerIdentity, needsRegion: false },
   },
 };
 

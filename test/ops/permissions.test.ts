@@ -44,8 +44,8 @@ describe('docs/permissions.md', () => {
       outDir: join(dir, 'reports'),
       formats: ['json'],
     });
-    // Without accounts the collector names the caller's own account through STS.
-    await runScan({
+    // Without accounts the collector names the caller's own account through STS GetCallerIdentity.
+    const own = await runScan({
       config: parseConfigText('', undefined),
       endpoint: emulator.url,
       credentials: { ...DEMO_CREDENTIALS },
@@ -54,6 +54,7 @@ describe('docs/permissions.md', () => {
       outDir: join(dir, 'reports2'),
       formats: ['json'],
     });
+    expect(new Set(own.document.coverage.map((entry) => entry.accountId))).toEqual(new Set([production]));
     const called = [...new Set(emulator.requests().map((r) => `${r.product}:${r.action}`))].sort();
     const readOnly = called.filter((action) => !action.startsWith('sts:'));
     expect(readOnly).toEqual(await documentedActions());

@@ -21,3 +21,20 @@ export const assumeRole: Handler = (context) => {
     SourceIdentity: '',
   };
 };
+
+/**
+ * STS GetCallerIdentity: which account the caller's keys belong to. Every RAM identity may call
+ * it. Temporary credentials answer as the assumed role, long-term keys as a RAM user.
+ */
+export const getCallerIdentity: Handler = (context) => {
+  const { principal } = context;
+  const assumed = principal.securityToken !== undefined;
+  return {
+    AccountId: principal.accountId,
+    Arn: assumed ? `acs:ram::${principal.accountId}:assumed-role/sgaudit-emulator/${principal.accessKeyId}` : `acs:ram::${principal.accountId}:user/sgaudit-emulator`,
+    IdentityType: assumed ? 'AssumedRoleUser' : 'RAMUser',
+    PrincipalId: principal.accessKeyId,
+    UserId: assumed ? '' : principal.accessKeyId,
+    RoleId: '',
+  };
+};
