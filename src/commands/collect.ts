@@ -1,24 +1,11 @@
 import type { Command } from 'commander';
-import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
-import { EXIT, SgauditError } from '../model/errors.js';
+import { collectSnapshot, incompleteCoverage, type CollectOptions } from '../collect/index.js';
+import { EXIT } from '../model/errors.js';
+import { accountsFromFlags } from './scan-flags.js';
+import { commaList, wholeNumber } from './parse.js';
 import { DEFAULT_STORE_DIR, snapshotPathFor } from '../store/index.js';
 import { log } from '../util/log.js';
 import { createProgress } from '../util/progress.js';
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new SgauditError('USAGE', `${name} must be a whole number ≥ 1, got "${value}"`);
-    return parsed;
-  };
-}
 
 interface CollectFlags {
   endpoint?: string;
@@ -33,13 +20,11 @@ interface CollectFlags {
 }
 
 export function collectOptionsFromFlags(flags: CollectFlags): CollectOptions {
-  if (flags.accounts?.length && !flags.roleName) {
-    throw new SgauditError('USAGE', '--accounts needs --role-name: the read-only RAM role to assume in each account');
-  }
+  const accounts = accountsFromFlags(flags);
   return {
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.regions?.length ? { regions: flags.regions } : {}),
-    ...(flags.accounts?.length ? { accounts: flags.accounts.map((accountId) => ({ accountId, roleArn: roleArnFor(accountId, flags.roleName as string) })) } : {}),
+    ...(accounts ? { accounts } : {}),
     ...(flags.concurrency ? { concurrency: { perApi: flags.concurrency } } : {}),
     ...(flags.maxAttempts ? { retry: { maxAttempts: flags.maxAttempts } } : {}),
     ...(flags.readTimeout ? { timeouts: { readMs: flags.readTimeout * 1000 } } : {}),
@@ -51,14 +36,14 @@ export function register(program: Command): void {
     .command('collect')
     .description('take a snapshot of security groups, instances, ENIs, EIPs and prefix lists (credentials from the Alibaba Cloud default chain)')
     .option('--endpoint <url>', 'override every API endpoint (host:port or http(s)://host:port), e.g. the emulator')
-    .option('--regions <list>', 'comma-separated region ids (default: every region DescribeRegions returns)', list)
-    .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', list)
+    .option('--regions <list>', 'comma-separated region ids (default: every region DescribeRegions returns)', commaList)
+    .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
     .option('--role-name <name>', 'RAM role to assume in each of --accounts')
     .option('--out <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
     .option('--strict', 'exit 3 when any account/region/API was not collected completely')
-    .option('--concurrency <n>', 'requests in flight per API and region (default 8)', positiveInt('--concurrency'))
-    .option('--max-attempts <n>', 'attempts per request including retries (default 8)', positiveInt('--max-attempts'))
-    .option('--read-timeout <seconds>', 'read timeout per request (default 30)', positiveInt('--read-timeout'))
+    .option('--concurrency <n>', 'requests in flight per API and region (default 8)', wholeNumber('--concurrency', 1))
+    .option('--max-attempts <n>', 'attempts per request including retries (default 8)', wholeNumber('--max-attempts', 1))
+    .option('--read-timeout <seconds>', 'read timeout per request (default 30)', wholeNumber('--read-timeout', 1))
     .addHelpText(
       'after',
       '\nExamples:\n  sgaudit collect --regions cn-hangzhou,cn-shanghai\n  sgaudit collect --accounts 1234,5678 --role-name sgaudit-readonly --strict\n  sgaudit collect --endpoint http://127.0.0.1:8080 --out /tmp/snapshots',

@@ -3,6 +3,7 @@ import { roleArnFor } from '../collect/index.js';
 import { SgauditError } from '../model/errors.js';
 import type { Severity } from '../model/findings.js';
 import { parseSeverityFlag } from './analyze.js';
+import { commaList } from './parse.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseReportFormats } from '../report/write-reports.js';
 
@@ -20,13 +21,6 @@ export interface ScanFlags {
   strict?: boolean;
   baseline?: string;
   against?: 'approved' | 'previous' | 'none';
-}
-
-export function commaList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }
 
 export function severityFlag(value: string): Severity {

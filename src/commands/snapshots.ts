@@ -3,14 +3,7 @@ import { SgauditError } from '../model/errors.js';
 import { DEFAULT_STORE_DIR, openLocalStore } from '../store/index.js';
 import { formatSnapshotTable } from '../store/describe.js';
 import { log } from '../util/log.js';
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new SgauditError('USAGE', `${name} must be a whole number ≥ 0, got "${value}"`);
-    return parsed;
-  };
-}
+import { wholeNumber } from './parse.js';
 
 export function register(program: Command): void {
   const snapshots = program.command('snapshots').description('list and prune stored snapshots');
@@ -37,8 +30,8 @@ export function register(program: Command): void {
     .command('prune')
     .description('delete old snapshots by count and/or age (at least one of --keep, --max-age-days)')
     .option('--dir <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
-    .option('--keep <n>', 'keep the newest N snapshots', positiveInt('--keep'))
-    .option('--max-age-days <days>', 'delete snapshots older than this', positiveInt('--max-age-days'))
+    .option('--keep <n>', 'keep the newest N snapshots', wholeNumber('--keep', 0))
+    .option('--max-age-days <days>', 'delete snapshots older than this', wholeNumber('--max-age-days', 0))
     .option('--dry-run', 'only print what would be deleted')
     .addHelpText('after', '\nExamples:\n  sgaudit snapshots prune --keep 30\n  sgaudit snapshots prune --max-age-days 90 --dry-run')
     .action(async (options: { dir: string; keep?: number; maxAgeDays?: number; dryRun?: boolean }) => {
