@@ -55,6 +55,9 @@ describe('toCidrs on wide ranges', () => {
         for (const cidr of set.toCidrs()) {
           const block = AddressSet.cidr(cidr);
           expect(block.v4[0], cidr).toBe(cursor);
+          const size = (block.v4[1] as number) - cursor;
+          // Maximal: doubling the block would misalign it or overrun the end.
+          expect(cursor % (size * 2) !== 0 || cursor + size * 2 > end, cidr).toBe(true);
           cursor = block.v4[1] as number;
         }
         expect(cursor).toBe(end);

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Rule } from '../../model/snapshot.js';
+import { parsePlainV4 } from '../net/address-set.js';
 import { isPublic } from '../net/public.js';
 import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from './rule-ref.js';
 import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
@@ -98,6 +99,8 @@ function sourceFacts(rule: Rule): SourceFacts | undefined {
 }
 
 function classifySource(text: string): SourceFacts | null {
+  const plain = parsePlainV4(text);
+  if (plain) return { kind: 'ipv4', length: plain.prefix, public: isPublic(text) };
   try {
     if (text.includes('/')) {
       const [address, length] = ipaddr.parseCIDR(text);

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Peer, Rule, RuleProblem } from '../../model/snapshot.js';
+import { parsePlainV4 } from '../net/address-set.js';
 import { describeTraffic, formatPeer, ruleEvidence, rulePeer, ruleResource } from './rule-ref.js';
 import type { Check, FindingDraft } from './types.js';
 
@@ -82,6 +83,7 @@ function isAddressOrCidr(text: string, kind: 'ipv4' | 'ipv6'): boolean {
 }
 
 function parseAddressOrCidr(text: string, kind: 'ipv4' | 'ipv6'): boolean {
+  if (parsePlainV4(text)) return kind === 'ipv4';
   try {
     const [address] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text)];
     return address.kind() === kind;

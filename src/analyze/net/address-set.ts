@@ -123,7 +123,12 @@ const parseCache = new Map<string, AddressSet>();
 /** Plain dotted-quad (no leading zeros, which ipaddr.js reads as octal) with an optional prefix: the common case, parsed without ipaddr.js. */
 const PLAIN_V4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/;
 
-function parsePlainV4(text: string): AddressSet | undefined {
+/**
+ * A plain IPv4 address or CIDR (what ipaddr.js would accept with the same meaning), read without
+ * ipaddr.js: its `parseCIDR` tries IPv6 first and throws, which costs more than the whole parse.
+ * Undefined means "not plain", not "invalid": callers fall back to ipaddr.js.
+ */
+export function parsePlainV4(text: string): { address: number; prefix: number } | undefined {
   const match = PLAIN_V4.exec(text);
   if (!match) return undefined;
   const a = Number(match[1]);
@@ -132,14 +137,20 @@ function parsePlainV4(text: string): AddressSet | undefined {
   const d = Number(match[4]);
   const prefix = match[5] === undefined ? 32 : Number(match[5]);
   if (a > 255 || b > 255 || c > 255 || d > 255 || prefix > 32) return undefined;
-  const size = 2 ** (32 - prefix);
+  return { address: a * 16777216 + b * 65536 + c * 256 + d, prefix };
+}
+
+function plainV4Set(text: string): AddressSet | undefined {
+  const plain = parsePlainV4(text);
+  if (!plain) return undefined;
+  const size = 2 ** (32 - plain.prefix);
   // A CIDR with host bits set (10.0.0.1/8) means its network, as the cloud stores it.
-  const start = Math.floor((a * 16777216 + b * 65536 + c * 256 + d) / size) * size;
+  const start = Math.floor(plain.address / size) * size;
   return AddressSet.fromBounds([start, start + size], []);
 }
 
 function parseUncached(text: string): AddressSet | undefined {
-  const plain = parsePlainV4(text);
+  const plain = plainV4Set(text);
   if (plain) return plain;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
@@ -176,14 +187,15 @@ function bytesToBigint(bytes: number[]): bigint {
 function coverV4(start: number, end: number, out: string[]): void {
   let cursor = start;
   while (cursor < end) {
-    let blockBits = 0;
-    while (blockBits < 32) {
-      const next = 2 ** (blockBits + 1);
-      if (cursor % next !== 0 || cursor + next > end) break;
-      blockBits++;
-    }
-    out.push(`${formatV4(cursor)}/${32 - blockBits}`);
-    cursor += 2 ** blockBits;
+    // Lowest set bit through int32 (bit 31 comes back negative, hence >>> 0); 0 is aligned to everything.
+    const alignment = cursor === 0 ? 2 ** 32 : (cursor & -cursor) >>> 0;
+    const room = end - cursor;
+    let block = 2 ** Math.floor(Math.log2(room));
+    if (block > room) block /= 2;
+    else if (block * 2 <= room) block *= 2;
+    if (alignment < block) block = alignment;
+    out.push(`${formatV4(cursor)}/${32 - Math.log2(block)}`);
+    cursor += block;
   }
 }
 
