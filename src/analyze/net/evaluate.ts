@@ -276,14 +276,21 @@ interface Outcome {
 
 /**
  * Per-atom outcomes depend only on the applicable rules in order, so they are shared by every
- * evaluation in the view (ENIs with overlapping group sets reuse each other's atoms).
+ * evaluation in the view (ENIs with overlapping group sets reuse each other's atoms). The memo is
+ * a trie over rule uids: a lookup walks the active rules without building a key string.
  */
-const atomMemo = new WeakMap<SnapshotView, Map<string, Outcome[]>>();
+interface MemoNode {
+  next: Map<number, MemoNode> | undefined;
+  outcomes: Outcome[] | undefined;
+}
+const atomMemo = new WeakMap<SnapshotView, MemoNode>();
 
 function evaluateProtocol(view: SnapshotView, rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
-  const applicable = rules.filter((rule) => rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!PORT_PROTOCOLS.has(protocol) || !rule.ports.isEmpty()));
+  const ported = PORT_PROTOCOLS.has(protocol);
+  const applicable: OrderedRule[] = [];
+  for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
   let memo = atomMemo.get(view);
-  if (!memo) atomMemo.set(view, (memo = new Map()));
+  if (!memo) atomMemo.set(view, (memo = { next: undefined, outcomes: undefined }));
   // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
   // same Outcome objects (memoized), and atoms come in ascending order.
   const accumulators = new Map<Outcome, number[]>();
@@ -296,8 +303,8 @@ function evaluateProtocol(view: SnapshotView, rules: readonly OrderedRule[], pro
       else bounds.push(start, end);
     }
   };
-  if (!PORT_PROTOCOLS.has(protocol)) {
-    addAtom(memoized(memo, applicable), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
+  if (!ported) {
+    addAtom(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
   } else {
     sweepPorts(memo, applicable, addAtom);
   }
@@ -306,30 +313,48 @@ function evaluateProtocol(view: SnapshotView, rules: readonly OrderedRule[], pro
   }
 }
 
-function memoized(memo: Map<string, Outcome[]>, active: readonly OrderedRule[]): Outcome[] {
-  let signature = '';
-  for (const rule of active) signature += `${rule.uid},`;
-  let outcomes = memo.get(signature);
-  if (!outcomes) memo.set(signature, (outcomes = decideAtom(active)));
-  return outcomes;
+/** The outcomes of the first `count` rules of `active` (callers reuse one array across atoms). */
+function memoized(memo: MemoNode, active: readonly OrderedRule[], count: number): Outcome[] {
+  let node = memo;
+  for (let i = 0; i < count; i++) {
+    const uid = (active[i] as OrderedRule).uid;
+    node.next ??= new Map();
+    let child = node.next.get(uid);
+    if (!child) node.next.set(uid, (child = { next: undefined, outcomes: undefined }));
+    node = child;
+  }
+  node.outcomes ??= decideAtom(active.slice(0, count));
+  return node.outcomes;
 }
 
 /** Sweep-line over port boundaries: at each atom the active rules are exactly those covering it. */
-function sweepPorts(memo: Map<string, Outcome[]>, applicable: readonly OrderedRule[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
+function sweepPorts(memo: MemoNode, applicable: readonly OrderedRule[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
-  const boundaries = new Set<number>([domainStart, domainEnd]);
-  for (const rule of applicable) for (const bound of rule.ports.bounds) boundaries.add(bound);
-  const cuts = [...boundaries].sort((a, b) => a - b);
   // A rule's port set is one range (PortSet.range), so two numbers say whether it covers an atom.
-  const starts = applicable.map((rule) => rule.ports.bounds[0] ?? 0);
-  const ends = applicable.map((rule) => rule.ports.bounds[1] ?? 0);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const cuts: number[] = [domainStart, domainEnd];
+  for (const rule of applicable) {
+    const start = rule.ports.bounds[0] ?? 0;
+    const end = rule.ports.bounds[1] ?? 0;
+    starts.push(start);
+    ends.push(end);
+    cuts.push(start, end);
+  }
+  cuts.sort((a, b) => a - b);
+  const active: OrderedRule[] = [];
+  let previous = -1;
   for (let c = 0; c + 1 < cuts.length; c++) {
     const start = cuts[c] as number;
-    const end = cuts[c + 1] as number;
-    const active: OrderedRule[] = [];
-    for (let k = 0; k < applicable.length; k++) if ((starts[k] as number) <= start && start < (ends[k] as number)) active.push(applicable[k] as OrderedRule);
-    addAtom(memoized(memo, active), start, end);
+    if (start === previous) continue;
+    previous = start;
+    let end = cuts[c + 1] as number;
+    for (let n = c + 2; end === start && n < cuts.length; n++) end = cuts[n] as number;
+    if (end === start) break;
+    let count = 0;
+    for (let k = 0; k < applicable.length; k++) if ((starts[k] as number) <= start && start < (ends[k] as number)) active[count++] = applicable[k] as OrderedRule;
+    addAtom(memoized(memo, active, count), start, end);
   }
 }
 

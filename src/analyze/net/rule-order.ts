@@ -229,6 +229,7 @@ export function orderRules(
   ownAddresses: AddressSet,
   onlyRules?: (rule: Rule) => boolean,
 ): OrderedRule[] {
+  if (options.ordering === 'alibaba') return mergeAlibaba(view, groups, direction, options, classic, ownAddresses, onlyRules);
   const sortable: Sortable[] = [];
   groups.forEach((group, groupPosition) => {
     group.rules.forEach((rule, ruleIndex) => {
@@ -238,16 +239,75 @@ export function orderRules(
         ordered: orderedRuleOf(view, group, rule, ruleIndex),
         priority: group.type === 'enterprise' ? 1 : rule.priority,
         // Groups without a sequence go after sequenced ones, in the order the ENI lists them.
-        groupPosition: options.ordering === 'huawei' ? (group.sequence ?? 1e9) * 1e4 + groupPosition : groupPosition,
+        groupPosition: (group.sequence ?? 1e9) * 1e4 + groupPosition,
         ruleIndex,
       });
     });
   });
   const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.ref.policy) - dropFirst(b.ordered.ref.policy);
-  sortable.sort((a, b) =>
-    options.ordering === 'huawei'
-      ? a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex
-      : byPriority(a, b) || a.groupPosition - b.groupPosition || a.ruleIndex - b.ruleIndex,
-  );
+  sortable.sort((a, b) => a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex);
   return sortable.map((s) => s.ordered);
+}
+
+/** A group's rules of one direction in its own evaluation order (priority, drop first, rule index): computed once per view. */
+interface GroupOrder {
+  entries: { ordered: OrderedRule; rule: Rule; rank: number }[];
+}
+const groupOrderCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>>();
+
+function groupOrder(view: SnapshotView, group: SecurityGroup, direction: Direction): GroupOrder {
+  let cache = groupOrderCache.get(view);
+  if (!cache) groupOrderCache.set(view, (cache = new Map()));
+  let byDirection = cache.get(group);
+  if (!byDirection) cache.set(group, (byDirection = {}));
+  let order = byDirection[direction];
+  if (!order) {
+    const entries: GroupOrder['entries'] = [];
+    group.rules.forEach((rule, ruleIndex) => {
+      if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) return;
+      // rank = priority then drop-before-accept, as one number (priorities are integers, maybe > 100 on old groups).
+      const priority = group.type === 'enterprise' ? 1 : rule.priority;
+      entries.push({ ordered: orderedRuleOf(view, group, rule, ruleIndex), rule, rank: priority * 2 + dropFirst(rule.policy) });
+    });
+    // Stable sort: equal ranks keep rule index order.
+    entries.sort((a, b) => a.rank - b.rank);
+    byDirection[direction] = order = { entries };
+  }
+  return order;
+}
+
+/**
+ * Alibaba pools the groups: ordered by priority, drop first, then group position, then rule
+ * index. Each group's own order is cached, so pooling is a k-way merge (k is the number of
+ * groups, rarely more than 5) that keeps the first group on ties.
+ */
+function mergeAlibaba(
+  view: SnapshotView,
+  groups: readonly SecurityGroup[],
+  direction: Direction,
+  options: RuleOrderOptions,
+  classic: boolean,
+  ownAddresses: AddressSet,
+  onlyRules?: (rule: Rule) => boolean,
+): OrderedRule[] {
+  const lists = groups.map((group) => groupOrder(view, group, direction).entries);
+  const positions = lists.map(() => 0);
+  const result: OrderedRule[] = [];
+  for (;;) {
+    let best = -1;
+    let bestRank = Infinity;
+    for (let g = 0; g < lists.length; g++) {
+      const entry = (lists[g] as GroupOrder['entries'])[positions[g] as number];
+      if (entry && entry.rank < bestRank) {
+        best = g;
+        bestRank = entry.rank;
+      }
+    }
+    if (best < 0) return result;
+    const entry = (lists[best] as GroupOrder['entries'])[positions[best] as number] as GroupOrder['entries'][number];
+    positions[best] = (positions[best] as number) + 1;
+    if (!ruleApplies(entry.rule, direction, options.nic, classic, ownAddresses)) continue;
+    if (onlyRules && !onlyRules(entry.rule)) continue;
+    result.push(entry.ordered);
+  }
 }
