@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readTerraformState } from '../analyze/drift/terraform.js';
 import { hasFindingsAtOrAbove } from '../analyze/engine.js';
 import { analyzeWithBaseline } from '../pipeline/analyze.js';
 import { loadConfig } from '../config/load.js';
@@ -12,6 +13,7 @@ import { log } from '../util/log.js';
 interface AnalyzeFlags {
   config?: string;
   baseline?: string;
+  terraformState?: string;
   format: string;
   out?: string;
   failOn?: string;
@@ -40,6 +42,7 @@ export function register(program: Command): void {
     .argument('<snapshot>', 'snapshot file (.jsonl.gz, or nested .json)')
     .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
     .option('--baseline <snapshot>', 'an earlier snapshot for checks that compare (drift)')
+    .option('--terraform-state <file>', 'Terraform state to compare against (default: baseline.terraformState from config)')
     .option('--format <format>', 'output format (json)', 'json')
     .option('--out <file>', 'write the findings here (atomically) instead of stdout')
     .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity')
@@ -50,7 +53,9 @@ export function register(program: Command): void {
       const config = await loadConfig(flags.config);
       const snapshot = await readSnapshot(snapshotPath);
       const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
-      const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}) });
+      const terraformPath = flags.terraformState ?? config.baseline.terraformState;
+      const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
+      const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), ...(terraform ? { terraform } : {}) });
       const text = renderJson(document);
       if (flags.out) {
         await writeFileAtomic(flags.out, text);

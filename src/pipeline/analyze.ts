@@ -1,24 +1,54 @@
-import { check as driftCheck } from '../analyze/checks/drift.js';
 import { CATALOG } from '../analyze/checks/index.js';
-import { driftNotCompared } from '../analyze/drift/index.js';
+import type { Check, FindingDraft } from '../analyze/checks/types.js';
+import { changeToDraft, computeDrift, DRIFT_META } from '../analyze/drift/index.js';
+import { diffTerraform, type TerraformBaseline } from '../analyze/drift/terraform.js';
+import type { NotCompared } from '../analyze/drift/types.js';
 import { analyzeSnapshot } from '../analyze/engine.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 
+export interface BaselineInputs {
+  /** An earlier snapshot (approved baseline, previous snapshot or a file). */
+  baseline?: Snapshot;
+  /** Terraform state: managed groups/rules changed or deleted live, unmanaged ones created by hand. */
+  terraform?: TerraformBaseline;
+}
+
 /**
- * Analysis as the commands run it: the catalog, plus drift when a baseline is given, with the
- * scopes drift could not compare (incomplete on either side) recorded on the document so every
- * report shows them. `analyze` and `scan` both go through here so they cannot disagree.
+ * Analysis as the commands run it: the catalog, plus one `drift` check when a baseline snapshot
+ * and/or Terraform state is given, so drift findings get the engine's fingerprints, severity
+ * overrides, suppressions and sorting like any other check. The scopes drift could not compare
+ * (incomplete on either side) land on the document so every report shows them. `analyze`,
+ * `scan` and `schedule` all go through here so they cannot disagree.
  */
-export function analyzeWithBaseline(snapshot: Snapshot, options: { config: ResolvedConfig; baseline?: Snapshot; now?: Date }): FindingsDocument {
-  const { baseline } = options;
-  const document = analyzeSnapshot(snapshot, {
-    config: options.config,
-    ...(options.now ? { now: options.now } : {}),
-    ...(baseline ? { baseline, checks: [...CATALOG, driftCheck] } : {}),
-  });
-  if (!baseline) return document;
-  const notCompared = driftNotCompared(baseline, snapshot);
-  return { ...document, baselineId: baseline.id, ...(notCompared.length ? { notCompared } : {}) };
+export function analyzeWithBaseline(snapshot: Snapshot, options: BaselineInputs & { config: ResolvedConfig; now?: Date }): FindingsDocument {
+  const { baseline, terraform } = options;
+  const notCompared: NotCompared[] = [];
+  const checks: Check[] = [...CATALOG];
+  if (baseline || terraform) {
+    checks.push({
+      meta: DRIFT_META,
+      run(context) {
+        const drafts: FindingDraft[] = [];
+        if (baseline) {
+          const drift = computeDrift(baseline, context.view.snapshot, { settings: context.settings });
+          drafts.push(...drift.changes.map(changeToDraft));
+          notCompared.push(...drift.notCompared);
+        }
+        if (terraform) {
+          const drift = diffTerraform(terraform, context.view.snapshot);
+          drafts.push(...drift.changes.map(changeToDraft));
+          notCompared.push(...drift.notCompared);
+        }
+        return drafts;
+      },
+    });
+  }
+  const document = analyzeSnapshot(snapshot, { config: options.config, checks, ...(options.now ? { now: options.now } : {}) });
+  return {
+    ...document,
+    ...(baseline ? { baselineId: baseline.id } : {}),
+    ...(notCompared.length ? { notCompared } : {}),
+  };
 }

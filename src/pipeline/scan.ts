@@ -2,6 +2,7 @@ import { rm, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hasFindingsAtOrAbove } from '../analyze/engine.js';
 import { analyzeWithBaseline } from './analyze.js';
+import { readTerraformState } from '../analyze/drift/terraform.js';
 import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { EXIT } from '../model/errors.js';
@@ -101,8 +102,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
   let baseline: Snapshot | undefined;
   if (baselinePath) baseline = await readSnapshot(baselinePath);
+  const terraform = config.baseline.terraformState ? await readTerraformState(config.baseline.terraformState) : undefined;
 
-  const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), now: now() });
+  const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), ...(terraform ? { terraform } : {}), now: now() });
   const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
   const formats = options.formats ?? (config.reports.formats as ReportFormat[]);
   const findingsPath = join(outDir, 'findings.json');
