@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
@@ -187,6 +186,32 @@ async function openText(path: string): Promise<Readable> {
   return raw;
 }
 
+/**
+ * Lines of a text stream. Faster than node:readline for hundreds of thousands of long lines: one
+ * decoder, one search per chunk, and a carry-over only for the line that spans chunks.
+ */
+async function* splitLines(input: Readable): AsyncGenerator<string, void, undefined> {
+  input.setEncoding('utf8');
+  let carry = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    let start = 0;
+    let newline = chunk.indexOf('\n');
+    if (newline === -1) {
+      carry += chunk;
+      continue;
+    }
+    yield carry + chunk.slice(0, newline);
+    carry = '';
+    start = newline + 1;
+    while ((newline = chunk.indexOf('\n', start)) !== -1) {
+      yield chunk.slice(start, newline);
+      start = newline + 1;
+    }
+    carry = chunk.slice(start);
+  }
+  if (carry.length > 0) yield carry;
+}
+
 function describeZodIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
@@ -233,7 +258,7 @@ export async function* readSnapshotRecords(path: string, options: ReadOptions = 
     return;
   }
   const input = await openText(path);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const lines = splitLines(input);
   let lineNumber = 0;
   let records = 0;
   let ended = false;
@@ -252,7 +277,13 @@ export async function* readSnapshotRecords(path: string, options: ReadOptions = 
       } catch {
         throw new FileFormatError('SNAPSHOT_INVALID', path, 'corrupt record (not JSON)', lineNumber);
       }
-      const { kind, accountId, regionId, ...rest } = value;
+      // Take the envelope fields off in place: copying every record with a rest spread costs
+      // more than the parse itself at 300,000 records.
+      const { kind, accountId, regionId } = value;
+      delete value.kind;
+      delete value.accountId;
+      delete value.regionId;
+      const rest = value;
       if (kind === 'end') {
         if (rest.records !== records) {
           throw new FileFormatError('SNAPSHOT_INVALID', path, `end record counts ${String(rest.records)} records but ${records} were read`, lineNumber);
@@ -291,7 +322,7 @@ export async function* readSnapshotRecords(path: string, options: ReadOptions = 
     }
     throw error;
   } finally {
-    lines.close();
+    await lines.return(undefined);
     input.destroy();
   }
   if (lineNumber === 0) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
