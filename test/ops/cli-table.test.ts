@@ -18,6 +18,8 @@ interface Case {
   exit: 0 | 1 | 2 | 3;
   stderr?: RegExp;
   stdout?: RegExp;
+  /** --debug cases print a stack on purpose. */
+  debug?: boolean;
 }
 interface Paths {
   dir: string;
@@ -124,6 +126,9 @@ const cases: Case[] = [
   { name: 'schedule: bad config', args: (p) => ['schedule', '--once', '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
   { name: 'schedule --once: runs one scan', args: (p) => ['schedule', '--once', '--endpoint', p.endpoint, ...region, '--store', join(p.dir, 's2')], exit: 0 },
   { name: 'demo: missing config', args: (p) => ['demo', '--config', join(p.dir, 'none.yaml')], exit: 2, stderr: /none\.yaml: config file not found/ },
+  { name: '--log-format json: diagnostics as JSON lines', args: (p) => ['--log-format', 'json', 'analyze', p.snapshot, '--out', join(p.dir, 'f3.json')], exit: 0, stderr: /^\{"time":"[^"]+","level":"info","message":"\d+ findings/m },
+  { name: '--quiet: nothing on stderr', args: (p) => ['--quiet', 'analyze', p.snapshot, '--out', join(p.dir, 'f4.json')], exit: 0, stderr: /^$/ },
+  { name: '--debug: errors keep their stack', args: (p) => ['--debug', 'analyze', join(p.dir, 'nope.jsonl.gz')], exit: 2, stderr: /no such snapshot file[\s\S]*\n\s+at /, debug: true },
   { name: 'emulator: missing estate file', args: (p) => ['emulator', '--estate', join(p.dir, 'none.json')], exit: 2, stderr: /none\.json/ },
 ];
 
@@ -137,7 +142,7 @@ describe('CLI exit codes and one-line errors', () => {
       if (testCase.stderr) expect(result.stderr).toMatch(testCase.stderr);
       if (testCase.stdout) expect(result.stdout).toMatch(testCase.stdout);
       // Errors are one line (config errors add one line per problem); never a stack trace.
-      expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      if (!testCase.debug) expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
       if (testCase.exit === 2) {
         const errorLines = result.stderr.split('\n').filter((line) => /^error:/.test(line));
         expect(errorLines).toHaveLength(1);
