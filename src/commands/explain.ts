@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { explain, ExplainTargetError, formatExplanation, type ExplainQuery } from '../analyze/explain.js';
+import { EVAL_PROTOCOLS, type EvalProtocol } from '../analyze/net/evaluate.js';
+import { SnapshotView } from '../analyze/view.js';
+import { SgauditError } from '../model/errors.js';
+import { readSnapshot } from '../model/snapshot-file.js';
+import { log } from '../util/log.js';
+
+interface ExplainFlags {
+  direction: string;
+  packet?: string;
+  from?: string;
+  format: string;
+}
+
+/** `tcp/22` → protocol and port; protocols without ports take `icmp` alone. */
+function parsePacket(text: string): { protocol: EvalProtocol; port: number } {
+  const [protocol, portText] = text.toLowerCase().split('/');
+  if (!protocol || !(EVAL_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new SgauditError('USAGE', `--packet: protocol must be one of ${EVAL_PROTOCOLS.join(', ')}, got "${text}"`);
+  }
+  const port = portText === undefined ? 0 : Number(portText);
+  if ((protocol === 'tcp' || protocol === 'udp') && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new SgauditError('USAGE', `--packet: expected tcp/PORT or udp/PORT with a port 1–65535, got "${text}"`);
+  }
+  return { protocol: protocol as EvalProtocol, port };
+}
+
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('show what one network interface (or instance) really accepts, or the decision for one packet, with the rules that prove it')
+    .argument('<snapshot>', 'snapshot file')
+    .argument('<target>', 'ENI id, or instance id (its primary interface)')
+    .option('--direction <direction>', 'ingress | egress', 'ingress')
+    .option('--packet <protocol/port>', 'one packet to decide, e.g. tcp/22 (needs --from)')
+    .option('--from <address>', 'the remote address of the packet (source for ingress, destination for egress)')
+    .option('--format <format>', 'text | json', 'text')
+    .addHelpText('after', '\nExamples:\n  sgaudit explain snapshots/latest.jsonl.gz i-bp1web01\n  sgaudit explain snap.jsonl.gz eni-bp1abc --packet tcp/3306 --from 203.0.113.9')
+    .action(async (snapshotPath: string, target: string, flags: ExplainFlags) => {
+      if (flags.direction !== 'ingress' && flags.direction !== 'egress') throw new SgauditError('USAGE', `--direction must be ingress or egress, got "${flags.direction}"`);
+      if (flags.format !== 'text' && flags.format !== 'json') throw new SgauditError('USAGE', `--format must be text or json, got "${flags.format}"`);
+      if ((flags.packet === undefined) !== (flags.from === undefined)) throw new SgauditError('USAGE', '--packet and --from go together');
+      const query: ExplainQuery = { target, direction: flags.direction };
+      if (flags.packet && flags.from) query.packet = { ...parsePacket(flags.packet), address: flags.from };
+      const view = new SnapshotView(await readSnapshot(snapshotPath));
+      const started = performance.now();
+      let explanation;
+      try {
+        explanation = explain(view, query);
+      } catch (error) {
+        if (error instanceof ExplainTargetError) throw new SgauditError('USAGE', `${snapshotPath}: ${error.message}`);
+        throw error;
+      }
+      log.verbose(`evaluated in ${(performance.now() - started).toFixed(1)} ms`);
+      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : `${formatExplanation(explanation)}\n`);
+    });
+}
