@@ -1,6 +1,6 @@
 import type { Direction, NetworkInterface, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
-import { evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type NicKind, type OrderedRule } from '../net/evaluate.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type NicKind, type OrderedRule } from '../net/evaluate.js';
 import { evidenceOf } from '../net/evidence.js';
 import { ruleEvidence, ruleResource } from './rule-ref.js';
 import type { Check, FindingDraft } from './types.js';
@@ -33,13 +33,13 @@ function decidingRules(policy: EffectivePolicy): Set<Rule> {
 function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Direction, candidates: readonly Rule[]): Rule[] {
   const enis = view.enisByGroup.get(group.id) ?? [];
   if (enis.length === 0) {
-    const deciders = decidingRules(evaluateGroups(view, [group], direction));
+    const deciders = decidingRulesOfGroups(view, [group], direction);
     return candidates.filter((rule) => !deciders.has(rule));
   }
   const anyClassic = enis.some(({ item }) => isClassic(view, item));
   const everywhere = (rule: Rule) => !narrowed(rule) && !(anyClassic && rule.nicType);
   const allEverywhere = group.rules.every((rule) => rule.direction !== direction || everywhere(rule));
-  const coveredDeciders = decidingRules(evaluateGroups(view, [group], direction, allEverywhere ? {} : { onlyRules: everywhere }));
+  const coveredDeciders = decidingRulesOfGroups(view, [group], direction, allEverywhere ? {} : { onlyRules: everywhere });
   let aloneDeciders: Set<Rule> | undefined;
   const soloVpcEni = enis.some(({ item }) => !isClassic(view, item) && item.securityGroupIds.every((id) => id === group.id || !view.groups.has(id)));
   const pools = lazyPolicies(view, group, direction);
@@ -51,7 +51,7 @@ function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Dire
         continue;
       }
       if (soloVpcEni) {
-        aloneDeciders ??= allEverywhere ? coveredDeciders : decidingRules(evaluateGroups(view, [group], direction));
+        aloneDeciders ??= allEverywhere ? coveredDeciders : decidingRulesOfGroups(view, [group], direction);
         if (aloneDeciders.has(rule)) continue;
       }
     }

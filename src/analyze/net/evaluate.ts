@@ -285,14 +285,10 @@ interface MemoNode {
 }
 
 function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
-  const ported = PORT_PROTOCOLS.has(protocol);
-  const applicable: OrderedRule[] = [];
-  for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
-  const memo: MemoNode = { next: undefined, outcomes: undefined };
   // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
   // same Outcome objects (memoized), and atoms come in ascending order.
   const accumulators = new Map<Outcome, number[]>();
-  const addAtom = (outcomes: readonly Outcome[], start: number, end: number) => {
+  forEachAtom(rules, protocol, (outcomes, start, end) => {
     for (const outcome of outcomes) {
       let bounds = accumulators.get(outcome);
       if (!bounds) accumulators.set(outcome, (bounds = []));
@@ -300,15 +296,36 @@ function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol,
       if (last > 0 && bounds[last] === start) bounds[last] = end;
       else bounds.push(start, end);
     }
-  };
-  if (!ported) {
-    addAtom(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
-  } else {
-    sweepPorts(memo, applicable, addAtom);
-  }
+  });
   for (const [outcome, bounds] of accumulators) {
     out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, outcome.rule === DEFAULT ? defaultRef : outcome.rule.ref));
   }
+}
+
+/** Visits every port atom of the protocol (one atom for protocols without ports) with its outcomes. */
+function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visit: (outcomes: readonly Outcome[], start: number, end: number) => void): void {
+  const ported = PORT_PROTOCOLS.has(protocol);
+  const applicable: OrderedRule[] = [];
+  for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
+  const memo: MemoNode = { next: undefined, outcomes: undefined };
+  if (!ported) visit(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
+  else sweepPorts(memo, applicable, visit);
+}
+
+/**
+ * The snapshot rules that decide some traffic when these groups are evaluated together: the
+ * `decidedBy.rule` of `evaluateGroups(...).pieces`, without building the pieces.
+ */
+export function decidingRulesOfGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateGroupsOptions = {}): Set<Rule> {
+  const resolved = { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' } as const;
+  const rules = evaluationRules(view, groups, direction, resolved, false, AddressSet.EMPTY, options.onlyRules);
+  const deciders = new Set<Rule>();
+  for (const protocol of EVAL_PROTOCOLS) {
+    forEachAtom(rules, protocol, (outcomes) => {
+      for (const outcome of outcomes) if (outcome.rule !== DEFAULT && outcome.rule.ref.rule) deciders.add(outcome.rule.ref.rule);
+    });
+  }
+  return deciders;
 }
 
 /** The outcomes of the first `count` rules of `active` (callers reuse one array across atoms). */
