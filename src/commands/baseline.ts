@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .description('show the approved baseline of a store')
     .option('--dir <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
     .option('--format <format>', 'text | json', 'text')
+    .addHelpText('after', '\nExamples:\n  sgaudit baseline show\n  sgaudit baseline show --dir /var/lib/sgaudit/snapshots --format json')
     .action(async (flags: { dir: string; format: string }) => {
       const approved = await readApprovedBaseline(flags.dir);
       if (!approved) {

@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .command('checks')
     .description('list the checks sgaudit runs, with their default severity')
     .option('--format <format>', 'text | json', 'text')
+    .addHelpText('after', '\nExamples:\n  sgaudit checks\n  sgaudit checks --format json | jq -r ".[].id"\n\nEach check has a page in docs/checks/<id>.md.')
     .action((flags: { format: string }) => {
       const metas = CATALOG.map((check) => check.meta);
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);

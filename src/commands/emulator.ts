@@ -9,7 +9,11 @@ const collectValues = (value: string, previous: string[] = []) => [...previous, 
 export function register(program: Command): void {
   program
     .command('emulator')
-    .description('Run a local Alibaba Cloud OpenAPI emulator (ECS, VPC, STS) serving a sample, generated or file estate')
+    .description('run a local Alibaba Cloud OpenAPI emulator (ECS, VPC, STS) serving a sample, generated or file estate')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sgaudit emulator --port 8080\n  sgaudit emulator --generate instances=5000,groups=1000,rulesPerGroup=20 --throttle-rate 0.05 --forbid-region ap-southeast-1\n  ALIBABA_CLOUD_ACCESS_KEY_ID=sgaudit-demo-key ALIBABA_CLOUD_ACCESS_KEY_SECRET=sgaudit-demo-secret sgaudit scan --endpoint http://127.0.0.1:8080',
+    )
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--estate <file>', 'serve this estate JSON file ({accounts:[…]})')
