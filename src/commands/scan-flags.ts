@@ -4,6 +4,8 @@ import { SgauditError } from '../model/errors.js';
 import type { Severity } from '../model/findings.js';
 import { parseSeverityFlag } from './analyze.js';
 import { commaList } from './parse.js';
+import type { ScanOptions } from '../pipeline/scan.js';
+import { resolveBaseline } from '../store/baseline.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseReportFormats } from '../report/write-reports.js';
 
@@ -21,6 +23,7 @@ export interface ScanFlags {
   strict?: boolean;
   baseline?: string;
   against?: 'approved' | 'previous' | 'none';
+  failOnDrift?: 'new-exposure' | 'any';
 }
 
 export function severityFlag(value: string): Severity {
@@ -30,6 +33,28 @@ export function severityFlag(value: string): Severity {
 function againstFlag(value: string): 'approved' | 'previous' | 'none' {
   if (value === 'approved' || value === 'previous' || value === 'none') return value;
   throw new SgauditError('USAGE', `--against must be approved, previous or none, got "${value}"`);
+}
+
+function failOnDriftFlag(value: string): 'new-exposure' | 'any' {
+  if (value === 'new-exposure' || value === 'any') return value;
+  throw new SgauditError('USAGE', `--fail-on-drift must be new-exposure or any, got "${value}"`);
+}
+
+/** The scan options every scan-like command maps from its flags. */
+export function scanOptionsFromFlags(flags: ScanFlags): Omit<ScanOptions, 'config'> {
+  const accounts = accountsFromFlags(flags);
+  return {
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    ...(flags.regions ? { regions: flags.regions } : {}),
+    ...(accounts ? { accounts } : {}),
+    ...(flags.store ? { storeDir: flags.store } : {}),
+    ...(flags.format ? { formats: flags.format } : {}),
+    ...(flags.failOn ? { failOn: flags.failOn } : {}),
+    ...(flags.failOnDrift ? { failOnDrift: flags.failOnDrift } : {}),
+    ...(flags.strict ? { strict: true } : {}),
+    ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
+    resolveBaseline,
+  };
 }
 
 export function addScanOptions(command: Command, options: { collection?: boolean } = {}): Command {
@@ -47,7 +72,8 @@ export function addScanOptions(command: Command, options: { collection?: boolean
       .option('--role-name <name>', 'RAM role to assume in each of --accounts')
       .option('--store <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
       .option('--baseline <snapshot>', 'compare against this snapshot (drift)')
-      .option('--against <which>', 'compare against the approved baseline or the previous snapshot (approved | previous | none)', againstFlag);
+      .option('--against <which>', 'compare against the approved baseline or the previous snapshot (approved | previous | none)', againstFlag)
+      .option('--fail-on-drift <what>', 'exit 1 on drift against the baseline: new-exposure, or any (above info)', failOnDriftFlag);
   }
   return command;
 }

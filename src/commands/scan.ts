@@ -4,8 +4,7 @@ import { runScan } from '../pipeline/scan.js';
 import { formatScanSummary } from '../pipeline/summary.js';
 import { log } from '../util/log.js';
 import { createProgress } from '../util/progress.js';
-import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
-import { resolveBaseline } from '../store/baseline.js';
+import { addScanOptions, scanOptionsFromFlags, type ScanFlags } from './scan-flags.js';
 
 export function register(program: Command): void {
   addScanOptions(
@@ -15,23 +14,14 @@ export function register(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  sgaudit scan --regions cn-hangzhou --format html,md,sarif --fail-on high\n  sgaudit scan --config /etc/sgaudit.yaml --against previous --strict\n  sgaudit scan --endpoint http://127.0.0.1:8080   # against `sgaudit emulator`',
+      '\nExamples:\n  sgaudit scan --regions cn-hangzhou --format html,md,sarif --fail-on high\n  sgaudit scan --config /etc/sgaudit.yaml --against previous --fail-on-drift new-exposure --strict\n  sgaudit scan --endpoint http://127.0.0.1:8080   # against `sgaudit emulator`',
     )
     .action(async (flags: ScanFlags) => {
       const config = await loadConfig(flags.config);
-      const accounts = accountsFromFlags(flags);
       const result = await runScan({
         config,
-        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-        ...(flags.regions ? { regions: flags.regions } : {}),
-        ...(accounts ? { accounts } : {}),
-        ...(flags.store ? { storeDir: flags.store } : {}),
+        ...scanOptionsFromFlags(flags),
         ...(flags.out ? { outDir: flags.out } : {}),
-        ...(flags.format ? { formats: flags.format } : {}),
-        ...(flags.failOn ? { failOn: flags.failOn } : {}),
-        ...(flags.strict ? { strict: true } : {}),
-        ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
-        resolveBaseline,
         progress: createProgress('collect'),
       });
       log.info(formatScanSummary(result.document));

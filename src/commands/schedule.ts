@@ -4,8 +4,7 @@ import { SgauditError } from '../model/errors.js';
 import { defaultRunLogPath, scheduledScan } from '../pipeline/scheduled-scan.js';
 import { startScheduler, validateCron } from '../schedule/scheduler.js';
 import { log } from '../util/log.js';
-import { resolveBaseline } from '../store/baseline.js';
-import { accountsFromFlags, addScanOptions, type ScanFlags } from './scan-flags.js';
+import { addScanOptions, scanOptionsFromFlags, type ScanFlags } from './scan-flags.js';
 
 interface ScheduleFlags extends ScanFlags {
   cron?: string;
@@ -37,24 +36,14 @@ export function register(program: Command): void {
       '\nExamples:\n  sgaudit schedule --cron "0 2 * * *" --timezone Asia/Shanghai --config /etc/sgaudit.yaml\n  sgaudit schedule --once --fail-on high     # one run, e.g. from a Kubernetes CronJob',
     )
     .action(async (flags: ScheduleFlags) => {
-      const config = await loadConfig(flags.config);
+      const loaded = await loadConfig(flags.config);
+      // Each run writes its own <reports dir>/<timestamp>/: for schedule, --out names that reports dir.
+      const config = flags.out ? { ...loaded, reports: { ...loaded.reports, dir: flags.out } } : loaded;
       const cron = flags.cron ?? config.schedule?.cron;
       const timezone = flags.timezone ?? config.schedule?.timezone;
       if (!flags.once && !cron) throw new SgauditError('USAGE', 'schedule needs --cron "<expression>" (or schedule.cron in the config), or --once');
       if (cron) validateCron(cron);
-      const accounts = accountsFromFlags(flags);
-      const run = scheduledScan({
-        config,
-        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-        ...(flags.regions ? { regions: flags.regions } : {}),
-        ...(accounts ? { accounts } : {}),
-        ...(flags.store ? { storeDir: flags.store } : {}),
-        ...(flags.format ? { formats: flags.format } : {}),
-        ...(flags.failOn ? { failOn: flags.failOn } : {}),
-        ...(flags.strict ? { strict: true } : {}),
-        ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
-        resolveBaseline,
-      });
+      const run = scheduledScan({ config, ...scanOptionsFromFlags(flags) });
       if (flags.once) {
         const outcome = await run(new AbortController().signal);
         process.exitCode = outcome.exitCode;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { hasFindingsAtOrAbove } from '../analyze/engine.js';
 import { analyzeWithBaseline } from './analyze.js';
 import { readTerraformState } from '../analyze/drift/terraform.js';
+import { driftTriggers } from '../analyze/drift/load.js';
 import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { EXIT } from '../model/errors.js';
@@ -33,6 +34,8 @@ export interface ScanOptions {
   /** A snapshot path, or where to find the baseline. */
   baseline?: string | 'approved' | 'previous' | 'none';
   failOn?: Severity;
+  /** Exit 1 on drift: any new exposure, or any drift above info. */
+  failOnDrift?: 'new-exposure' | 'any';
   strict?: boolean;
   progress?: Progress;
   signal?: AbortSignal;
@@ -115,6 +118,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   let exitCode: number = EXIT.OK;
   if (options.failOn && hasFindingsAtOrAbove(document, options.failOn)) exitCode = EXIT.FINDINGS;
+  if (options.failOnDrift && driftTriggers(document, options.failOnDrift)) exitCode = EXIT.FINDINGS;
   if (options.strict && incomplete.length > 0) exitCode = EXIT.RUNTIME;
   return {
     snapshotPath: collected.path,
