@@ -342,10 +342,15 @@ function memoized(memo: MemoNode, active: readonly OrderedRule[], count: number)
   return node.outcomes;
 }
 
-/** Sweep-line over port boundaries: at each atom the active rules are exactly those covering it. */
-function sweepPorts(memo: MemoNode, applicable: readonly OrderedRule[], addAtom: (o: readonly Outcome[], s: number, e: number) => void): void {
+/**
+ * Sweep-line over port boundaries: at each atom the active rules are exactly those covering it,
+ * kept in evaluation order and updated only where rules start or end (a 1,200-rule group has
+ * thousands of atoms; rescanning every rule per atom was quadratic).
+ */
+function sweepPorts(memo: MemoNode, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
+  const count = applicable.length;
   // A rule's port set is one range (PortSet.range), so two numbers say whether it covers an atom.
   const starts: number[] = [];
   const ends: number[] = [];
@@ -358,19 +363,44 @@ function sweepPorts(memo: MemoNode, applicable: readonly OrderedRule[], addAtom:
     cuts.push(start, end);
   }
   cuts.sort((a, b) => a - b);
+  const byStart = Array.from({ length: count }, (_, k) => k).sort((a, b) => (starts[a] as number) - (starts[b] as number));
+  const byEnd = Array.from({ length: count }, (_, k) => k).sort((a, b) => (ends[a] as number) - (ends[b] as number));
+  const activeIndexes: number[] = [];
   const active: OrderedRule[] = [];
-  let previous = -1;
+  let nextStart = 0;
+  let nextEnd = 0;
   for (let c = 0; c + 1 < cuts.length; c++) {
     const start = cuts[c] as number;
-    if (start === previous) continue;
-    previous = start;
-    let end = cuts[c + 1] as number;
-    for (let n = c + 2; end === start && n < cuts.length; n++) end = cuts[n] as number;
-    if (end === start) break;
-    let count = 0;
-    for (let k = 0; k < applicable.length; k++) if ((starts[k] as number) <= start && start < (ends[k] as number)) active[count++] = applicable[k] as OrderedRule;
-    addAtom(memoized(memo, active, count), start, end);
+    const end = cuts[c + 1] as number;
+    if (start === end) continue;
+    let ended = false;
+    while (nextEnd < count && (ends[byEnd[nextEnd] as number] as number) <= start) {
+      nextEnd++;
+      ended = true;
+    }
+    if (ended) {
+      let kept = 0;
+      for (const k of activeIndexes) if ((ends[k] as number) > start) activeIndexes[kept++] = k;
+      activeIndexes.length = kept;
+    }
+    while (nextStart < count && (starts[byStart[nextStart] as number] as number) <= start) {
+      const k = byStart[nextStart++] as number;
+      if ((ends[k] as number) > start) insertSorted(activeIndexes, k);
+    }
+    for (let i = 0; i < activeIndexes.length; i++) active[i] = applicable[activeIndexes[i] as number] as OrderedRule;
+    visit(memoized(memo, active, activeIndexes.length), start, end);
   }
+}
+
+function insertSorted(list: number[], value: number): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((list[mid] as number) < value) low = mid + 1;
+    else high = mid;
+  }
+  list.splice(low, 0, value);
 }
 
 /** On one atom: each rule in order decides its peers that no earlier rule decided. */
