@@ -1,0 +1,105 @@
+/**
+ * The fast paths must answer exactly what the plain evaluation answers. Each shortcut is checked
+ * against the straightforward computation on a synthetic estate with narrowed rules, nicType
+ * rules, classic instances, missing groups and multi-group ENIs.
+ */
+import { describe, expect, it } from 'vitest';
+import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import type { SnapshotView } from '../../src/analyze/view.js';
+import { defaultAnalyzerSettings } from '../../src/config/defaults.js';
+import type { Direction, Rule } from '../../src/model/snapshot.js';
+import { viewOf } from './estate.js';
+import { syntheticEstate } from './perf-estate.js';
+
+const DIRECTIONS: Direction[] = ['ingress', 'egress'];
+
+function mixedView(): SnapshotView {
+  const estate = syntheticEstate({ groups: 60, rulesPerGroup: 12, enis: 300, eips: 60 }) as unknown as {
+    accounts: { regions: { securityGroups: { id: string; rules: Record<string, unknown>[] }[]; instances: unknown[]; networkInterfaces: Record<string, unknown>[] }[] }[];
+  };
+  const region = estate.accounts[0]!.regions[0]!;
+  region.securityGroups.forEach((group, g) => {
+    group.rules.forEach((rule, r) => {
+      if ((g + r) % 7 === 0) rule.nicType = 'intranet';
+      if ((g + r) % 11 === 0) rule.nicType = 'internet';
+    });
+    // A covering drop in some groups so that shadowing across pools happens.
+    if (g % 4 === 0) group.rules.push({ id: `drop-${g}`, direction: 'ingress', policy: 'drop', priority: 1, protocol: 'tcp', ports: { from: 1, to: 65535 }, source: { cidr: '0.0.0.0/0' } });
+  });
+  region.networkInterfaces.forEach((eni, e) => {
+    if (e % 9 === 0) {
+      const instanceId = `i-${e}`;
+      eni.instanceId = instanceId;
+      region.instances.push({ id: instanceId, name: `classic-${e}`, status: 'Running', networkType: 'classic', securityGroupIds: eni.securityGroupIds, privateIps: eni.privateIps, publicIps: [], tags: {} });
+    }
+    if (e % 13 === 0) eni.securityGroupIds = [...(eni.securityGroupIds as string[]), 'sg-missing'];
+  });
+  return viewOf(estate);
+}
+
+function decidersOf(policy: EffectivePolicy): Set<Rule> {
+  const result = new Set<Rule>();
+  for (const piece of policy.pieces) if (piece.decidedBy.rule) result.add(piece.decidedBy.rule);
+  return result;
+}
+
+/** shadowed-rule as first written: every pool of every ENI evaluated in full. */
+function referenceShadowed(view: SnapshotView): string[] {
+  const found: string[] = [];
+  for (const { item: group } of view.groups.values()) {
+    for (const direction of DIRECTIONS) {
+      const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems?.length ?? 0) && !(direction === 'ingress' ? rule.destination : rule.source));
+      const enis = view.enisByGroup.get(group.id) ?? [];
+      const policies = new Set<EffectivePolicy>();
+      if (enis.length === 0) policies.add(evaluateGroups(view, [group], direction));
+      for (const { item: eni } of enis) {
+        policies.add(evaluateEni(view, eni, direction, { nic: 'internet' }));
+        if (view.instanceOfEni(eni)?.networkType === 'classic') policies.add(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+      }
+      for (const rule of candidates) {
+        if ([...policies].some((policy) => decidersOf(policy).has(rule))) continue;
+        const witness = [...policies].find((policy) => policy.rules.some((r) => r.ref.rule === rule));
+        const ordered = witness?.rules.find((r) => r.ref.rule === rule);
+        if (!ordered || ordered.peers.isEmpty()) continue;
+        found.push(rule.id ?? '?');
+      }
+    }
+  }
+  return found;
+}
+
+describe('evaluator fast paths agree with the full evaluation', () => {
+  const view = mixedView();
+
+  it('decidingRulesOfGroups = deciders of evaluateGroups pieces, for every group, direction and rule filter', () => {
+    const notNarrowed = (rule: Rule) => !(rule.direction === 'ingress' ? rule.destination : rule.source);
+    for (const { item: group } of view.groups.values()) {
+      for (const direction of DIRECTIONS) {
+        expect(decidingRulesOfGroups(view, [group], direction)).toEqual(decidersOf(evaluateGroups(view, [group], direction)));
+        expect(decidingRulesOfGroups(view, [group], direction, { onlyRules: notNarrowed })).toEqual(decidersOf(evaluateGroups(view, [group], direction, { onlyRules: notNarrowed })));
+      }
+    }
+  });
+
+  it('rulesOfEni and evaluatePrepared give what evaluateEni gives', () => {
+    const fresh = mixedView();
+    for (const { item: eni } of view.enis.values()) {
+      for (const direction of DIRECTIONS) {
+        const cached = evaluateEni(view, eni, direction);
+        // A separate view, so the prepared evaluation cannot come from evaluateEni's cache.
+        expect(rulesOfEni(fresh, eni, direction).map((r) => r.ref.ruleId)).toEqual(cached.rules.map((r) => r.ref.ruleId));
+        const prepared = evaluatePrepared(fresh, prepareEni(fresh, eni, direction));
+        const shape = (policy: EffectivePolicy) => policy.pieces.map((p) => [p.protocol, p.ports.toString(), p.peers.key(), p.decidedBy.ruleId ?? p.decidedBy.kind, p.passed.map((r) => r.ruleId)]);
+        expect(shape(prepared)).toEqual(shape(cached));
+      }
+    }
+  });
+
+  it('shadowed-rule finds exactly the rules the all-pools evaluation finds', () => {
+    const reference = referenceShadowed(view);
+    const fast = shadowedRule.run({ view: mixedView(), settings: defaultAnalyzerSettings() }).map((finding) => finding.resource.id);
+    expect(reference.length).toBeGreaterThan(5);
+    expect(fast).toEqual(reference);
+  });
+});
