@@ -1,6 +1,6 @@
 import type { Direction, NetworkInterface, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type NicKind, type OrderedRule } from '../net/evaluate.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type OrderedRule } from '../net/evaluate.js';
 import { evidenceOf } from '../net/evidence.js';
 import { ruleEvidence, ruleResource } from './rule-ref.js';
 import type { Check, FindingDraft } from './types.js';
@@ -86,18 +86,45 @@ function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direc
   };
 }
 
-/** The first evaluation (in ENI order, internet NIC first) that contains the rule: its order is the witness. */
-function witnessRules(view: SnapshotView, group: SecurityGroup, direction: Direction, rule: Rule): readonly OrderedRule[] | undefined {
+/** A pool's rule order with each rule's position, for witnesses. */
+interface WitnessOrder {
+  rules: readonly OrderedRule[];
+  positions: Map<Rule, number>;
+}
+
+/**
+ * The evaluations a group's witnesses come from, in ENI order (internet NIC first), computed only
+ * as far as needed and once per group and direction (a group can have hundreds of shadowed rules).
+ */
+function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Direction): (rule: Rule) => { order: WitnessOrder; position: number } | undefined {
   const enis = view.enisByGroup.get(group.id) ?? [];
-  if (enis.length === 0) return evaluateGroups(view, [group], direction).rules;
+  const orders: WitnessOrder[] = [];
+  const sources: (() => readonly OrderedRule[])[] = [];
+  if (enis.length === 0) sources.push(() => evaluateGroups(view, [group], direction).rules);
   for (const { item: eni } of enis) {
-    const nics: NicKind[] = isClassic(view, eni) ? ['internet', 'intranet'] : ['internet'];
-    for (const nic of nics) {
-      const rules = rulesOfEni(view, eni, direction, { nic });
-      if (rules.some((r) => r.ref.rule === rule)) return rules;
-    }
+    sources.push(() => rulesOfEni(view, eni, direction, { nic: 'internet' }));
+    if (isClassic(view, eni)) sources.push(() => rulesOfEni(view, eni, direction, { nic: 'intranet' }));
   }
-  return undefined;
+  const seen = new Set<readonly OrderedRule[]>();
+  return (rule) => {
+    for (let i = 0; ; i++) {
+      while (i >= orders.length) {
+        const source = sources.shift();
+        if (!source) return undefined;
+        const rules = source();
+        if (seen.has(rules)) continue;
+        seen.add(rules);
+        const positions = new Map<Rule, number>();
+        rules.forEach((ordered, index) => {
+          if (ordered.ref.rule && !positions.has(ordered.ref.rule)) positions.set(ordered.ref.rule, index);
+        });
+        orders.push({ rules, positions });
+      }
+      const order = orders[i] as WitnessOrder;
+      const position = order.positions.get(rule);
+      if (position !== undefined) return { order, position };
+    }
+  };
 }
 
 /**
@@ -125,13 +152,16 @@ export const check: Check = {
       for (const direction of DIRECTIONS) {
         const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems && rule.problems.length > 0) && !narrowed(rule));
         if (candidates.length === 0) continue;
-        for (const rule of shadowedRules(view, group, direction, candidates)) {
-          const witness = witnessRules(view, group, direction, rule);
-          const ordered = witness?.find((r) => r.ref.rule === rule);
+        const shadowed = shadowedRules(view, group, direction, candidates);
+        if (shadowed.length === 0) continue;
+        const witnessOf = witnessOrders(view, group, direction);
+        for (const rule of shadowed) {
+          const witness = witnessOf(rule);
+          const ordered = witness?.order.rules[witness.position];
           // Not in any evaluation (e.g. nicType of a NIC the ENIs do not have) or matching no address: not shadowing.
           if (!witness || !ordered || ordered.peers.isEmpty()) continue;
-          const position = witness.indexOf(ordered);
-          const covers = witness
+          const position = witness.position;
+          const covers = witness.order.rules
             .slice(0, position)
             .filter(
               (r) =>
