@@ -119,24 +119,32 @@ export class SnapshotView {
   }
 
   private computePublicAddresses(eni: NetworkInterface): PublicAddress[] {
-    const found = new Map<string, PublicAddress>();
+    // Most ENIs have no public address at all: no allocation for them.
+    let found: PublicAddress[] | undefined;
     const add = (address: PublicAddress) => {
-      if (!found.has(address.address)) found.set(address.address, address);
+      found ??= [];
+      if (!found.some((existing) => existing.address === address.address)) found.push(address);
     };
     if (eni.publicIp) add({ address: eni.publicIp, via: 'publicIp' });
-    for (const eip of this.eipsByBoundId.get(eni.id) ?? []) add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
-    if (eni.type.toLowerCase() === 'primary' && eni.instanceId) {
+    const ownEips = this.eipsByBoundId.get(eni.id);
+    if (ownEips) for (const eip of ownEips) add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+    if (eni.instanceId && (eni.type === 'Primary' || eni.type.toLowerCase() === 'primary')) {
       const instance = this.instances.get(eni.instanceId)?.item;
-      for (const ip of instance?.publicIps ?? []) add({ address: ip, via: 'publicIp' });
-      if (instance?.eip?.ip) add({ address: instance.eip.ip, via: 'eip', eipAllocationId: instance.eip.allocationId });
-      for (const eip of this.eipsByBoundId.get(eni.instanceId) ?? []) {
-        if (eip.item.boundInstanceType === undefined || eip.item.boundInstanceType === 'EcsInstance') {
-          add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+      if (instance) {
+        for (const ip of instance.publicIps) add({ address: ip, via: 'publicIp' });
+        if (instance.eip?.ip) add({ address: instance.eip.ip, via: 'eip', eipAllocationId: instance.eip.allocationId });
+      }
+      const instanceEips = this.eipsByBoundId.get(eni.instanceId);
+      if (instanceEips) {
+        for (const eip of instanceEips) {
+          if (eip.item.boundInstanceType === undefined || eip.item.boundInstanceType === 'EcsInstance') {
+            add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+          }
         }
       }
     }
     for (const address of eni.ipv6Addresses) if (isGlobalUnicastIpv6(address)) add({ address, via: 'ipv6' });
-    return [...found.values()];
+    return found ?? NO_ADDRESSES;
   }
 
   coverage(accountId: string, regionId: string, api: CoverageApi): Coverage | undefined {
@@ -152,6 +160,9 @@ export class SnapshotView {
     return entry === undefined || entry.status === 'complete';
   }
 }
+
+/** Shared by every ENI without a public address; callers only read it. */
+const NO_ADDRESSES: PublicAddress[] = [];
 
 const GLOBAL_UNICAST_BLOCK = ipaddr.IPv6.parse('2000::');
 const globalUnicastCache = new Map<string, boolean>();

@@ -1,6 +1,6 @@
 import type { Direction, NetworkInterface, Peer, Policy, Protocol, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
-import { AddressSet } from './address-set.js';
+import { AddressSet, parsePlainV4 } from './address-set.js';
 import { PortSet } from './port-set.js';
 
 export type Ordering = 'alibaba' | 'huawei';
@@ -66,12 +66,27 @@ export function groupMemberAddresses(view: SnapshotView, groupId: string): Addre
   if (!cache) groupMemberCache.set(view, (cache = new Map()));
   const cached = cache.get(groupId);
   if (cached) return cached;
-  const sets: AddressSet[] = [];
+  // Members are mostly plain IPv4 hosts: collect them as numbers and merge once, without a set per address.
+  const hosts: number[] = [];
+  const others: AddressSet[] = [];
+  const addText = (text: string) => {
+    const plain = parsePlainV4(text);
+    if (plain && plain.prefix === 32) hosts.push(plain.address);
+    else pushParsed(others, text);
+  };
   for (const located of view.enisByGroup.get(groupId) ?? []) {
-    for (const ip of located.item.privateIps) pushParsed(sets, ip);
-    for (const ip of located.item.ipv6Addresses) pushParsed(sets, ip);
+    for (const ip of located.item.privateIps) addText(ip);
+    for (const ip of located.item.ipv6Addresses) addText(ip);
   }
-  const result = AddressSet.unionAll(sets);
+  hosts.sort((a, b) => a - b);
+  const bounds: number[] = [];
+  for (const host of hosts) {
+    const last = bounds.length - 1;
+    if (last > 0 && host <= (bounds[last] as number)) {
+      if (host + 1 > (bounds[last] as number)) bounds[last] = host + 1;
+    } else bounds.push(host, host + 1);
+  }
+  const result = others.length === 0 ? AddressSet.fromBounds(bounds, []) : AddressSet.unionAll([AddressSet.fromBounds(bounds, []), ...others]);
   cache.set(groupId, result);
   return result;
 }
