@@ -4,8 +4,11 @@
  * rules, classic instances, missing groups and multi-group ENIs.
  */
 import { describe, expect, it } from 'vitest';
+import { check as publicExposure } from '../../src/analyze/checks/public-exposure.js';
 import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, publicAccepted, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import { exposedRanges } from '../../src/analyze/net/exposure.js';
+import { PUBLIC_SPACE } from '../../src/analyze/net/public.js';
 import type { SnapshotView } from '../../src/analyze/view.js';
 import { defaultAnalyzerSettings } from '../../src/config/defaults.js';
 import type { Direction, Rule } from '../../src/model/snapshot.js';
@@ -101,5 +104,27 @@ describe('evaluator fast paths agree with the full evaluation', () => {
     const fast = shadowedRule.run({ view: mixedView(), settings: defaultAnalyzerSettings() }).map((finding) => finding.resource.id);
     expect(reference.length).toBeGreaterThan(5);
     expect(fast).toEqual(reference);
+  });
+});
+
+describe('public-exposure skips only ENIs that cannot accept public traffic', () => {
+  it('finds the same ENIs as evaluating every internet-reachable ENI', () => {
+    const estate = syntheticEstate({ groups: 60, rulesPerGroup: 12, enis: 300, eips: 150 }) as unknown as {
+      accounts: { regions: { securityGroups: { rules: { policy: string; source?: { cidr?: string } }[] }[] }[] }[];
+    };
+    // Half the groups lose their public accept rules, so many ENIs have nothing public to accept.
+    estate.accounts[0]!.regions[0]!.securityGroups.forEach((group, g) => {
+      if (g % 2 === 0) group.rules = group.rules.filter((rule) => rule.policy !== 'accept' || !rule.source?.cidr || rule.source.cidr.startsWith('10.'));
+    });
+    const view = viewOf(estate);
+    const settings = defaultAnalyzerSettings();
+    const reference = [...view.enis.values()]
+      .filter(({ item }) => view.publicAddressesOfEni(item).length > 0)
+      .filter(({ item }) => exposedRanges(publicAccepted(evaluateEni(view, item, 'ingress'), PUBLIC_SPACE.ipv4()), settings.allowedPublicPorts).length > 0)
+      .map(({ item }) => item.id);
+    const found = [...new Set(publicExposure.run({ view: viewOf(estate), settings }).map((finding) => finding.resource.id))];
+    expect(reference.length).toBeGreaterThan(10);
+    expect(reference.length).toBeLessThan(150);
+    expect(found.sort()).toEqual(reference.sort());
   });
 });

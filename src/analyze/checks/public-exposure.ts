@@ -1,7 +1,8 @@
 import type { Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
-import { evaluatePrepared, prepareEni, publicAccepted, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
+import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
+import { describePeer, resolvePeer } from '../net/rule-order.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
@@ -31,9 +32,11 @@ export const check: Check = {
     // ENIs with the same evaluation key share one policy; evaluating each key once and letting it
     // go keeps memory flat (the view-wide cache would hold every combination to the end).
     const byEvaluation = new Map<string, { prepared: EniEvaluation; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
+    const publicAccepts = new Map<string, { v4: boolean; v6: boolean }>();
     for (const located of view.enis.values()) {
       const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
+      if (!mayAcceptPublic(view, located.item, addresses, publicAccepts)) continue;
       const prepared = prepareEni(view, located.item, 'ingress');
       let entry = byEvaluation.get(prepared.key);
       if (!entry) byEvaluation.set(prepared.key, (entry = { prepared, enis: [] }));
@@ -92,6 +95,32 @@ function exposureFindings(
     });
   }
   return findings;
+}
+
+/**
+ * Ingress defaults to drop and intra-group access is never public, so an ENI whose groups have no
+ * accept rule with a public peer (of a family the ENI is reachable on) accepts nothing from the
+ * internet: it needs no evaluation.
+ */
+function mayAcceptPublic(view: SnapshotView, eni: NetworkInterface, addresses: readonly PublicAddress[], cache: Map<string, { v4: boolean; v6: boolean }>): boolean {
+  const v4 = addresses.some((a) => a.via !== 'ipv6');
+  const v6 = addresses.some((a) => a.via === 'ipv6');
+  for (const groupId of eni.securityGroupIds) {
+    let facts = cache.get(groupId);
+    if (!facts) {
+      facts = { v4: false, v6: false };
+      for (const rule of view.groups.get(groupId)?.item.rules ?? []) {
+        if (rule.direction !== 'ingress' || rule.policy !== 'accept') continue;
+        if (!PUBLIC_PEER_KINDS.includes(describePeer(rule.source).kind)) continue;
+        const peers = resolvePeer(view, rule.source);
+        facts.v4 ||= peers.intersects(PUBLIC_V4);
+        facts.v6 ||= peers.intersects(PUBLIC_V6);
+      }
+      cache.set(groupId, facts);
+    }
+    if ((v4 && facts.v4) || (v6 && facts.v6)) return true;
+  }
+  return false;
 }
 
 /** ENIs sharing a policy share its ranges, and so their described sources. */
