@@ -51,7 +51,8 @@ export class SnapshotView {
   /** Groups whose rules reference a group id (ingress source or egress destination). */
   readonly groupsReferencing = new Map<string, Set<string>>();
   private readonly coverageIndex = new Map<string, Coverage>();
-  private readonly publicAddressCache = new WeakMap<NetworkInterface, PublicAddress[]>();
+  // A Map, not a WeakMap: the view holds every ENI anyway, and 60,000 ephemerons slow every GC.
+  private readonly publicAddressCache = new Map<NetworkInterface, PublicAddress[]>();
 
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;

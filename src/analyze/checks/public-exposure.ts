@@ -33,6 +33,8 @@ export const check: Check = {
     // go keeps memory flat (the view-wide cache would hold every combination to the end).
     const byEvaluation = new Map<string, { prepared: EniEvaluation; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
     const publicAccepts = new Map<string, { v4: boolean; v6: boolean }>();
+    // ENIs sharing a policy share its ranges, and so their described sources.
+    const sourcesOfRange = new Map<ExposedRange, string[]>();
     for (const located of view.enis.values()) {
       const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
@@ -45,7 +47,7 @@ export const check: Check = {
     for (const { prepared, enis } of byEvaluation.values()) {
       const policy = evaluatePrepared(view, prepared);
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
-      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, settings));
+      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, sourcesOfRange, settings));
     }
     return findings;
   },
@@ -57,6 +59,7 @@ function exposureFindings(
   addresses: PublicAddress[],
   policy: EffectivePolicy,
   rangesByFamily: Map<AddressSet, ExposedRange[]>,
+  sourcesOfRange: Map<ExposedRange, string[]>,
   settings: AnalyzerSettings,
 ): FindingDraft[] {
   const findings: FindingDraft[] = [];
@@ -123,7 +126,5 @@ function mayAcceptPublic(view: SnapshotView, eni: NetworkInterface, addresses: r
   return false;
 }
 
-/** ENIs sharing a policy share its ranges, and so their described sources. */
-const sourcesOfRange = new WeakMap<ExposedRange, string[]>();
 const PUBLIC_V4 = PUBLIC_SPACE.ipv4();
 const PUBLIC_V6 = PUBLIC_SPACE.ipv6();

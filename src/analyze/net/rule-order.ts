@@ -202,18 +202,32 @@ export function newRuleUid(): number {
   return nextUid++;
 }
 
-/** One OrderedRule per snapshot rule and view: evaluations of many ENIs share them (and their resolved peers). */
-const orderedCache = new WeakMap<SnapshotView, WeakMap<Rule, OrderedRule>>();
+/**
+ * One OrderedRule per snapshot rule and view (evaluations of many ENIs share them and their
+ * resolved peers), kept by the group's cached order: a WeakMap keyed by 200,000 rules cost
+ * more in GC (ephemeron marking) than the lookups themselves.
+ */
 function orderedRuleOf(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number): OrderedRule {
-  let cache = orderedCache.get(view);
-  if (!cache) orderedCache.set(view, (cache = new WeakMap()));
-  let ordered = cache.get(rule);
-  if (!ordered) {
-    const peers = resolvePeer(view, rule.direction === 'ingress' ? rule.source : rule.destination);
-    ordered = { uid: nextUid++, ref: ruleRef(group, rule, ruleIndex), protocols: protocolsOf(rule.protocol), ports: PortSet.range(rule.ports.from, rule.ports.to), peers };
-    cache.set(rule, ordered);
+  return groupOrder(view, group, rule.direction).byIndex.get(ruleIndex) ?? createOrderedRule(view, group, rule, ruleIndex);
+}
+
+function createOrderedRule(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number): OrderedRule {
+  const peers = resolvePeer(view, rule.direction === 'ingress' ? rule.source : rule.destination);
+  return { uid: nextUid++, ref: ruleRef(group, rule, ruleIndex), protocols: protocolsOf(rule.protocol), ports: portRange(rule.ports.from, rule.ports.to), peers };
+}
+
+/** Rules repeat a few hundred port ranges: share the PortSets. */
+const portRanges = new Map<number, PortSet>();
+function portRange(from: number, to: number): PortSet {
+  // Odd values (unparseable-rule reports them) are not worth a collision-proof key.
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < 0 || to >= 131072) return PortSet.range(from, to);
+  const key = from * 131072 + to;
+  let range = portRanges.get(key);
+  if (!range) {
+    if (portRanges.size > 100_000) portRanges.clear();
+    portRanges.set(key, (range = PortSet.range(from, to)));
   }
-  return ordered;
+  return range;
 }
 
 interface Sortable {
@@ -267,6 +281,7 @@ export function orderRules(
 /** A group's rules of one direction in its own evaluation order (priority, drop first, rule index): computed once per view. */
 interface GroupOrder {
   entries: { ordered: OrderedRule; rule: Rule; rank: number }[];
+  byIndex: Map<number, OrderedRule>;
 }
 const groupOrderCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>>();
 
@@ -278,15 +293,18 @@ function groupOrder(view: SnapshotView, group: SecurityGroup, direction: Directi
   let order = byDirection[direction];
   if (!order) {
     const entries: GroupOrder['entries'] = [];
+    const byIndex = new Map<number, OrderedRule>();
     group.rules.forEach((rule, ruleIndex) => {
       if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) return;
       // rank = priority then drop-before-accept, as one number (priorities are integers, maybe > 100 on old groups).
       const priority = group.type === 'enterprise' ? 1 : rule.priority;
-      entries.push({ ordered: orderedRuleOf(view, group, rule, ruleIndex), rule, rank: priority * 2 + dropFirst(rule.policy) });
+      const ordered = createOrderedRule(view, group, rule, ruleIndex);
+      byIndex.set(ruleIndex, ordered);
+      entries.push({ ordered, rule, rank: priority * 2 + dropFirst(rule.policy) });
     });
     // Stable sort: equal ranks keep rule index order.
     entries.sort((a, b) => a.rank - b.rank);
-    byDirection[direction] = order = { entries };
+    byDirection[direction] = order = { entries, byIndex };
   }
   return order;
 }
