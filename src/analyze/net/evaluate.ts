@@ -10,7 +10,16 @@
  *       combination of groups, so every ENI with the same groups shares one evaluation. Call it
  *       freely from several checks. Deterministic: same snapshot, same pieces, same witnesses.
  *   evaluateGroups(view, groups, direction, options) → the same for a bare list of groups
- *     (an unattached group, or "what if an ENI carried these groups").
+ *     (an unattached group, or "what if an ENI carried these groups"); `onlyRules` restricts
+ *     the evaluation to some rules. Not memoized.
+ *   prepareEni(view, eni, direction, options) → { key, … }: ENIs with equal keys have the same
+ *     policy. evaluatePrepared(view, prepared) evaluates one without storing it in the view
+ *     cache — checks that visit each combination once group ENIs by key and let policies go,
+ *     so 28,000 combinations at 50k instances are not all held to the end of the analysis.
+ *   rulesOfEni(view, eni, direction, options) → exactly `evaluateEni(...).rules`, without
+ *     deciding any traffic (witness order for shadowed-rule).
+ *   decidingRulesOfGroups(view, groups, direction, options) → the snapshot rules that decide
+ *     some piece of `evaluateGroups(...)`, without building pieces.
  *   EffectivePolicy.pieces: PolicyPiece[] — disjoint boxes covering the whole traffic space of
  *     the direction: { protocol, ports: PortSet, peers: AddressSet, decision: 'accept' | 'drop',
  *     decidedBy: RuleRef, passed: RuleRef[] }. `passed` (computed lazily) lists the rules
@@ -35,6 +44,10 @@
  * rule either fully applies or not; on an atom the decision is 1-D over addresses (walk rules in
  * order, each decides `its peers ∩ still undecided`). Atoms with the same applicable rules share
  * one computation, and pieces with the same rule and peers merge their ports back together.
+ * Performance notes (bench/analyze.ts; test/net/equivalence.test.ts pins the shortcuts): the
+ * sweep updates the active rules only where rules start or end; the atom memo is a trie over
+ * rule uids that lives for one evaluation (a view-wide memo retained ~300 MB at 50k instances
+ * and cost more in GC than it saved); Alibaba pools merge each group's cached rule order.
  */
 import type { Direction, NetworkInterface, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
