@@ -1,4 +1,4 @@
-import type { Severity } from '../../model/findings.js';
+import type { Evidence, Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
@@ -33,8 +33,9 @@ export const check: Check = {
     // go keeps memory flat (the view-wide cache would hold every combination to the end).
     const byEvaluation = new Map<string, { prepared: EniEvaluation; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
     const publicAccepts = new Map<string, { v4: boolean; v6: boolean }>();
-    // ENIs sharing a policy share its ranges, and so their described sources.
-    const sourcesOfRange = new Map<ExposedRange, string[]>();
+    // ENIs sharing a policy share its ranges, and so everything a finding says about a range
+    // (evidence included: findings are read-only data, so the array is shared).
+    const factsOfRange = new Map<ExposedRange, RangeFacts>();
     for (const located of view.enis.values()) {
       const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
@@ -47,7 +48,7 @@ export const check: Check = {
     for (const { prepared, enis } of byEvaluation.values()) {
       const policy = evaluatePrepared(view, prepared);
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
-      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, sourcesOfRange, settings));
+      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, factsOfRange, settings));
     }
     return findings;
   },
@@ -59,7 +60,7 @@ function exposureFindings(
   addresses: PublicAddress[],
   policy: EffectivePolicy,
   rangesByFamily: Map<AddressSet, ExposedRange[]>,
-  sourcesOfRange: Map<ExposedRange, string[]>,
+  factsOfRange: Map<ExposedRange, RangeFacts>,
   settings: AnalyzerSettings,
 ): FindingDraft[] {
   const findings: FindingDraft[] = [];
@@ -71,18 +72,14 @@ function exposureFindings(
   if (ranges.length === 0) return findings;
   const name = view.instanceOfEni(eni)?.name || eni.name || undefined;
   for (const range of ranges) {
-    const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
-    const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
-    const severity: Severity = sensitive.length > 0 || allPorts ? 'critical' : 'high';
-    const reachable = addresses.filter((a) => (a.via === 'ipv6' ? range.sources.intersects(AddressSet.ALL_V6) : range.sources.intersects(AddressSet.ALL_V4)));
-    const traffic = describeExposure(range.protocol, range.ports);
-    let sources = sourcesOfRange.get(range);
-    if (!sources) sourcesOfRange.set(range, (sources = sourceCidrs(range.sources, range.pieces)));
-    const sensitiveNames = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
+    let facts = factsOfRange.get(range);
+    if (!facts) factsOfRange.set(range, (facts = describeRange(range, settings)));
+    const reachable = addresses.filter((a) => (a.via === 'ipv6' ? facts.v6Sources : facts.v4Sources));
+    const { sensitiveNames } = facts;
     findings.push({
-      severity,
-      title: `Internet-reachable interface accepts ${traffic} from public sources`,
-      message: `${eni.id}${name ? ` (${name})` : ''} accepts ${traffic} from ${capList(sources, 3).join(', ')} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
+      severity: facts.severity,
+      title: facts.title,
+      message: `${eni.id}${name ? ` (${name})` : ''} accepts ${facts.traffic} from ${facts.shortSources} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
       accountId,
       regionId,
       resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
@@ -90,11 +87,11 @@ function exposureFindings(
         direction: 'ingress',
         protocol: range.protocol,
         ports: range.ports,
-        sources: capList(sources, 20),
+        sources: facts.sources,
         addresses: reachable.map((a) => a.address),
         ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
       },
-      evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+      evidence: facts.evidence,
     });
   }
   return findings;
@@ -124,6 +121,37 @@ function mayAcceptPublic(view: SnapshotView, eni: NetworkInterface, addresses: r
     if ((v4 && facts.v4) || (v6 && facts.v6)) return true;
   }
   return false;
+}
+
+/** What a finding says about an exposed range, whichever ENI it is on. */
+interface RangeFacts {
+  severity: Severity;
+  title: string;
+  traffic: string;
+  shortSources: string;
+  sources: string[];
+  sensitiveNames: string[];
+  v4Sources: boolean;
+  v6Sources: boolean;
+  evidence: Evidence[];
+}
+
+function describeRange(range: ExposedRange, settings: AnalyzerSettings): RangeFacts {
+  const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
+  const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
+  const traffic = describeExposure(range.protocol, range.ports);
+  const sources = sourceCidrs(range.sources, range.pieces);
+  return {
+    severity: sensitive.length > 0 || allPorts ? 'critical' : 'high',
+    title: `Internet-reachable interface accepts ${traffic} from public sources`,
+    traffic,
+    shortSources: capList(sources, 3).join(', '),
+    sources: capList(sources, 20),
+    sensitiveNames: [...new Set(sensitive.map((spec) => spec.name ?? `${spec.protocol}/${spec.from}`))],
+    v4Sources: range.sources.intersects(AddressSet.ALL_V4),
+    v6Sources: range.sources.intersects(AddressSet.ALL_V6),
+    evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+  };
 }
 
 const PUBLIC_V4 = PUBLIC_SPACE.ipv4();
