@@ -45,7 +45,7 @@
  * order, each decides `its peers ∩ still undecided`). Atoms with the same applicable rules share
  * one computation, and pieces with the same rule and peers merge their ports back together.
  * Performance notes (bench/analyze.ts; test/net/equivalence.test.ts pins the shortcuts): the
- * sweep updates the active rules only where rules start or end; the atom memo is a trie over
+ * sweep updates the active rules only where rules start or end; the atom memo is a hash of
  * rule uids that lives for one evaluation (a view-wide memo retained ~300 MB at 50k instances
  * and cost more in GC than it saved); Alibaba pools merge each group's cached rule order.
  */
@@ -289,13 +289,11 @@ interface Outcome {
 
 /**
  * Per-atom outcomes depend only on the applicable rules in order, so atoms with the same rules
- * share them; the memo is a trie over rule uids (no key strings). It lives for one evaluation:
- * a view-wide memo was measured to cost more (300 MB retained, old-generation GC) than it saved.
+ * share them. The memo hashes the rules' uids (checked against the stored list on a hit) and
+ * lives for one evaluation: a view-wide memo was measured to cost more (300 MB retained,
+ * old-generation GC) than it saved.
  */
-interface MemoNode {
-  next: Map<number, MemoNode> | undefined;
-  outcomes: Outcome[] | undefined;
-}
+type AtomMemo = Map<number, { uids: number[]; outcomes: Outcome[] }[]>;
 
 function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
   // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
@@ -320,7 +318,7 @@ function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visi
   const ported = PORT_PROTOCOLS.has(protocol);
   const applicable: OrderedRule[] = [];
   for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
-  const memo: MemoNode = { next: undefined, outcomes: undefined };
+  const memo: AtomMemo = new Map();
   if (!ported) visit(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
   else sweepPorts(memo, applicable, visit);
 }
@@ -342,17 +340,22 @@ export function decidingRulesOfGroups(view: SnapshotView, groups: readonly Secur
 }
 
 /** The outcomes of the first `count` rules of `active` (callers reuse one array across atoms). */
-function memoized(memo: MemoNode, active: readonly OrderedRule[], count: number): Outcome[] {
-  let node = memo;
-  for (let i = 0; i < count; i++) {
-    const uid = (active[i] as OrderedRule).uid;
-    node.next ??= new Map();
-    let child = node.next.get(uid);
-    if (!child) node.next.set(uid, (child = { next: undefined, outcomes: undefined }));
-    node = child;
-  }
-  node.outcomes ??= decideAtom(active.slice(0, count));
-  return node.outcomes;
+function memoized(memo: AtomMemo, active: readonly OrderedRule[], count: number): Outcome[] {
+  let hash = count;
+  for (let i = 0; i < count; i++) hash = Math.imul(hash ^ (active[i] as OrderedRule).uid, 0x01000193);
+  let bucket = memo.get(hash);
+  if (bucket) {
+    for (const entry of bucket) {
+      if (entry.uids.length !== count) continue;
+      let same = true;
+      for (let i = 0; i < count && same; i++) same = entry.uids[i] === (active[i] as OrderedRule).uid;
+      if (same) return entry.outcomes;
+    }
+  } else memo.set(hash, (bucket = []));
+  const rules = active.slice(0, count);
+  const outcomes = decideAtom(rules);
+  bucket.push({ uids: rules.map((rule) => rule.uid), outcomes });
+  return outcomes;
 }
 
 /**
@@ -360,7 +363,7 @@ function memoized(memo: MemoNode, active: readonly OrderedRule[], count: number)
  * kept in evaluation order and updated only where rules start or end (a 1,200-rule group has
  * thousands of atoms; rescanning every rule per atom was quadratic).
  */
-function sweepPorts(memo: MemoNode, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void): void {
+function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
   const count = applicable.length;
