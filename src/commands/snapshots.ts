@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SgauditError } from '../model/errors.js';
+import { exportSnapshotJson, readSnapshot } from '../model/snapshot-file.js';
 import { DEFAULT_STORE_DIR, openLocalStore } from '../store/index.js';
 import { formatSnapshotTable } from '../store/describe.js';
 import { log } from '../util/log.js';
@@ -23,6 +24,23 @@ export function register(program: Command): void {
         log.info(`no snapshots in ${options.dir}`);
       } else {
         process.stdout.write(`${formatSnapshotTable(found)}\n`);
+      }
+    });
+
+  snapshots
+    .command('export')
+    .description('write a snapshot as one nested JSON document (for small snapshots and other tools)')
+    .argument('<snapshot>', 'snapshot file (.jsonl.gz)')
+    .option('--out <file>', 'write here (atomically) instead of stdout')
+    .addHelpText('after', '\nExamples:\n  sgaudit snapshots export snapshots/20261125T020000Z-1a2b3c4d.jsonl.gz --out snapshot.json\n  sgaudit snapshots export snap.jsonl.gz | jq ".accounts[].regions[].securityGroups | length"')
+    .action(async (snapshotPath: string, options: { out?: string }) => {
+      const snapshot = await readSnapshot(snapshotPath);
+      if (options.out) {
+        if (!options.out.endsWith('.json')) throw new SgauditError('USAGE', `--out: the nested export is JSON; name it *.json, got "${options.out}"`);
+        await exportSnapshotJson(options.out, snapshot);
+        log.info(`exported ${snapshotPath} to ${options.out}`);
+      } else {
+        process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
       }
     });
 
