@@ -4,6 +4,7 @@
  *   npx tsx bench/analyze.ts            # 1k, 10k, 50k instances
  *   npx tsx bench/analyze.ts --sizes 1000,10000
  *   npx tsx bench/analyze.ts --dir /tmp/estates   # keep and reuse the generated snapshots
+ *   npx tsx bench/analyze.ts --findings /tmp/out  # also write findings-<size>.json (diff before/after a change)
  *
  * Each size runs in its own child process so peak RSS is that size's alone. For each size it
  * prints: the stream-read floor (gunzip + JSON.parse of every line, no model), the full load
@@ -32,7 +33,7 @@ export function specFor(instances: number) {
   };
 }
 
-async function child(instances: number, file: string, phase: 'write' | 'measure'): Promise<void> {
+async function child(instances: number, file: string, phase: 'write' | 'measure', findingsOut?: string): Promise<void> {
   const { generateEstate } = await import('../src/emulator/index.js');
   const { writeSnapshot, readSnapshot, readSnapshotRecords } = await import('../src/model/snapshot-file.js');
   const { analyzeSnapshot } = await import('../src/analyze/engine.js');
@@ -60,16 +61,22 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   t = performance.now();
   const document = analyzeSnapshot(snapshot, { onTiming: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms) });
   const analyzeMs = performance.now() - t;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  if (findingsOut) {
+    // generatedAt is the clock; everything else must be byte-identical across optimizations.
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(findingsOut, JSON.stringify({ ...document, generatedAt: '' }));
+  }
   const rules = snapshot.accounts.flatMap((a) => a.regions).flatMap((r) => r.securityGroups).reduce((n, g) => n + g.rules.length, 0);
   process.stdout.write(
-    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb: process.resourceUsage().maxRSS / 1024, phases }) + '\n',
+    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb, phases }) + '\n',
   );
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    await child(Number(args[1]), args[2] as string, args[3] as 'write' | 'measure');
+    await child(Number(args[1]), args[2] as string, args[3] as 'write' | 'measure', args[4]);
     return;
   }
   const sizesArg = args.indexOf('--sizes');
@@ -77,12 +84,16 @@ async function main(): Promise<void> {
   // --dir keeps the generated snapshots there (and reuses them) so repeated runs skip generation.
   const dirArg = args.indexOf('--dir');
   const keptDir = dirArg >= 0 ? args[dirArg + 1] : undefined;
+  // --findings DIR writes each size's findings document (generatedAt blanked) to compare before/after a change.
+  const findingsArg = args.indexOf('--findings');
+  const findingsDir = findingsArg >= 0 ? args[findingsArg + 1] : undefined;
   const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'sgaudit-bench-analyze-')));
   const rows: Record<string, number>[] = [];
   try {
     for (const instances of sizes) {
       const file = join(dir, `estate-${instances}.jsonl.gz`);
-      const run = (phase: string) => execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', String(instances), file, phase], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+      const findingsFile = findingsDir ? [join(findingsDir, `findings-${instances}.json`)] : [];
+      const run = (phase: string) => execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', String(instances), file, phase, ...findingsFile], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
       if (!keptDir || !existsSync(file)) run('write');
       const { phases, ...row } = JSON.parse(run('measure').trim()) as Record<string, number> & { phases: Record<string, number> };
       rows.push(row);

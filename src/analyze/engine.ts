@@ -20,7 +20,7 @@ export interface AnalyzeOptions {
   baseline?: Snapshot;
   /** The clock for generatedAt and suppression expiry (tests pin it). */
   now?: Date;
-  /** Called with the wall time of each phase (`view`, then each check id) for benchmarks and --debug. */
+  /** Called with the wall time of each phase (`view`, each check id, `fingerprint` after each check, `finish`) for benchmarks and --debug. */
   onTiming?: (phase: string, ms: number) => void;
 }
 
@@ -55,7 +55,10 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
       docs: meta.docs,
     });
     started = performance.now();
-    for (const draft of runCheck(check, context)) {
+    const drafts = runCheck(check, context);
+    timing?.(meta.id, performance.now() - started);
+    started = performance.now();
+    for (const draft of drafts) {
       const base = {
         check: meta.id,
         accountId: draft.accountId,
@@ -75,7 +78,7 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
         docs: meta.docs,
       });
     }
-    timing?.(meta.id, performance.now() - started);
+    timing?.('fingerprint', performance.now() - started);
   }
 
   started = performance.now();
