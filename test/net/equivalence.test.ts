@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { check as publicExposure } from '../../src/analyze/checks/public-exposure.js';
 import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, publicAccepted, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
 import { exposedRanges } from '../../src/analyze/net/exposure.js';
 import { PUBLIC_SPACE } from '../../src/analyze/net/public.js';
 import type { SnapshotView } from '../../src/analyze/view.js';
@@ -97,6 +97,30 @@ describe('evaluator fast paths agree with the full evaluation', () => {
         expect(shape(prepared)).toEqual(shape(cached));
       }
     }
+  });
+
+  it('evaluatePrepared with publicAcceptDeciders gives the public accepted pieces of the full evaluation', () => {
+    const fresh = mixedView();
+    const deciders = publicAcceptDeciders();
+    const shape = (policy: EffectivePolicy, filter: typeof PUBLIC_SPACE) =>
+      publicAccepted(policy, filter).map((p) => [p.protocol, p.ports.toString(), p.peers.key(), p.piece.peers.key(), p.piece.decidedBy, p.piece.passed]);
+    let compared = 0;
+    let skipped = 0;
+    for (const { item: eni } of view.enis.values()) {
+      for (const direction of DIRECTIONS) {
+        const full = evaluateEni(view, eni, direction);
+        const restricted = evaluatePrepared(fresh, prepareEni(fresh, eni, direction), deciders);
+        expect(restricted.pieces.length).toBeLessThanOrEqual(full.pieces.length);
+        skipped += full.pieces.length - restricted.pieces.length;
+        for (const filter of [PUBLIC_SPACE, PUBLIC_SPACE.ipv4(), PUBLIC_SPACE.ipv6()]) {
+          const expected = shape(full, filter);
+          compared += expected.length;
+          expect(JSON.stringify(shape(restricted, filter))).toBe(JSON.stringify(expected));
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(skipped).toBeGreaterThan(100);
   });
 
   it('shadowed-rule finds exactly the rules the all-pools evaluation finds', () => {

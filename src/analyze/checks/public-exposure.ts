@@ -1,7 +1,7 @@
 import type { Evidence, Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
-import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
+import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
 import { describePeer, resolvePeer } from '../net/rule-order.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs, type ExposedRange } from '../net/exposure.js';
@@ -45,8 +45,10 @@ export const check: Check = {
       if (!entry) byEvaluation.set(prepared.key, (entry = { prepared, enis: [] }));
       entry.enis.push({ eni: located, addresses });
     }
+    // Findings come only from pieces publicAccepted keeps: the evaluation decides just those, exactly.
+    const decidesPublicAccept = publicAcceptDeciders();
     for (const { prepared, enis } of byEvaluation.values()) {
-      const policy = evaluatePrepared(view, prepared);
+      const policy = evaluatePrepared(view, prepared, decidesPublicAccept);
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
       for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, factsOfRange, settings));
     }

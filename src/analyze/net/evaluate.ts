@@ -154,12 +154,20 @@ export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction
  * Evaluates a prepared ENI without keeping the result in the view's cache: for checks that visit
  * each combination once, so 28,000 policies are not all held until the analysis ends.
  */
-export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation): EffectivePolicy {
+export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation, deciders?: DeciderFilter): EffectivePolicy {
   const cached = caches.get(view)?.get(prepared.key);
   if (cached) return cached;
   const rules = ruleCaches.get(view)?.get(prepared.key) ?? evaluationRules(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses);
-  return compute(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, rules);
+  return compute(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, rules, deciders);
 }
+
+/**
+ * Restricts an evaluation to the pieces decided by some rules (the default policy is offered as a
+ * rule without uid, with every address as peers): those pieces are exactly the full evaluation's
+ * (same ports, peers, witnesses), the others are left out. A piece's outcome exists only on port
+ * atoms where its rule is active, so atoms with no selected rule active are skipped undecided.
+ */
+export type DeciderFilter = (decider: { uid?: number; ref: RuleRef; peers: AddressSet }) => boolean;
 
 /**
  * The rules of an ENI's evaluation in order (explicit, then intra-group), exactly
@@ -224,6 +232,7 @@ function compute(
   ownAddresses: AddressSet,
   missingGroupIds: string[],
   rules: readonly OrderedRule[],
+  deciders?: DeciderFilter,
 ): EffectivePolicy {
   const hasBasic = groups.some((g) => g.type === 'normal');
   const hasAdvanced = groups.some((g) => g.type === 'enterprise');
@@ -240,7 +249,9 @@ function compute(
     description: defaultAccept ? 'default: egress allowed when no rule matches (basic group)' : `default: ${direction} denied when no rule matches`,
   };
   const pieces: PolicyPiece[] = [];
-  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces);
+  // The default decides wherever rules leave something undecided: selecting it leaves nothing to skip.
+  const selected = deciders && !deciders({ ref: defaultRef, peers: AddressSet.ALL }) ? deciders : undefined;
+  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces, selected);
   return {
     direction,
     ordering: options.ordering,
@@ -295,32 +306,52 @@ interface Outcome {
  */
 type AtomMemo = Map<number, { uids: number[]; outcomes: Outcome[] }[]>;
 
-function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[]): void {
+function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[], deciders?: DeciderFilter): void {
   // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
   // same Outcome objects (memoized), and atoms come in ascending order.
   const accumulators = new Map<Outcome, number[]>();
-  forEachAtom(rules, protocol, (outcomes, start, end) => {
-    for (const outcome of outcomes) {
-      let bounds = accumulators.get(outcome);
-      if (!bounds) accumulators.set(outcome, (bounds = []));
-      const last = bounds.length - 1;
-      if (last > 0 && bounds[last] === start) bounds[last] = end;
-      else bounds.push(start, end);
-    }
-  });
+  forEachAtom(
+    rules,
+    protocol,
+    (outcomes, start, end) => {
+      for (const outcome of outcomes) {
+        if (deciders && (outcome.rule === DEFAULT || !deciders(outcome.rule))) continue;
+        let bounds = accumulators.get(outcome);
+        if (!bounds) accumulators.set(outcome, (bounds = []));
+        const last = bounds.length - 1;
+        if (last > 0 && bounds[last] === start) bounds[last] = end;
+        else bounds.push(start, end);
+      }
+    },
+    deciders,
+  );
   for (const [outcome, bounds] of accumulators) {
     out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, outcome.rule === DEFAULT ? defaultRef : outcome.rule.ref));
   }
 }
 
-/** Visits every port atom of the protocol (one atom for protocols without ports) with its outcomes. */
-function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visit: (outcomes: readonly Outcome[], start: number, end: number) => void): void {
+/**
+ * Visits every port atom of the protocol (one atom for protocols without ports) with its outcomes;
+ * with `deciders` (never selecting the default), only the atoms where a selected rule is active.
+ */
+function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visit: (outcomes: readonly Outcome[], start: number, end: number) => void, deciders?: DeciderFilter): void {
   const ported = PORT_PROTOCOLS.has(protocol);
   const applicable: OrderedRule[] = [];
+  let selected: Uint8Array | undefined;
+  let anySelected = deciders === undefined;
   for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
+  if (deciders) {
+    selected = new Uint8Array(applicable.length);
+    for (let k = 0; k < applicable.length; k++) {
+      if (!deciders(applicable[k] as OrderedRule)) continue;
+      selected[k] = 1;
+      anySelected = true;
+    }
+  }
+  if (!anySelected) return;
   const memo: AtomMemo = new Map();
   if (!ported) visit(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
-  else sweepPorts(memo, applicable, visit);
+  else sweepPorts(memo, applicable, visit, selected);
 }
 
 /**
@@ -363,7 +394,7 @@ function memoized(memo: AtomMemo, active: readonly OrderedRule[], count: number)
  * kept in evaluation order and updated only where rules start or end (a 1,200-rule group has
  * thousands of atoms; rescanning every rule per atom was quadratic).
  */
-function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void): void {
+function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void, selected?: Uint8Array): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
   const count = applicable.length;
@@ -385,6 +416,8 @@ function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (
   const active: OrderedRule[] = [];
   let nextStart = 0;
   let nextEnd = 0;
+  // How many active rules the caller selected (all of them without `selected`).
+  let activeSelected = 0;
   for (let c = 0; c + 1 < cuts.length; c++) {
     const start = cuts[c] as number;
     const end = cuts[c + 1] as number;
@@ -396,13 +429,20 @@ function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (
     }
     if (ended) {
       let kept = 0;
-      for (const k of activeIndexes) if ((ends[k] as number) > start) activeIndexes[kept++] = k;
+      for (const k of activeIndexes) {
+        if ((ends[k] as number) > start) activeIndexes[kept++] = k;
+        else if (!selected || selected[k]) activeSelected--;
+      }
       activeIndexes.length = kept;
     }
     while (nextStart < count && (starts[byStart[nextStart] as number] as number) <= start) {
       const k = byStart[nextStart++] as number;
-      if ((ends[k] as number) > start) insertSorted(activeIndexes, k);
+      if ((ends[k] as number) > start) {
+        insertSorted(activeIndexes, k);
+        if (!selected || selected[k]) activeSelected++;
+      }
     }
+    if (activeSelected === 0 && selected) continue;
     for (let i = 0; i < activeIndexes.length; i++) active[i] = applicable[activeIndexes[i] as number] as OrderedRule;
     visit(memoized(memo, active, activeIndexes.length), start, end);
   }
@@ -489,6 +529,22 @@ export function acceptedFrom(policy: EffectivePolicy, filter: AddressSet, option
 
 /** Peer kinds that can stand for internet addresses: a group reference never does. */
 export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'any'];
+
+/**
+ * The rules whose pieces `publicAccepted` can keep (accept, a peer kind that can be public, some
+ * public address): `evaluatePrepared(view, prepared, publicAcceptDeciders())` gives exactly the
+ * pieces publicAccepted needs. One filter per check run (it caches per rule).
+ */
+export function publicAcceptDeciders(): DeciderFilter {
+  const selectedByUid = new Map<number, boolean>();
+  const selects = ({ ref, peers }: { ref: RuleRef; peers: AddressSet }) => ref.policy === 'accept' && PUBLIC_PEER_KINDS.includes(ref.peerKind) && peers.intersects(PUBLIC_SPACE);
+  return (decider) => {
+    if (decider.uid === undefined) return selects(decider);
+    let selected = selectedByUid.get(decider.uid);
+    if (selected === undefined) selectedByUid.set(decider.uid, (selected = selects(decider)));
+    return selected;
+  };
+}
 
 /** Accepted traffic from public addresses. */
 export function publicAccepted(policy: EffectivePolicy, filter: AddressSet = PUBLIC_SPACE): AcceptedPiece[] {
