@@ -42,9 +42,16 @@ export class AddressSet {
   }
 
   static unionAll(sets: Iterable<AddressSet>): AddressSet {
+    const list = Array.isArray(sets) ? (sets as readonly AddressSet[]) : [...sets];
+    // Few sets (the usual case: the pieces of one exposed range): linear merges, no pair arrays or sort.
+    if (list.length <= 8) {
+      let result = AddressSet.EMPTY;
+      for (const set of list) result = result.union(set);
+      return result;
+    }
     const v4Pairs: [number, number][] = [];
     const v6Pairs: [bigint, bigint][] = [];
-    for (const set of sets) {
+    for (const set of list) {
       for (let i = 0; i < set.v4.length; i += 2) v4Pairs.push([set.v4[i] as number, set.v4[i + 1] as number]);
       for (let i = 0; i < set.v6.length; i += 2) v6Pairs.push([set.v6[i] as bigint, set.v6[i + 1] as bigint]);
     }
@@ -103,8 +110,8 @@ export class AddressSet {
   /** The minimal list of CIDR blocks whose union is exactly this set, IPv4 first, ascending. */
   toCidrs(): string[] {
     const result: string[] = [];
-    for (let i = 0; i < this.v4.length; i += 2) coverV4(this.v4[i] as number, this.v4[i + 1] as number, result);
-    for (let i = 0; i < this.v6.length; i += 2) coverV6(this.v6[i] as bigint, this.v6[i + 1] as bigint, result);
+    for (let i = 0; i < this.v4.length; i += 2) pushAll(result, coverV4Memo(this.v4[i] as number, this.v4[i + 1] as number));
+    for (let i = 0; i < this.v6.length; i += 2) pushAll(result, coverV6Memo(this.v6[i] as bigint, this.v6[i + 1] as bigint));
     return result;
   }
 
@@ -181,6 +188,47 @@ function bytesToBigint(bytes: number[]): bigint {
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return value;
+}
+
+/**
+ * Findings describe the same intervals over and over (the public parts of 0.0.0.0/0 and ::/0,
+ * the same office ranges on thousands of interfaces): the blocks of an interval are memoized.
+ * Bounded, so a pathological estate cannot grow it without limit.
+ */
+const MAX_MEMO = 50_000;
+const v4Covers = new Map<number, Map<number, readonly string[]>>();
+const v6Covers = new Map<string, readonly string[]>();
+let v4CoverCount = 0;
+
+function coverV4Memo(start: number, end: number): readonly string[] {
+  let byEnd = v4Covers.get(start);
+  let blocks = byEnd?.get(end);
+  if (blocks) return blocks;
+  const computed: string[] = [];
+  coverV4(start, end, computed);
+  if (v4CoverCount++ > MAX_MEMO) {
+    v4Covers.clear();
+    v4CoverCount = 0;
+    byEnd = undefined;
+  }
+  if (!byEnd) v4Covers.set(start, (byEnd = new Map()));
+  byEnd.set(end, (blocks = computed));
+  return blocks;
+}
+
+function coverV6Memo(start: bigint, end: bigint): readonly string[] {
+  const key = `${start}-${end}`;
+  let blocks = v6Covers.get(key);
+  if (blocks) return blocks;
+  const computed: string[] = [];
+  coverV6(start, end, computed);
+  if (v6Covers.size > MAX_MEMO) v6Covers.clear();
+  v6Covers.set(key, (blocks = computed));
+  return blocks;
+}
+
+function pushAll(target: string[], items: readonly string[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** Largest aligned blocks first: IPv4 bounds fit in doubles exactly, so plain arithmetic does it without bigint churn. */
