@@ -78,9 +78,8 @@ export function groupMemberAddresses(view: SnapshotView, groupId: string): Addre
     for (const ip of located.item.privateIps) addText(ip);
     for (const ip of located.item.ipv6Addresses) addText(ip);
   }
-  hosts.sort((a, b) => a - b);
   const bounds: number[] = [];
-  for (const host of hosts) {
+  for (const host of Float64Array.from(hosts).sort()) {
     const last = bounds.length - 1;
     if (last > 0 && host <= (bounds[last] as number)) {
       if (host + 1 > (bounds[last] as number)) bounds[last] = host + 1;
@@ -115,9 +114,9 @@ export function describePeer(peer: Peer | undefined): { text: string; kind: Peer
   if (!peer) return { text: 'none', kind: 'none' };
   if (peer.groupId) return { text: peer.ownerAccount ? `${peer.ownerAccount}/${peer.groupId}` : peer.groupId, kind: 'group' };
   if (peer.prefixListId) return { text: peer.prefixListId, kind: 'prefixList' };
-  const cidrs = [peer.cidr, peer.ipv6Cidr].filter((c): c is string => Boolean(c));
-  if (cidrs.length > 0) return { text: cidrs.join(', '), kind: 'cidr' };
-  return { text: 'none', kind: 'none' };
+  if (peer.cidr && peer.ipv6Cidr) return { text: `${peer.cidr}, ${peer.ipv6Cidr}`, kind: 'cidr' };
+  const cidr = peer.cidr || peer.ipv6Cidr;
+  return cidr ? { text: cidr, kind: 'cidr' } : { text: 'none', kind: 'none' };
 }
 
 /** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */
