@@ -42,8 +42,8 @@ export async function diffFiles(oldPath: string, newPath: string, options: DiffF
     const [state, live] = await Promise.all([readTerraformState(oldPath), readSnapshot(newPath)]);
     return driftDocument(live, diffTerraform(state, live, options.unmanagedGroups ? { unmanagedGroups: options.unmanagedGroups } : {}), options);
   }
-  const baseline = await readSnapshot(oldPath);
-  const current = await readSnapshot(newPath);
+  // Both at once: decompression runs on libuv's threads, so the two reads overlap a little.
+  const [baseline, current] = await Promise.all([readSnapshot(oldPath), readSnapshot(newPath)]);
   return driftFindingsDocument(baseline, current, options);
 }
 
