@@ -1,6 +1,6 @@
 import type { SecurityGroup } from '../../model/snapshot.js';
 import type { AddressSet } from '../net/address-set.js';
-import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
+import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
 import { describePeer, resolvePeer } from '../net/rule-order.js';
 import type { SnapshotView } from '../view.js';
 import { witnessEvidence } from '../net/evidence.js';
@@ -33,6 +33,8 @@ export const check: Check = {
     // No ENI of a candidate group is public, so no public-exposure evaluation is shared: a local
     // cache lets co-attached candidate groups share theirs and frees them when the check ends.
     const policies = new Map<string, EffectivePolicy>();
+    // Only publicAccepted pieces are read: the evaluations decide just those, exactly.
+    const deciders = publicAcceptDeciders();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
@@ -43,7 +45,7 @@ export const check: Check = {
       for (const { item: eni } of enis) {
         const prepared = prepareEni(view, eni, 'ingress');
         let policy = policies.get(prepared.key);
-        if (!policy) policies.set(prepared.key, (policy = evaluatePrepared(view, prepared)));
+        if (!policy) policies.set(prepared.key, (policy = evaluatePrepared(view, prepared, deciders)));
         if (seen.has(policy)) continue;
         seen.add(policy);
         for (const piece of publicAccepted(policy, filter)) {
