@@ -3,6 +3,7 @@
  * against the straightforward computation on a synthetic estate with narrowed rules, nicType
  * rules, classic instances, missing groups and multi-group ENIs.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check as publicExposure } from '../../src/analyze/checks/public-exposure.js';
 import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule.js';
@@ -83,6 +84,40 @@ describe('evaluator fast paths agree with the full evaluation', () => {
         expect(decidingRulesOfGroups(view, [group], direction, { onlyRules: notNarrowed })).toEqual(decidersOf(evaluateGroups(view, [group], direction, { onlyRules: notNarrowed })));
       }
     }
+  });
+
+  it('decidingRulesOfGroups = deciders of evaluateGroups pieces on random small groups (with and without overlaps)', () => {
+    const peer = fc.constantFrom({ cidr: '0.0.0.0/0' }, { cidr: '10.0.0.0/8' }, { cidr: '10.1.0.0/16' }, { cidr: '47.1.0.0/16' }, { ipv6Cidr: '::/0' }, { groupId: 'sg-0' });
+    const rule = fc.record({
+      policy: fc.constantFrom('accept', 'drop'),
+      priority: fc.integer({ min: 1, max: 3 }),
+      protocol: fc.constantFrom('tcp', 'udp', 'icmp', 'all'),
+      from: fc.constantFrom(1, 22, 80, 443),
+      span: fc.constantFrom(0, 0, 100, 65534),
+      source: peer,
+    });
+    let sizes = 0;
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 8 }), (drafts) => {
+        const estate = syntheticEstate({ groups: 2, rulesPerGroup: 1, enis: 3, eips: 0 }) as unknown as { accounts: { regions: { securityGroups: { rules: unknown[] }[] }[] }[] };
+        estate.accounts[0]!.regions[0]!.securityGroups[1]!.rules = drafts.map((draft, index) => ({
+          id: `r-${index}`,
+          direction: 'ingress',
+          policy: draft.policy,
+          priority: draft.priority,
+          protocol: draft.protocol,
+          ports: draft.protocol === 'tcp' || draft.protocol === 'udp' ? { from: draft.from, to: Math.min(65535, draft.from + draft.span) } : { from: 1, to: 65535 },
+          source: draft.source,
+        }));
+        const randomView = viewOf(estate);
+        const group = randomView.groups.get('sg-1')!.item;
+        const fast = decidingRulesOfGroups(randomView, [group], 'ingress');
+        sizes += fast.size;
+        expect([...fast].map((r) => r.id).sort()).toEqual([...decidersOf(evaluateGroups(randomView, [group], 'ingress'))].map((r) => r.id).sort());
+      }),
+      { numRuns: 300 },
+    );
+    expect(sizes).toBeGreaterThan(300);
   });
 
   it('rulesOfEni and evaluatePrepared give what evaluateEni gives', () => {

@@ -361,11 +361,47 @@ function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visi
 export function decidingRulesOfGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateGroupsOptions = {}): Set<Rule> {
   const resolved = { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' } as const;
   const rules = evaluationRules(view, groups, direction, resolved, false, AddressSet.EMPTY, options.onlyRules);
+  const surely = surelyDecidingRules(rules);
+  if (surely) return surely;
   const deciders = new Set<Rule>();
   for (const protocol of EVAL_PROTOCOLS) {
     forEachAtom(rules, protocol, (outcomes) => {
       for (const outcome of outcomes) if (outcome.rule !== DEFAULT && outcome.rule.ref.rule) deciders.add(outcome.rule.ref.rule);
     });
+  }
+  return deciders;
+}
+
+/**
+ * A rule decides some traffic when, on one of its protocols, it applies and no earlier rule
+ * overlaps it (ports, for tcp/udp, and peers): on any of its atoms nothing before it took any of
+ * its peers. When that settles every rule (a third of the groups at 50k instances), the deciders
+ * are known without the sweep; otherwise undefined (the sweep decides).
+ */
+function surelyDecidingRules(rules: readonly OrderedRule[]): Set<Rule> | undefined {
+  const deciders = new Set<Rule>();
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as OrderedRule;
+    if (rule.peers.isEmpty()) continue;
+    let applies = false;
+    let decides = false;
+    for (const protocol of rule.protocols) {
+      const ported = PORT_PROTOCOLS.has(protocol);
+      if (ported && rule.ports.isEmpty()) continue;
+      applies = true;
+      let overlapped = false;
+      for (let j = 0; j < i && !overlapped; j++) {
+        const earlier = rules[j] as OrderedRule;
+        overlapped = earlier.protocols.includes(protocol) && (!ported || earlier.ports.intersects(rule.ports)) && earlier.peers.intersects(rule.peers);
+      }
+      if (!overlapped) {
+        decides = true;
+        break;
+      }
+    }
+    if (!applies) continue;
+    if (!decides) return undefined;
+    if (rule.ref.rule) deciders.add(rule.ref.rule);
   }
   return deciders;
 }
