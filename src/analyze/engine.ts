@@ -59,16 +59,14 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
     timing?.(meta.id, performance.now() - started);
     started = performance.now();
     for (const draft of drafts) {
-      const base = {
+      // Member order is the document's (reports serialize findings as built).
+      findings.push({
+        id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
         check: meta.id,
         accountId: draft.accountId,
         regionId: draft.regionId,
         resource: draft.resource,
         detail: draft.detail,
-      };
-      findings.push({
-        id: fingerprint(base),
-        ...base,
         // A configured severity is the user's decision and replaces the check's per-finding judgement.
         severity: severityOverride ?? draft.severity ?? meta.severity,
         title: draft.title ?? meta.title,
