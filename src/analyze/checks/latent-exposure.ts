@@ -35,10 +35,12 @@ export const check: Check = {
     const policies = new Map<string, EffectivePolicy>();
     // Only publicAccepted pieces are read: the evaluations decide just those, exactly.
     const deciders = publicAcceptDeciders();
+    // 200,000 rules repeat a few hundred protocol/port ranges.
+    const touchesSensitive = new Map<string, boolean>();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
-      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts)) continue;
+      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
       if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
       const accepted: AcceptedPiece[] = [];
       const seen = new Set<object>();
@@ -79,11 +81,14 @@ export const check: Check = {
  * a sensitive port, and a piece lies inside its rule's protocol, ports and peers: a group with no
  * such rule cannot have a finding, whatever its pools look like, and is not evaluated.
  */
-function mayExposeSensitive(view: SnapshotView, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[]): boolean {
+function mayExposeSensitive(view: SnapshotView, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[], touches: Map<string, boolean>): boolean {
   for (const rule of group.rules) {
     if (rule.direction !== 'ingress' || rule.policy !== 'accept' || (rule.problems?.length ?? 0) > 0) continue;
     if (!PUBLIC_PEER_KINDS.includes(describePeer(rule.source).kind)) continue;
-    if (touchedSpecs(sensitive, rule.protocol, rule.ports).length === 0) continue;
+    const key = `${rule.protocol}/${rule.ports.from}/${rule.ports.to}`;
+    let touched = touches.get(key);
+    if (touched === undefined) touches.set(key, (touched = touchedSpecs(sensitive, rule.protocol, rule.ports).length > 0));
+    if (!touched) continue;
     if (resolvePeer(view, rule.source).intersects(filter)) return true;
   }
   return false;
