@@ -52,6 +52,7 @@
 import type { Direction, NetworkInterface, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
 import { AddressSet } from './address-set.js';
+import * as iv from './intervals.js';
 import { PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
 import {
@@ -351,7 +352,39 @@ function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visi
   if (!anySelected) return;
   const memo: AtomMemo = new Map();
   if (!ported) visit(memoized(memo, applicable, applicable.length), PortSet.ALL.bounds[0] as number, PortSet.ALL.bounds[1] as number);
-  else sweepPorts(memo, applicable, visit, selected);
+  else if (selected) {
+    const [kept, keptSelected] = withinSelectedPorts(applicable, selected);
+    sweepPorts(memo, kept, keptSelected, visit);
+  }
+  else sweepPorts(memo, applicable, undefined, visit);
+}
+
+/**
+ * Only atoms inside a selected rule's ports are visited. A rule whose ports miss every selected
+ * rule's ports is never active there, and its boundaries never fall strictly inside a selected
+ * range, so dropping it leaves the visited atoms and their active rules exactly as they were.
+ */
+function withinSelectedPorts(applicable: OrderedRule[], selected: Uint8Array): [OrderedRule[], Uint8Array] {
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < applicable.length; k++) {
+    if (!selected[k]) continue;
+    const bounds = (applicable[k] as OrderedRule).ports.bounds;
+    ranges.push([bounds[0] ?? 0, bounds[1] ?? 0]);
+  }
+  const union = iv.normalize(ranges);
+  const kept: OrderedRule[] = [];
+  const keptSelected = new Uint8Array(applicable.length);
+  for (let k = 0; k < applicable.length; k++) {
+    const rule = applicable[k] as OrderedRule;
+    const start = rule.ports.bounds[0] ?? 0;
+    const end = rule.ports.bounds[1] ?? 0;
+    let overlaps = selected[k] === 1;
+    for (let u = 0; u < union.length && !overlaps; u += 2) overlaps = (union[u] as number) < end && start < (union[u + 1] as number);
+    if (!overlaps) continue;
+    keptSelected[kept.length] = selected[k] as number;
+    kept.push(rule);
+  }
+  return [kept, keptSelected.subarray(0, kept.length)];
 }
 
 /**
@@ -437,7 +470,7 @@ function memoized(memo: AtomMemo, active: readonly OrderedRule[], count: number)
  * kept in evaluation order and updated only where rules start or end (a 1,200-rule group has
  * thousands of atoms; rescanning every rule per atom was quadratic).
  */
-function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], visit: (o: readonly Outcome[], s: number, e: number) => void, selected?: Uint8Array): void {
+function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], selected: Uint8Array | undefined, visit: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
   const domainEnd = PortSet.ALL.bounds[1] as number;
   const count = applicable.length;
