@@ -16,10 +16,14 @@
  *     policy. evaluatePrepared(view, prepared) evaluates one without storing it in the view
  *     cache — checks that visit each combination once group ENIs by key and let policies go,
  *     so 28,000 combinations at 50k instances are not all held to the end of the analysis.
+ *     evaluatePrepared(view, prepared, deciders) decides only the pieces of the selected rules
+ *     (exactly as the full evaluation would); publicAcceptDeciders() selects what
+ *     publicAccepted reads, so the exposure checks skip every atom no public accept touches.
  *   rulesOfEni(view, eni, direction, options) → exactly `evaluateEni(...).rules`, without
  *     deciding any traffic (witness order for shadowed-rule).
  *   decidingRulesOfGroups(view, groups, direction, options) → the snapshot rules that decide
- *     some piece of `evaluateGroups(...)`, without building pieces.
+ *     some piece of `evaluateGroups(...)`, without building pieces (rules no earlier rule
+ *     overlaps are settled without sweeping; the sweep visits only the others' atoms).
  *   EffectivePolicy.pieces: PolicyPiece[] — disjoint boxes covering the whole traffic space of
  *     the direction: { protocol, ports: PortSet, peers: AddressSet, decision: 'accept' | 'drop',
  *     decidedBy: RuleRef, passed: RuleRef[] }. `passed` (computed lazily) lists the rules
