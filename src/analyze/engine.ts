@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
 import type { AnalyzerSettings, Check, CheckContext } from './checks/types.js';
+import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';
 import { applySuppressions } from './suppress.js';
 import { SnapshotView } from './view.js';
@@ -80,9 +81,9 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
   }
 
   started = performance.now();
-  sortFindings(findings);
-  disambiguateIds(findings);
-  const suppressed = applySuppressions(findings, options.config?.suppressions ?? [], now);
+  const sorted = sortFindings(findings);
+  disambiguateIds(sorted);
+  const suppressed = applySuppressions(sorted, options.config?.suppressions ?? [], now);
 
   const document: FindingsDocument = {
     schema: FINDINGS_SCHEMA,
@@ -111,27 +112,6 @@ function runCheck(check: Check, context: CheckContext): ReturnType<Check['run']>
       hint: 'this is a bug in sgaudit; rerun with --debug and report the stack',
     });
   }
-}
-
-/** Severity (worst first), check, account, region, resource id, finding id: the order every report uses. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    compareText(a.check, b.check) ||
-    compareText(a.accountId, b.accountId) ||
-    compareText(a.regionId, b.regionId) ||
-    compareText(a.resource.id, b.resource.id) ||
-    compareText(a.id, b.id) ||
-    compareText(a.message, b.message)
-  );
-}
-
-export function sortFindings(findings: Finding[]): void {
-  findings.sort(compareFindings);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,0 +1,30 @@
+import { SEVERITY_RANK, type Finding } from './findings.js';
+
+/**
+ * The one order of findings, shared by the engine (which sorts before ids are made unique, hence
+ * the message as the last tie-breaker) and every report: severity (worst first), check, account,
+ * region, resource id, finding id, message. Plain code-unit comparison, not localeCompare, so the
+ * order is the same on every machine.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts by a precomputed key: fields joined with NUL (lower than any character in them), so one
+ * string comparison equals comparing the fields in turn. 50,000 findings sort several times faster
+ * than with a comparator that walks the fields on every comparison.
+ */
+export function sortByKey<T>(items: readonly T[], key: (item: T) => string[]): T[] {
+  const keyed = items.map((item) => ({ item, key: key(item).join('\u0000') }));
+  keyed.sort((a, b) => compareText(a.key, b.key));
+  return keyed.map((entry) => entry.item);
+}
+
+/** Rank digits that sort worst first as text. */
+export const worstFirst = (rank: number): string => String(9 - rank);
+
+/** A sorted copy in the one order. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return sortByKey(findings, (f) => [worstFirst(SEVERITY_RANK[f.severity]), f.check, f.accountId, f.regionId, f.resource.id, f.id, f.message]);
+}
