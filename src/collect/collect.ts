@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
 import { createSnapshotWriter } from '../model/snapshot-file.js';
-import { SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type SnapshotHeader } from '../model/snapshot.js';
+import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type SnapshotHeader } from '../model/snapshot.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import { TOOL } from '../version.js';
@@ -235,17 +235,7 @@ async function resolveRegions(context: CollectContext, account: ResolvedAccount)
   }
 }
 
-const COVERAGE_ORDER: CoverageApi[] = [
-  'AssumeRole',
-  'DescribeRegions',
-  'DescribeSecurityGroups',
-  'DescribeSecurityGroupAttribute',
-  'DescribeInstances',
-  'DescribeNetworkInterfaces',
-  'DescribeEipAddresses',
-  'DescribePrefixLists',
-  'DescribePrefixListAttributes',
-];
+const COVERAGE_ORDER: CoverageApi[] = ['AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
 
 function sortCoverage(coverage: Coverage[]): Coverage[] {
   return [...coverage].sort(

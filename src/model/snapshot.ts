@@ -181,6 +181,17 @@ export const CoverageApi = z.enum([
 ]);
 export type CoverageApi = z.infer<typeof CoverageApi>;
 
+/** The APIs read once per (account, region), in the order collection and reports list them. */
+export const REGIONAL_COVERAGE_APIS: readonly CoverageApi[] = [
+  'DescribeSecurityGroups',
+  'DescribeSecurityGroupAttribute',
+  'DescribeInstances',
+  'DescribeNetworkInterfaces',
+  'DescribeEipAddresses',
+  'DescribePrefixLists',
+  'DescribePrefixListAttributes',
+];
+
 export const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
 export type CoverageStatus = z.infer<typeof CoverageStatus>;
 

@@ -1,19 +1,11 @@
-import type { Coverage, CoverageApi, Region, Snapshot } from '../../model/snapshot.js';
+import { REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi, type Region, type Snapshot } from '../../model/snapshot.js';
 import type { NotCompared } from './types.js';
 
 /** APIs whose failure makes a whole account unseen, whatever region the entry names. */
 const ACCOUNT_WIDE_APIS = new Set<CoverageApi>(['AssumeRole', 'DescribeRegions']);
 
 /** The regional APIs drift reads; a scope is compared only where its APIs are complete on both sides. */
-export const REGIONAL_APIS: CoverageApi[] = [
-  'DescribeSecurityGroups',
-  'DescribeSecurityGroupAttribute',
-  'DescribeInstances',
-  'DescribeNetworkInterfaces',
-  'DescribeEipAddresses',
-  'DescribePrefixLists',
-  'DescribePrefixListAttributes',
-];
+export const REGIONAL_APIS = REGIONAL_COVERAGE_APIS;
 
 export interface RegionPair {
   accountId: string;
