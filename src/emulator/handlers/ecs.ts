@@ -3,6 +3,7 @@ import { ApiError, Errors } from '../errors.js';
 import { REGION_NAMES } from '../estate-index.js';
 import { pageByNumber, pageByToken, usesPageNumber } from '../paging.js';
 import { wireEcsEip } from '../wire/eip.js';
+import { eipMatches } from './vpc.js';
 import {
   wireInstance,
   wireNetworkInterface,
@@ -188,13 +189,7 @@ export const describePrefixListAttributes: Handler = (context) => {
 export const describeEcsEipAddresses: Handler = (context) => {
   const region = context.region();
   const { params } = context;
-  const all = region.region.eips.filter(
-    (eip) =>
-      (!params.AllocationId || eip.allocationId === params.AllocationId) &&
-      (!params.EipAddress || eip.ip === params.EipAddress) &&
-      (!params.AssociatedInstanceId || eip.boundInstanceId === params.AssociatedInstanceId) &&
-      (!params.AssociatedInstanceType || eip.boundInstanceType === params.AssociatedInstanceType),
-  );
+  const all = region.region.eips.filter((eip) => eipMatches(eip, params, { status: false }));
   const page = pageByNumber(all, params, ECS_LIMITS.eips.pageSizeLimit);
   return { EipAddresses: { EipAddress: page.items.map((eip) => wireEcsEip(eip, context.regionId)) }, PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: page.totalCount };
 };
