@@ -57,25 +57,21 @@ export function scanOptionsFromFlags(flags: ScanFlags): Omit<ScanOptions, 'confi
   };
 }
 
-export function addScanOptions(command: Command, options: { collection?: boolean } = {}): Command {
-  command
+export function addScanOptions(command: Command): Command {
+  return command
     .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
     .option('--out <dir>', 'reports directory for this run (default: <reports.dir>/<timestamp>/)')
     .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(', ')}); default from config: html,json`, parseReportFormats)
     .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity', severityFlag)
-    .option('--strict', 'exit 3 when any account/region/API was not collected completely');
-  if (options.collection !== false) {
-    command
-      .option('--endpoint <url>', 'override every API endpoint (host:port or URL), e.g. the emulator')
-      .option('--regions <list>', 'comma-separated region ids (default: config, else every region)', commaList)
-      .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
-      .option('--role-name <name>', 'RAM role to assume in each of --accounts')
-      .option('--store <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
-      .option('--baseline <snapshot>', 'compare against this snapshot (drift)')
-      .option('--against <which>', 'compare against the approved baseline or the previous snapshot (approved | previous | none)', againstFlag)
-      .option('--fail-on-drift <what>', 'exit 1 on drift against the baseline: new-exposure, or any (above info)', failOnDriftFlag);
-  }
-  return command;
+    .option('--strict', 'exit 3 when any account/region/API was not collected completely')
+    .option('--endpoint <url>', 'override every API endpoint (host:port or URL), e.g. the emulator')
+    .option('--regions <list>', 'comma-separated region ids (default: config, else every region)', commaList)
+    .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
+    .option('--role-name <name>', 'RAM role to assume in each of --accounts')
+    .option('--store <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
+    .option('--baseline <snapshot>', 'compare against this snapshot (drift)')
+    .option('--against <which>', 'compare against the approved baseline or the previous snapshot (approved | previous | none)', againstFlag)
+    .option('--fail-on-drift <what>', 'exit 1 on drift against the baseline: new-exposure, or any (above info)', failOnDriftFlag);
 }
 
 export function accountsFromFlags(flags: ScanFlags): { accountId: string; roleArn: string }[] | undefined {

@@ -1,16 +1,6 @@
+import { createRandom } from '../../src/emulator/random.js';
 import { FINDINGS_SCHEMA, SEVERITIES, type CheckInfo, type Evidence, type Finding, type FindingsDocument, type Severity } from '../../src/model/findings.js';
 
-/** Small deterministic PRNG (mulberry32) so synthetic documents are identical run to run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHECKS: CheckInfo[] = [
   ['public-exposure', 'Internet-reachable port accepts public sources', 'high'],
@@ -50,7 +40,8 @@ const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 
  * same witness rules recur across findings the way they do in real results.
  */
 export function syntheticFindings(options: SyntheticOptions): FindingsDocument {
-  const rand = random(options.seed ?? 42);
+  // Seeded, so synthetic documents are identical run to run.
+  const rand = createRandom(options.seed ?? 42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)] as T;
   const hex = (length: number) => Array.from({ length }, () => Math.floor(rand() * 16).toString(16)).join('');
   const accounts = Array.from({ length: 8 }, (_, i) => String(1_000_000_000_000_000 + i * 7919));
