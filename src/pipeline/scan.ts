@@ -85,6 +85,13 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const now = options.now ?? (() => new Date());
   const storeDir = options.storeDir ?? config.store.dir;
   const store = openLocalStore(storeDir);
+  const against = options.baseline ?? config.baseline.against;
+
+  // Inputs named explicitly are read before collecting, so a typo fails in a second, not after a
+  // long collection. `previous` can only be resolved once this run's snapshot exists.
+  const explicitBaseline = against === 'approved' || against === 'previous' || against === 'none' ? undefined : against;
+  const explicit = explicitBaseline === undefined ? undefined : await readSnapshot(explicitBaseline);
+  const terraform = config.baseline.terraformState ? await readTerraformState(config.baseline.terraformState) : undefined;
 
   const collected = await collectSnapshot({
     ...collectOptionsFromConfig(config, options),
@@ -95,17 +102,13 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const incomplete = incompleteCoverage(collected.header.coverage);
   const snapshot = await readSnapshot(collected.path);
 
-  const against = options.baseline ?? config.baseline.against;
-  let baselinePath: string | undefined;
+  let baselinePath = explicitBaseline;
+  let baseline: Snapshot | undefined = explicit;
   if (against === 'approved' || against === 'previous') {
     baselinePath = await options.resolveBaseline?.(storeDir, against, collected.path);
-    if (!baselinePath) log.warn(`no ${against} baseline found in ${storeDir}; drift is not computed this run`);
-  } else if (against !== 'none') {
-    baselinePath = against;
+    if (baselinePath) baseline = await readSnapshot(baselinePath);
+    else log.warn(`no ${against} baseline found in ${storeDir}; drift is not computed this run`);
   }
-  let baseline: Snapshot | undefined;
-  if (baselinePath) baseline = await readSnapshot(baselinePath);
-  const terraform = config.baseline.terraformState ? await readTerraformState(config.baseline.terraformState) : undefined;
 
   const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), ...(terraform ? { terraform } : {}), now: now() });
   const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
