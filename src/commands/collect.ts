@@ -3,31 +3,38 @@ import { collectSnapshot, incompleteCoverage, type CollectOptions } from '../col
 import { EXIT } from '../model/errors.js';
 import { accountsFromFlags } from './scan-flags.js';
 import { commaList, wholeNumber } from './parse.js';
-import { DEFAULT_STORE_DIR, snapshotPathFor } from '../store/index.js';
+import { snapshotPathFor } from '../store/index.js';
+import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load.js';
+import { collectOptionsFromConfig } from '../pipeline/scan.js';
 import { log } from '../util/log.js';
 import { createProgress } from '../util/progress.js';
 
 interface CollectFlags {
+  config?: string;
   endpoint?: string;
   regions?: string[];
   accounts?: string[];
   roleName?: string;
-  out: string;
+  out?: string;
   strict?: boolean;
   concurrency?: number;
   maxAttempts?: number;
   readTimeout?: number;
 }
 
-export function collectOptionsFromFlags(flags: CollectFlags): CollectOptions {
+/** Config (accounts, regions, endpoint, collect.*) with flags taking precedence. */
+export function collectOptionsFromFlags(flags: CollectFlags, config: ResolvedConfig = parseConfigText('', undefined)): CollectOptions {
   const accounts = accountsFromFlags(flags);
-  return {
+  const fromConfig = collectOptionsFromConfig(config, {
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.regions?.length ? { regions: flags.regions } : {}),
     ...(accounts ? { accounts } : {}),
-    ...(flags.concurrency ? { concurrency: { perApi: flags.concurrency } } : {}),
-    ...(flags.maxAttempts ? { retry: { maxAttempts: flags.maxAttempts } } : {}),
-    ...(flags.readTimeout ? { timeouts: { readMs: flags.readTimeout * 1000 } } : {}),
+  });
+  return {
+    ...fromConfig,
+    ...(flags.concurrency ? { concurrency: { ...fromConfig.concurrency, perApi: flags.concurrency } } : {}),
+    ...(flags.maxAttempts ? { retry: { ...fromConfig.retry, maxAttempts: flags.maxAttempts } } : {}),
+    ...(flags.readTimeout ? { timeouts: { ...fromConfig.timeouts, readMs: flags.readTimeout * 1000 } } : {}),
   };
 }
 
@@ -35,11 +42,12 @@ export function register(program: Command): void {
   program
     .command('collect')
     .description('take a snapshot of security groups, instances, ENIs, EIPs and prefix lists (credentials from the Alibaba Cloud default chain)')
+    .option('--config <file>', 'sgaudit.yaml: accounts, regions, endpoint, collect settings, store.dir (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
     .option('--endpoint <url>', 'override every API endpoint (host:port or http(s)://host:port), e.g. the emulator')
     .option('--regions <list>', 'comma-separated region ids (default: every region DescribeRegions returns)', commaList)
     .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
     .option('--role-name <name>', 'RAM role to assume in each of --accounts')
-    .option('--out <dir>', 'snapshot store directory', DEFAULT_STORE_DIR)
+    .option('--out <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
     .option('--strict', 'exit 3 when any account/region/API was not collected completely')
     .option('--concurrency <n>', 'requests in flight per API and region (default 8)', wholeNumber('--concurrency', 1))
     .option('--max-attempts <n>', 'attempts per request including retries (default 8)', wholeNumber('--max-attempts', 1))
@@ -49,7 +57,9 @@ export function register(program: Command): void {
       '\nExamples:\n  sgaudit collect --regions cn-hangzhou,cn-shanghai\n  sgaudit collect --accounts 1234,5678 --role-name sgaudit-readonly --strict\n  sgaudit collect --endpoint http://127.0.0.1:8080 --out /tmp/snapshots',
     )
     .action(async (flags: CollectFlags) => {
-      const options = collectOptionsFromFlags(flags);
+      const config = await loadConfig(flags.config);
+      const options = collectOptionsFromFlags(flags, config);
+      const storeDir = flags.out ?? config.store.dir;
       const progress = createProgress('collect');
       // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.
       const controller = new AbortController();
@@ -58,7 +68,7 @@ export function register(program: Command): void {
       process.once('SIGTERM', stop);
       let result;
       try {
-        result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(flags.out, takenAt, id) });
+        result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(storeDir, takenAt, id) });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -29,6 +29,7 @@ interface Paths {
   corrupt: string;
   badConfig: string;
   findings: string;
+  collectConfig: string;
 }
 
 let emulator: RunningEmulator;
@@ -55,7 +56,10 @@ beforeAll(async () => {
   await writeFile(corrupt, 'this is not a snapshot');
   const badConfig = join(dir, 'bad.yaml');
   await writeFile(badConfig, 'thresholds:\n  maxGroupsPerEni: -1\nchecks:\n  public-exposure: { severity: urgent }\n');
-  paths = { dir, endpoint: emulator.url, forbiddenEndpoint: forbidden.url, snapshot, corrupt, badConfig, findings: join(REPO, 'test/fixtures/report/findings.json') };
+  // Collection settings from the config file alone: endpoint, regions and the store directory.
+  const collectConfig = join(dir, 'collect.yaml');
+  await writeFile(collectConfig, `endpoint: ${emulator.url}\nregions: [cn-hangzhou]\nstore: { dir: ${join(dir, 'configured-store')} }\n`);
+  paths = { dir, endpoint: emulator.url, forbiddenEndpoint: forbidden.url, snapshot, corrupt, badConfig, findings: join(REPO, 'test/fixtures/report/findings.json'), collectConfig };
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEMO_CREDENTIALS.accessKeyId;
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEMO_CREDENTIALS.accessKeySecret;
   process.env.SGAUDIT_CONFIG = '';
@@ -110,6 +114,8 @@ const cases: Case[] = [
   { name: 'report: missing file', args: (p) => ['report', join(p.dir, 'none.json'), '--out', join(p.dir, 'rep')], exit: 2, stderr: /none\.json/ },
   { name: 'report: a snapshot is not a findings file', args: (p) => ['report', p.corrupt, '--out', join(p.dir, 'rep')], exit: 2, stderr: /corrupt\.jsonl\.gz/ },
   { name: 'collect: good', args: (p) => ['collect', '--endpoint', p.endpoint, ...region, '--out', join(p.dir, 'snaps')], exit: 0, stdout: /\.jsonl\.gz/ },
+  { name: 'collect: endpoint, regions and store from the config', args: (p) => ['collect', '--config', p.collectConfig], exit: 0, stdout: /configured-store\/\d{8}T\d{6}Z-[0-9a-f]{8}\.jsonl\.gz/ },
+  { name: 'collect: bad config', args: (p) => ['collect', '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
   { name: 'collect: bad flag value', args: (p) => ['collect', '--endpoint', p.endpoint, '--concurrency', '0'], exit: 2, stderr: /--concurrency must be a whole number/ },
   { name: 'collect: denied region is recorded, exit 0', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps')], exit: 0, stderr: /ap-southeast-1.*denied|denied.*ap-southeast-1/ },
   { name: 'collect: denied region with --strict', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps'), '--strict'], exit: 3, stderr: /collection incomplete/ },
