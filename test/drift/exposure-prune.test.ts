@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDrift } from '../../src/analyze/drift/index.js';
 import { pruneToChangedUnits } from '../../src/analyze/drift/exposure-prune.js';
-import { resolveExposureCheck } from '../../src/analyze/drift/exposure.js';
 import { generateEstate } from '../../src/emulator/generate.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 
@@ -35,7 +34,7 @@ function mutate(baseline: Snapshot): Snapshot {
   return current;
 }
 
-describe.skipIf(resolveExposureCheck() === undefined)('exposure drift evaluates only changed units', () => {
+describe('exposure drift evaluates only changed units', () => {
   for (const seed of [1, 2, 3, 5, 8]) {
     it(`same exposure drift with and without pruning (generated estate, seed ${seed})`, () => {
       const baseline = generated(seed);

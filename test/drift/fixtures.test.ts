@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { computeDrift, type DriftOptions } from '../../src/analyze/drift/index.js';
-import { resolveExposureCheck } from '../../src/analyze/drift/exposure.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/drift');
@@ -23,7 +22,6 @@ const cases = readdirSync(FIXTURES, { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 
-const exposureAvailable = resolveExposureCheck() !== undefined;
 const isExposure = (line: string) => line.startsWith('new-exposure') || line.startsWith('removed-exposure');
 
 describe('drift fixtures (old.json + new.json + expected.yaml)', () => {
@@ -40,7 +38,7 @@ describe('drift fixtures (old.json + new.json + expected.yaml)', () => {
         const drift = computeDrift(baseline, current, run.options);
         const lines = drift.changes.map((change) => `${change.kind} ${change.resource.id}`);
         expect(lines.filter((line) => !isExposure(line)).sort()).toEqual([...run.changes].sort());
-        if (exposureAvailable && run.options.exposure !== false) {
+        if (run.options.exposure !== false) {
           expect(lines.filter(isExposure).sort()).toEqual([...(run.exposure ?? [])].sort());
         }
         const notCompared = drift.notCompared.filter((entry) => entry.api !== 'public-exposure').map((entry) => `${entry.accountId}/${entry.regionId}`);

@@ -10,17 +10,16 @@ import type { DriftChange } from './types.js';
 
 export interface ExposureDrift {
   changes: DriftChange[];
-  /** False when no public-exposure check is available, so exposure was not compared at all. */
-  compared: boolean;
 }
 
 /**
  * The public-exposure check, looked up in the catalog by id at call time rather than imported by
- * path: drift keeps working (without exposure) in builds where the check is absent, and the
- * lookup at call time keeps the engine ↔ catalog ↔ drift import cycle harmless.
+ * path: the lookup at call time keeps the engine ↔ catalog ↔ drift import cycle harmless.
  */
-export function resolveExposureCheck(): Check | undefined {
-  return findCheck('public-exposure');
+export function resolveExposureCheck(): Check {
+  const check = findCheck('public-exposure');
+  if (!check) throw new Error('the public-exposure check is missing from the catalog');
+  return check;
 }
 
 /**
@@ -50,8 +49,7 @@ function groupsByResource(snapshot: Snapshot): Map<string, string[]> {
  * ids removed exposure — only where both sides were read completely, so a denied region or a
  * group whose rules failed to page never reads as "exposure removed".
  */
-export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check | undefined, settings?: AnalyzerSettings, prune = true): ExposureDrift {
-  if (!check) return { changes: [], compared: false };
+export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings?: AnalyzerSettings, prune = true): ExposureDrift {
   const analyze = (snapshot: Snapshot) => analyzeSnapshot(snapshot, { checks: [check], ...(settings ? { settings } : {}), now: new Date(0) }).findings;
   const pruned = prune ? pruneToChangedUnits(baseline, current) : undefined;
   let before = analyze(pruned?.baseline ?? baseline);
@@ -67,7 +65,7 @@ export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: Comp
   }
   const beforeIds = new Set(before.map((f) => f.id));
   const afterIds = new Set(after.map((f) => f.id));
-  if (after.every((f) => beforeIds.has(f.id)) && before.every((f) => afterIds.has(f.id))) return { changes: [], compared: true };
+  if (after.every((f) => beforeIds.has(f.id)) && before.every((f) => afterIds.has(f.id))) return { changes: [] };
   const beforeGroups = groupsByResource(baseline);
   const afterGroups = groupsByResource(current);
   const comparable = (finding: Finding): boolean => {
@@ -83,7 +81,7 @@ export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: Comp
     if (afterIds.has(finding.id) || !comparable(finding)) continue;
     changes.push(toChange('removed-exposure', finding));
   }
-  return { changes, compared: true };
+  return { changes };
 }
 
 function toChange(kind: 'new-exposure' | 'removed-exposure', finding: Finding): DriftChange {
