@@ -20,6 +20,8 @@ interface Case {
   stdout?: RegExp;
   /** --debug cases print a stack on purpose. */
   debug?: boolean;
+  /** Environment overrides for this case (undefined removes a variable). */
+  env?: (paths: Paths) => Record<string, string | undefined>;
 }
 interface Paths {
   dir: string;
@@ -116,6 +118,22 @@ const cases: Case[] = [
   { name: 'collect: good', args: (p) => ['collect', '--endpoint', p.endpoint, ...region, '--out', join(p.dir, 'snaps')], exit: 0, stdout: /\.jsonl\.gz/ },
   { name: 'collect: endpoint, regions and store from the config', args: (p) => ['collect', '--config', p.collectConfig], exit: 0, stdout: /configured-store\/\d{8}T\d{6}Z-[0-9a-f]{8}\.jsonl\.gz/ },
   { name: 'collect: bad config', args: (p) => ['collect', '--config', p.badConfig], exit: 2, stderr: /bad\.yaml: 2 problems/ },
+  {
+    name: 'collect: no credentials anywhere in the chain',
+    args: (p) => ['collect', '--endpoint', p.endpoint, ...region, '--out', join(p.dir, 'snaps')],
+    // Every provider of the chain must come up empty without leaving the machine: no keys, an empty
+    // HOME, no instance metadata, and a credentials URI on a closed loopback port (unset, the SDK
+    // would try to resolve the host "undefined").
+    env: (p) => ({
+      ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+      HOME: join(p.dir, 'empty-home'),
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      ALIBABA_CLOUD_CREDENTIALS_URI: 'http://127.0.0.1:9/credentials',
+    }),
+    exit: 2,
+    stderr: /^error: no Alibaba Cloud credentials: .*\nhint: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET/m,
+  },
   { name: 'collect: bad flag value', args: (p) => ['collect', '--endpoint', p.endpoint, '--concurrency', '0'], exit: 2, stderr: /--concurrency must be a whole number/ },
   { name: 'collect: denied region is recorded, exit 0', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps')], exit: 0, stderr: /ap-southeast-1.*denied|denied.*ap-southeast-1/ },
   { name: 'collect: denied region with --strict', args: (p) => ['collect', '--endpoint', p.forbiddenEndpoint, '--regions', 'cn-hangzhou,ap-southeast-1', '--out', join(p.dir, 'snaps'), '--strict'], exit: 3, stderr: /collection incomplete/ },
@@ -147,6 +165,15 @@ describe('CLI exit codes and one-line errors', () => {
   it.each(cases)('$name', async (testCase) => {
     const previousCwd = process.cwd();
     process.chdir(paths.dir); // keep default outputs (reports/, snapshots/) inside the temp dir
+    const overrides = testCase.env?.(paths) ?? {};
+    const previousEnv = Object.fromEntries(Object.keys(overrides).map((key) => [key, process.env[key]]));
+    const apply = (values: Record<string, string | undefined>) => {
+      for (const [key, value] of Object.entries(values)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    };
+    apply(overrides);
     try {
       const result = await run(testCase.args(paths));
       expect(result.code, `stderr:\n${result.stderr}`).toBe(testCase.exit);
@@ -159,6 +186,7 @@ describe('CLI exit codes and one-line errors', () => {
         expect(errorLines).toHaveLength(1);
       }
     } finally {
+      apply(previousEnv);
       process.chdir(previousCwd);
     }
   });
