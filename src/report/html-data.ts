@@ -63,7 +63,8 @@ class Interner {
   }
 }
 
-function evidenceRow(evidence: Evidence): string[] {
+/** One witness rule as the cells under EVIDENCE_COLUMNS (HTML and Markdown share it). */
+export function evidenceRow(evidence: Evidence): string[] {
   const note = [evidence.description, evidence.note].filter((part): part is string => Boolean(part)).join(' — ');
   return [
     evidence.role,

@@ -1,6 +1,6 @@
 import { type Finding, type FindingsDocument } from '../model/findings.js';
-import { countFindings, formatProtocolPorts, formatResource, formatRulePorts, incompleteCoverage } from './describe.js';
-import { EVIDENCE_COLUMNS, detailLines } from './html-data.js';
+import { countFindings, formatProtocolPorts, formatResource, incompleteCoverage } from './describe.js';
+import { EVIDENCE_COLUMNS, detailLines, evidenceRow } from './html-data.js';
 import { escapeMarkdown, singleLine, truncate } from './markdown-escape.js';
 import { sortFindings, sortFindingsByCheck } from './order.js';
 import { loadTemplates } from './templates.js';
@@ -33,19 +33,7 @@ function findingView(finding: Finding) {
     detail: detailLines(finding).map(([label, value]) => ({ label, value })),
     evidenceColumns: EVIDENCE_COLUMNS,
     evidence: finding.evidence.map((entry) => ({
-      cells: [
-        entry.role,
-        entry.groupId,
-        entry.groupName ?? '',
-        entry.ruleId ?? '',
-        entry.priority === undefined ? '' : String(entry.priority),
-        entry.policy ?? '',
-        entry.direction ?? '',
-        entry.protocol ?? '',
-        formatRulePorts(entry.protocol, entry.ports),
-        entry.peer ?? '',
-        [entry.description, entry.note].filter(Boolean).join(' — '),
-      ],
+      cells: evidenceRow(entry),
     })),
     remediation: finding.remediation,
     docs: finding.docs ?? null,
