@@ -31,7 +31,21 @@ export interface AnalyzeOptions {
  * suppressions and summarizes. Pure apart from reading the clock when `now` is not given.
  */
 export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): FindingsDocument {
-  const now = options.now ?? new Date();
+  return finishAnalysis(snapshot, runChecks(snapshot, options), options);
+}
+
+/** The checks' findings before the document is assembled: fingerprinted, in check order, not yet sorted. */
+export interface CheckRun {
+  findings: Finding[];
+  checks: CheckInfo[];
+}
+
+/**
+ * Runs the enabled checks over one snapshot (or one shard of it: every check reads only its own
+ * account × region, so shards' runs concatenated in check order and then finished equal one run
+ * over the whole; see analyze/parallel).
+ */
+export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}): CheckRun {
   const timing = options.onTiming;
   let started = performance.now();
   const view = new SnapshotView(snapshot);
@@ -79,9 +93,23 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
     }
     timing?.('fingerprint', performance.now() - started);
   }
+  return { findings, checks };
+}
 
-  started = performance.now();
-  const sorted = sortFindings(findings);
+/**
+ * Findings → document: sorts in the one order (ties only between findings of the same account
+ * and region, which keep their check-run order), makes ids unique, applies suppressions and
+ * summarizes. Pure apart from reading the clock when `now` is not given.
+ */
+export function finishAnalysis(
+  snapshot: Pick<Snapshot, 'id' | 'takenAt' | 'coverage'>,
+  run: CheckRun,
+  options: Pick<AnalyzeOptions, 'config' | 'baseline' | 'now' | 'onTiming'> = {},
+): FindingsDocument {
+  const now = options.now ?? new Date();
+  const started = performance.now();
+  const { checks } = run;
+  const sorted = sortFindings(run.findings);
   disambiguateIds(sorted);
   const suppressed = applySuppressions(sorted, options.config?.suppressions ?? [], now);
 
@@ -98,7 +126,7 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
     suppressions: suppressed.report,
   };
   if (options.baseline) document.baselineId = options.baseline.id;
-  timing?.('finish', performance.now() - started);
+  options.onTiming?.('finish', performance.now() - started);
   return document;
 }
 
