@@ -1,24 +1,25 @@
 import type { Eip, Instance, NetworkInterface, PrefixList, SecurityGroup, Snapshot } from '../../model/snapshot.js';
-import { SYNTHETIC_ENI_SUFFIX } from '../view.js';
+import { SnapshotView, SYNTHETIC_ENI_SUFFIX } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
 /**
  * Exposure of an interface depends only on its own unit — the instance with all its ENIs, or a
- * standalone ENI — plus the groups (and prefix lists) of those ENIs and the EIPs bound to them.
- * The public-exposure check evaluates each ENI on its own, so a unit whose inputs are identical on
- * both sides has identical findings (same fingerprints) on both sides and cannot drift.
- * Evaluating only changed units makes exposure drift cost grow with the change, not the estate.
+ * standalone ENI — plus the groups (and prefix lists) of those ENIs, the EIPs bound to them and
+ * the addresses of the members of groups their rules reference. The public-exposure check
+ * evaluates each ENI on its own, so a unit whose inputs are identical on both sides has identical
+ * findings (same fingerprints) on both sides and cannot drift. Evaluating only changed units
+ * makes exposure drift cost grow with the change, not the estate.
  */
 
 interface Unit {
   instance?: Instance;
   enis: NetworkInterface[];
+  accountId: string;
+  regionId: string;
 }
 
 interface SideIndex {
-  groups: Map<string, SecurityGroup>;
-  prefixLists: Map<string, PrefixList>;
-  eipsByBound: Map<string, Eip[]>;
+  view: SnapshotView;
   units: Map<string, Unit>;
 }
 
@@ -26,31 +27,49 @@ function unitKey(eni: NetworkInterface): string {
   return eni.instanceId ?? eni.id;
 }
 
-function indexSide(snapshot: Snapshot): SideIndex {
-  const index: SideIndex = { groups: new Map(), prefixLists: new Map(), eipsByBound: new Map(), units: new Map() };
-  const unit = (key: string): Unit => {
-    let found = index.units.get(key);
-    if (!found) {
-      found = { enis: [] };
-      index.units.set(key, found);
-    }
-    return found;
-  };
-  for (const account of snapshot.accounts) {
+function indexSide(view: SnapshotView): SideIndex {
+  const units = new Map<string, Unit>();
+  for (const account of view.snapshot.accounts) {
+    const { accountId } = account;
     for (const region of account.regions) {
-      for (const group of region.securityGroups) index.groups.set(group.id, group);
-      for (const list of region.prefixLists) index.prefixLists.set(list.id, list);
-      for (const eip of region.eips) {
-        if (!eip.boundInstanceId) continue;
-        const list = index.eipsByBound.get(eip.boundInstanceId);
-        if (list) list.push(eip);
-        else index.eipsByBound.set(eip.boundInstanceId, [eip]);
-      }
+      const { regionId } = region;
+      const unit = (key: string): Unit => {
+        let found = units.get(key);
+        if (!found) units.set(key, (found = { enis: [], accountId, regionId }));
+        return found;
+      };
       for (const instance of region.instances) unit(instance.id).instance = instance;
       for (const eni of region.networkInterfaces) unit(unitKey(eni)).enis.push(eni);
     }
   }
-  return index;
+  return { view, units };
+}
+
+/**
+ * Deep equality of JSON data (what a snapshot holds), members whose value is undefined counting
+ * as absent, as in JSON: the comparison a `JSON.stringify` of both sides would make, without
+ * building 120,000 strings.
+ */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key in left) {
+    const value = left[key];
+    if (value === undefined) continue;
+    defined++;
+    if (!sameData(value, right[key])) return false;
+  }
+  for (const key in right) if (right[key] !== undefined) defined--;
+  return defined === 0;
 }
 
 function sameGroup(a: SecurityGroup | undefined, b: SecurityGroup | undefined): boolean {
@@ -64,35 +83,144 @@ function sameGroup(a: SecurityGroup | undefined, b: SecurityGroup | undefined): 
   return true;
 }
 
-function changedGroupIds(before: SideIndex, after: SideIndex): Set<string> {
+function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string> {
   const changedLists = new Set<string>();
+  const list = (view: SnapshotView, id: string): PrefixList | undefined => view.prefixLists.get(id)?.item;
   for (const id of new Set([...before.prefixLists.keys(), ...after.prefixLists.keys()])) {
-    if (JSON.stringify(before.prefixLists.get(id)) !== JSON.stringify(after.prefixLists.get(id))) changedLists.add(id);
+    if (JSON.stringify(list(before, id)) !== JSON.stringify(list(after, id))) changedLists.add(id);
   }
   const changed = new Set<string>();
-  for (const id of new Set([...before.groups.keys(), ...after.groups.keys()])) {
-    const a = before.groups.get(id);
-    const b = after.groups.get(id);
+  const compare = (id: string) => {
+    const a = before.groups.get(id)?.item;
+    const b = after.groups.get(id)?.item;
     if (!sameGroup(a, b)) {
       changed.add(id);
-      continue;
+      return;
     }
     if (changedLists.size > 0 && a!.rules.some((r) => (r.source?.prefixListId && changedLists.has(r.source.prefixListId)) || (r.destination?.prefixListId && changedLists.has(r.destination.prefixListId)))) changed.add(id);
-  }
+  };
+  for (const id of before.groups.keys()) compare(id);
+  for (const id of after.groups.keys()) if (!before.groups.has(id)) compare(id);
   return changed;
 }
 
-/** Everything of a unit that the exposure check reads, as one comparable string. */
-function unitSignature(unit: Unit | undefined, side: SideIndex): string {
-  if (!unit) return '';
-  const enis = [...unit.enis].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const eips = [unit.instance?.id, ...enis.map((e) => e.id)].flatMap((id) => (id ? (side.eipsByBound.get(id) ?? []) : []));
-  return JSON.stringify([unit.instance ?? null, enis, eips]);
+function eniById(a: NetworkInterface, b: NetworkInterface): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function groupsOfUnit(unit: Unit | undefined): string[] {
-  if (!unit) return [];
-  return [...(unit.instance?.securityGroupIds ?? []), ...unit.enis.flatMap((e) => e.securityGroupIds)];
+/** EIPs bound to the unit's instance, then to each of its ENIs in id order. */
+function eipsOfUnit(unit: Unit, enis: readonly NetworkInterface[], view: SnapshotView): Eip[] {
+  const eips: Eip[] = [];
+  const add = (id: string) => {
+    for (const located of view.eipsByBoundId.get(id) ?? []) eips.push(located.item);
+  };
+  if (unit.instance) add(unit.instance.id);
+  for (const eni of enis) add(eni.id);
+  return eips;
+}
+
+/** Everything of a unit that the exposure check reads is the same on both sides. */
+function sameUnit(a: Unit | undefined, b: Unit | undefined, before: SnapshotView, after: SnapshotView): boolean {
+  if (!a || !b) return a === b;
+  if (a.accountId !== b.accountId || a.regionId !== b.regionId || a.enis.length !== b.enis.length) return false;
+  if (!sameData(a.instance ?? null, b.instance ?? null)) return false;
+  const enisA = a.enis.length > 1 ? [...a.enis].sort(eniById) : a.enis;
+  const enisB = b.enis.length > 1 ? [...b.enis].sort(eniById) : b.enis;
+  if (!sameData(enisA, enisB)) return false;
+  return sameData(eipsOfUnit(a, enisA, before), eipsOfUnit(b, enisB, after));
+}
+
+function forEachGroupOfUnit(unit: Unit | undefined, visit: (groupId: string) => void): void {
+  if (!unit) return;
+  if (unit.instance) for (const id of unit.instance.securityGroupIds) visit(id);
+  for (const eni of unit.enis) for (const id of eni.securityGroupIds) visit(id);
+}
+
+function someGroupOfUnit(unit: Unit | undefined, test: (groupId: string) => boolean): boolean {
+  if (!unit) return false;
+  if (unit.instance?.securityGroupIds.some(test)) return true;
+  return unit.enis.some((eni) => eni.securityGroupIds.some(test));
+}
+
+/** Addresses of the members of the given groups: a rule whose peer is a group covers exactly these. */
+function memberSignatures(side: SideIndex, groupIds: Set<string>): Map<string, string> {
+  const members = new Map<string, string[]>();
+  const add = (groupId: string, addresses: readonly string[]) => {
+    if (!groupIds.has(groupId)) return;
+    const list = members.get(groupId);
+    if (list) list.push(...addresses);
+    else members.set(groupId, [...addresses]);
+  };
+  for (const unit of side.units.values()) {
+    for (const eni of unit.enis) for (const groupId of eni.securityGroupIds) add(groupId, [...eni.privateIps, ...eni.ipv6Addresses]);
+    if (unit.instance) for (const groupId of unit.instance.securityGroupIds) add(groupId, unit.instance.privateIps);
+  }
+  return new Map([...members].map(([groupId, addresses]) => [groupId, addresses.sort().join(',')]));
+}
+
+function referencedGroups(group: SecurityGroup | undefined): string[] {
+  if (!group) return [];
+  const ids: string[] = [];
+  for (const rule of group.rules) {
+    if (rule.source?.groupId) ids.push(rule.source.groupId);
+    if (rule.destination?.groupId) ids.push(rule.destination.groupId);
+  }
+  return ids;
+}
+
+export interface ChangedUnits {
+  /** Keys (instance id, or ENI id for standalone ENIs) of the units whose exposure may differ. */
+  changedUnits: Set<string>;
+  /** Units on either side. */
+  units: number;
+}
+
+/** The unit (instance id, or the ENI's own id when standalone) an ENI of a view belongs to; synthesized primaries carry their instance id. */
+export function unitOfEni(eni: NetworkInterface): string {
+  return unitKey(eni);
+}
+
+/**
+ * The units whose exposure may differ between two views of whole snapshots: a unit whose own
+ * records or EIPs differ, or one of whose groups changed — rules, a prefix list they use, or the
+ * members of a group they reference.
+ */
+export function changedExposureUnits(beforeView: SnapshotView, afterView: SnapshotView): ChangedUnits {
+  const before = indexSide(beforeView);
+  const after = indexSide(afterView);
+  const changedGroups = changedGroupIds(beforeView, afterView);
+  const changedUnits = new Set<string>();
+  // Only a unit that differs can change the member addresses of its groups.
+  const memberCandidates = new Set<string>();
+  const note = (id: string) => memberCandidates.add(id);
+  const compareUnit = (key: string) => {
+    const a = before.units.get(key);
+    const b = after.units.get(key);
+    if (sameUnit(a, b, beforeView, afterView)) return;
+    changedUnits.add(key);
+    forEachGroupOfUnit(a, note);
+    forEachGroupOfUnit(b, note);
+  };
+  for (const key of before.units.keys()) compareUnit(key);
+  for (const key of after.units.keys()) if (!before.units.has(key)) compareUnit(key);
+  const membershipChanged = new Set<string>();
+  if (memberCandidates.size > 0) {
+    const membersBefore = memberSignatures(before, memberCandidates);
+    const membersAfter = memberSignatures(after, memberCandidates);
+    for (const id of memberCandidates) if (membersBefore.get(id) !== membersAfter.get(id)) membershipChanged.add(id);
+  }
+  if (membershipChanged.size > 0) {
+    for (const view of [beforeView, afterView]) {
+      for (const { item: group } of view.groups.values()) if (referencedGroups(group).some((id) => membershipChanged.has(id))) changedGroups.add(group.id);
+    }
+  }
+  if (changedGroups.size > 0) {
+    const inChanged = (id: string) => changedGroups.has(id);
+    for (const side of [before, after]) {
+      for (const [key, unit] of side.units) if (!changedUnits.has(key) && someGroupOfUnit(unit, inChanged)) changedUnits.add(key);
+    }
+  }
+  return { changedUnits, units: new Set([...before.units.keys(), ...after.units.keys()]).size };
 }
 
 /** Suffix of the address-only stand-ins for group-peer members, so no EIP or instance binds to them. */
@@ -133,91 +261,40 @@ function keepUnits(snapshot: Snapshot, changed: Set<string>, context: Set<string
   };
 }
 
-/** Addresses of each group's members: a rule whose peer is a group covers exactly these. */
-function memberSignatures(side: SideIndex): Map<string, string> {
-  const members = new Map<string, string[]>();
-  const add = (groupId: string, addresses: readonly string[]) => {
-    const list = members.get(groupId);
-    if (list) list.push(...addresses);
-    else members.set(groupId, [...addresses]);
-  };
-  for (const unit of side.units.values()) {
-    for (const eni of unit.enis) for (const groupId of eni.securityGroupIds) add(groupId, [...eni.privateIps, ...eni.ipv6Addresses]);
-    if (unit.instance) for (const groupId of unit.instance.securityGroupIds) add(groupId, unit.instance.privateIps);
-  }
-  return new Map([...members].map(([groupId, addresses]) => [groupId, addresses.sort().join(',')]));
-}
-
-function referencedGroups(group: SecurityGroup | undefined): string[] {
-  if (!group) return [];
-  const ids: string[] = [];
-  for (const rule of group.rules) {
-    if (rule.source?.groupId) ids.push(rule.source.groupId);
-    if (rule.destination?.groupId) ids.push(rule.destination.groupId);
-  }
-  return ids;
-}
-
-export interface PrunedSnapshots {
+export interface PrunedSnapshots extends ChangedUnits {
   baseline: Snapshot;
   current: Snapshot;
-  /** Keys (instance id, or ENI id for standalone ENIs) of the units whose exposure may differ. */
-  changedUnits: Set<string>;
-  units: number;
-}
-
-/** Finding resource id (ENI, synthesized `<instance>#primary`, instance) → its unit key. */
-export function unitsByResource(snapshot: Snapshot): Map<string, string> {
-  const units = new Map<string, string>();
-  for (const account of snapshot.accounts) {
-    for (const region of account.regions) {
-      for (const instance of region.instances) {
-        units.set(instance.id, instance.id);
-        units.set(`${instance.id}${SYNTHETIC_ENI_SUFFIX}`, instance.id);
-      }
-      for (const eni of region.networkInterfaces) units.set(eni.id, unitKey(eni));
-    }
-  }
-  return units;
 }
 
 /**
  * The two snapshots reduced to the units whose exposure may differ, plus address-only stand-ins
  * for the members of groups their rules reference (a group peer covers its members' addresses,
  * so those must stay for the evaluation to be the same as on the whole snapshot). Groups, prefix
- * lists and EIPs stay whole. Only findings of `changedUnits` may be compared.
+ * lists and EIPs stay whole. Only findings of `changedUnits` may be compared. Exposure drift
+ * itself evaluates the changed units on views of the whole snapshots instead (no copies); this
+ * form shows what that evaluation covers.
  */
 export function pruneToChangedUnits(baseline: Snapshot, current: Snapshot): PrunedSnapshots {
-  const before = indexSide(baseline);
-  const after = indexSide(current);
-  const changedGroups = changedGroupIds(before, after);
-  const membersBefore = memberSignatures(before);
-  const membersAfter = memberSignatures(after);
-  const membershipChanged = new Set<string>();
-  for (const id of new Set([...membersBefore.keys(), ...membersAfter.keys()])) if (membersBefore.get(id) !== membersAfter.get(id)) membershipChanged.add(id);
-  if (membershipChanged.size > 0) {
-    for (const side of [before, after]) {
-      for (const group of side.groups.values()) if (referencedGroups(group).some((id) => membershipChanged.has(id))) changedGroups.add(group.id);
-    }
-  }
-  const changedUnits = new Set<string>();
-  const keys = new Set([...before.units.keys(), ...after.units.keys()]);
-  for (const key of keys) {
-    const a = before.units.get(key);
-    const b = after.units.get(key);
-    if (groupsOfUnit(a).some((id) => changedGroups.has(id)) || groupsOfUnit(b).some((id) => changedGroups.has(id)) || unitSignature(a, before) !== unitSignature(b, after)) changedUnits.add(key);
-  }
+  const before = new SnapshotView(baseline);
+  const after = new SnapshotView(current);
+  const { changedUnits, units } = changedExposureUnits(before, after);
+  const groupsOfUnit = (unit: Unit | undefined): string[] => {
+    const ids: string[] = [];
+    forEachGroupOfUnit(unit, (id) => ids.push(id));
+    return ids;
+  };
+  const sides = [indexSide(before), indexSide(after)];
   const peers = new Set<string>();
   for (const key of changedUnits) {
-    for (const side of [before, after]) {
-      for (const groupId of groupsOfUnit(side.units.get(key))) for (const peer of referencedGroups(side.groups.get(groupId))) peers.add(peer);
+    for (const side of sides) {
+      for (const groupId of groupsOfUnit(side.units.get(key))) for (const peer of referencedGroups(side.view.groups.get(groupId)?.item)) peers.add(peer);
     }
   }
   const context = new Set<string>();
   if (peers.size > 0) {
-    for (const side of [before, after]) {
-      for (const [key, unit] of side.units) if (!changedUnits.has(key) && groupsOfUnit(unit).some((id) => peers.has(id))) context.add(key);
+    for (const side of sides) {
+      for (const [key, unit] of side.units) if (!changedUnits.has(key) && someGroupOfUnit(unit, (id) => peers.has(id))) context.add(key);
     }
   }
-  return { baseline: keepUnits(baseline, changedUnits, context), current: keepUnits(current, changedUnits, context), changedUnits, units: keys.size };
+  return { baseline: keepUnits(baseline, changedUnits, context), current: keepUnits(current, changedUnits, context), changedUnits, units };
 }

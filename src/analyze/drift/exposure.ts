@@ -1,11 +1,15 @@
 import type { Finding } from '../../model/findings.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import type { AnalyzerSettings, Check } from '../checks/types.js';
+import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
+import { SgauditError } from '../../model/errors.js';
 import { findCheck } from '../checks/index.js';
-import { analyzeSnapshot } from '../engine.js';
-import { SYNTHETIC_ENI_SUFFIX } from '../view.js';
+import { resolveAnalyzerSettings } from '../../config/load.js';
+import { sortFindings } from '../../model/findings-order.js';
+import type { NetworkInterface } from '../../model/snapshot.js';
+import { fingerprint } from '../fingerprint.js';
+import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
-import { pruneToChangedUnits, unitsByResource } from './exposure-prune.js';
+import { changedExposureUnits, unitOfEni } from './exposure-prune.js';
 import type { DriftChange } from './types.js';
 
 export interface ExposureDrift {
@@ -23,24 +27,60 @@ export function resolveExposureCheck(): Check {
 }
 
 /**
- * Groups per ENI id (real, and the view's synthesized `<instance>#primary`) and per instance: all
- * exposure drift needs to know about a finding's resource. Far cheaper than a second SnapshotView.
+ * The same view with only some ENIs to visit: the check iterates `view.enis`, while group peers,
+ * EIPs and instances are still looked up in the whole snapshot, so each visited ENI is evaluated
+ * exactly as in a run over everything. Built on the full view as prototype: no copy of its maps.
  */
-function groupsByResource(snapshot: Snapshot): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const account of snapshot.accounts) {
-    for (const region of account.regions) {
-      for (const instance of region.instances) {
-        groups.set(`${instance.id}${SYNTHETIC_ENI_SUFFIX}`, instance.securityGroupIds);
-        groups.set(instance.id, [...instance.securityGroupIds]);
-      }
-      for (const eni of region.networkInterfaces) {
-        groups.set(eni.id, eni.securityGroupIds);
-        if (eni.instanceId) groups.get(eni.instanceId)?.push(...eni.securityGroupIds);
-      }
-    }
+function viewVisiting(view: SnapshotView, visit: (eni: NetworkInterface) => boolean): SnapshotView {
+  const enis = new Map<string, Located<NetworkInterface>>();
+  for (const [id, located] of view.enis) if (visit(located.item)) enis.set(id, located);
+  return Object.create(view, { enis: { value: enis, enumerable: true } }) as SnapshotView;
+}
+
+/**
+ * The check's findings for the visited ENIs, as the engine would build them (fingerprint ids made
+ * unique in the one order); drift needs nothing of the document around them.
+ */
+function exposureFindings(view: SnapshotView, check: Check, settings: AnalyzerSettings): Finding[] {
+  const { meta } = check;
+  let drafts: FindingDraft[];
+  try {
+    drafts = check.run({ view, settings });
+  } catch (error) {
+    throw new SgauditError('RUNTIME', `check ${meta.id} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      hint: 'this is a bug in sgaudit; rerun with --debug and report the stack',
+    });
   }
-  return groups;
+  const findings: Finding[] = drafts.map((draft) => ({
+    id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
+    check: meta.id,
+    accountId: draft.accountId,
+    regionId: draft.regionId,
+    resource: draft.resource,
+    detail: draft.detail,
+    severity: draft.severity ?? meta.severity,
+    title: draft.title ?? meta.title,
+    message: draft.message,
+    evidence: draft.evidence,
+    remediation: draft.remediation ?? meta.remediation,
+    docs: meta.docs,
+  }));
+  const seen = new Map<string, number>();
+  for (const finding of sortFindings(findings)) {
+    const count = (seen.get(finding.id) ?? 0) + 1;
+    seen.set(finding.id, count);
+    if (count > 1) finding.id = `${finding.id}-${count}`;
+  }
+  return findings;
+}
+
+/** The groups of a finding's resource (an ENI, real or the synthesized `<instance>#primary`). */
+function groupsOfResource(view: SnapshotView, resourceId: string): readonly string[] {
+  const eni = view.enis.get(resourceId)?.item;
+  if (eni && !resourceId.endsWith(SYNTHETIC_ENI_SUFFIX)) return eni.securityGroupIds;
+  if (resourceId.endsWith(SYNTHETIC_ENI_SUFFIX)) return view.instances.get(resourceId.slice(0, -SYNTHETIC_ENI_SUFFIX.length))?.item.securityGroupIds ?? [];
+  return [];
 }
 
 /**
@@ -49,27 +89,19 @@ function groupsByResource(snapshot: Snapshot): Map<string, string[]> {
  * ids removed exposure — only where both sides were read completely, so a denied region or a
  * group whose rules failed to page never reads as "exposure removed".
  */
-export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings?: AnalyzerSettings, prune = true): ExposureDrift {
-  const analyze = (snapshot: Snapshot) => analyzeSnapshot(snapshot, { checks: [check], ...(settings ? { settings } : {}), now: new Date(0) }).findings;
-  const pruned = prune ? pruneToChangedUnits(baseline, current) : undefined;
-  let before = analyze(pruned?.baseline ?? baseline);
-  let after = analyze(pruned?.current ?? current);
-  if (pruned) {
-    // Findings of units kept only as group-peer context cannot drift: compare changed units only.
-    const changed = (snapshot: Snapshot) => {
-      const units = unitsByResource(snapshot);
-      return (finding: Finding) => pruned.changedUnits.has(units.get(finding.resource.id) ?? finding.resource.id);
-    };
-    before = before.filter(changed(pruned.baseline));
-    after = after.filter(changed(pruned.current));
-  }
+export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings: AnalyzerSettings = resolveAnalyzerSettings(undefined), prune = true): ExposureDrift {
+  const beforeView = new SnapshotView(baseline);
+  const afterView = new SnapshotView(current);
+  const changedUnits = prune ? changedExposureUnits(beforeView, afterView).changedUnits : undefined;
+  // Findings of units whose inputs are the same on both sides cannot drift: visit changed units only.
+  const visiting = (view: SnapshotView) => (changedUnits ? viewVisiting(view, (eni) => changedUnits.has(unitOfEni(eni))) : view);
+  const before = exposureFindings(visiting(beforeView), check, settings);
+  const after = exposureFindings(visiting(afterView), check, settings);
   const beforeIds = new Set(before.map((f) => f.id));
   const afterIds = new Set(after.map((f) => f.id));
   if (after.every((f) => beforeIds.has(f.id)) && before.every((f) => afterIds.has(f.id))) return { changes: [] };
-  const beforeGroups = groupsByResource(baseline);
-  const afterGroups = groupsByResource(current);
   const comparable = (finding: Finding): boolean => {
-    const groups = [...(beforeGroups.get(finding.resource.id) ?? []), ...(afterGroups.get(finding.resource.id) ?? [])];
+    const groups = [...groupsOfResource(beforeView, finding.resource.id), ...groupsOfResource(afterView, finding.resource.id)];
     return scope.exposureComparable(finding.accountId, finding.regionId, groups);
   };
   const changes: DriftChange[] = [];
