@@ -116,7 +116,7 @@ function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Dire
         seen.add(rules);
         const positions = new Map<Rule, number>();
         rules.forEach((ordered, index) => {
-          if (ordered.ref.rule && !positions.has(ordered.ref.rule)) positions.set(ordered.ref.rule, index);
+          if (ordered.rule && !positions.has(ordered.rule)) positions.set(ordered.rule, index);
         });
         orders.push({ rules, positions });
       }

@@ -172,7 +172,7 @@ export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation, de
  * (same ports, peers, witnesses), the others are left out. A piece's outcome exists only on port
  * atoms where its rule is active, so atoms with no selected rule active are skipped undecided.
  */
-export type DeciderFilter = (decider: { uid?: number; ref: RuleRef; peers: AddressSet }) => boolean;
+export type DeciderFilter = (decider: { uid?: number; policy: Policy; peerKind: PeerKind; peers: AddressSet }) => boolean;
 
 /**
  * The rules of an ENI's evaluation in order (explicit, then intra-group), exactly
@@ -255,7 +255,7 @@ function compute(
   };
   const pieces: PolicyPiece[] = [];
   // The default decides wherever rules leave something undecided: selecting it leaves nothing to skip.
-  const selected = deciders && !deciders({ ref: defaultRef, peers: AddressSet.ALL }) ? deciders : undefined;
+  const selected = deciders && !deciders({ policy: defaultRef.policy, peerKind: defaultRef.peerKind, peers: AddressSet.ALL }) ? deciders : undefined;
   for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces, selected);
   return {
     direction,
@@ -275,7 +275,10 @@ function innerAccessRule(view: SnapshotView, group: SecurityGroup, direction: Di
   if (!cache) innerCache.set(view, (cache = new Map()));
   const key = `${group.id}\u0000${direction}`;
   let rule = cache.get(key);
-  if (!rule) cache.set(key, (rule = { uid: newRuleUid(), ref: innerAccessRef(group, direction), protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members }));
+  if (!rule) {
+    const ref = innerAccessRef(group, direction);
+    cache.set(key, (rule = { uid: newRuleUid(), ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members }));
+  }
   return rule;
 }
 
@@ -331,7 +334,7 @@ function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol,
     deciders,
   );
   for (const [outcome, bounds] of accumulators) {
-    out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, outcome.rule === DEFAULT ? defaultRef : outcome.rule.ref));
+    out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, defaultRef));
   }
 }
 
@@ -407,7 +410,7 @@ export function decidingRulesOfGroups(view: SnapshotView, groups: readonly Secur
       rules,
       protocol,
       (outcomes) => {
-        for (const outcome of outcomes) if (outcome.rule !== DEFAULT && outcome.rule.ref.rule) deciders.add(outcome.rule.ref.rule);
+        for (const outcome of outcomes) if (outcome.rule !== DEFAULT && outcome.rule.rule) deciders.add(outcome.rule.rule);
       },
       isUnsettled,
     );
@@ -445,7 +448,7 @@ function surelyDecidingRules(rules: readonly OrderedRule[]): { deciders: Set<Rul
     }
     if (!applies) continue;
     if (!decides) unsettled.add(rule);
-    else if (rule.ref.rule) deciders.add(rule.ref.rule);
+    else if (rule.rule) deciders.add(rule.rule);
   }
   return { deciders, unsettled };
 }
@@ -587,10 +590,14 @@ class Piece implements PolicyPiece {
     readonly protocol: EvalProtocol,
     readonly ports: PortSet,
     private readonly outcome: Outcome,
-    readonly decidedBy: RuleRef,
+    private readonly defaultRef: RuleRef,
   ) {
     this.peers = outcome.peers;
-    this.decision = decidedBy.policy;
+    this.decision = outcome.rule === DEFAULT ? defaultRef.policy : outcome.rule.policy;
+  }
+  /** The rule's witness is built when a caller first reads it. */
+  get decidedBy(): RuleRef {
+    return this.outcome.rule === DEFAULT ? this.defaultRef : this.outcome.rule.ref;
   }
   get passed(): RuleRef[] {
     this.passedCache ??= passedRules(this.rules, this.protocol, this.ports, this.outcome);
@@ -641,7 +648,7 @@ export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'an
  */
 export function publicAcceptDeciders(): DeciderFilter {
   const selectedByUid = new Map<number, boolean>();
-  const selects = ({ ref, peers }: { ref: RuleRef; peers: AddressSet }) => ref.policy === 'accept' && PUBLIC_PEER_KINDS.includes(ref.peerKind) && peers.intersects(PUBLIC_SPACE);
+  const selects: DeciderFilter = ({ policy, peerKind, peers }) => policy === 'accept' && PUBLIC_PEER_KINDS.includes(peerKind) && peers.intersects(PUBLIC_SPACE);
   return (decider) => {
     if (decider.uid === undefined) return selects(decider);
     let selected = selectedByUid.get(decider.uid);

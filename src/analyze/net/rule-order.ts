@@ -43,12 +43,17 @@ export interface RuleRef {
 /** A rule placed in evaluation order with its match space resolved. */
 export interface OrderedRule {
   /** Unique per view: evaluations key shared per-atom results on it. */
-  uid: number;
-  ref: RuleRef;
-  protocols: readonly EvalProtocol[];
+  readonly uid: number;
+  /** The witness; for snapshot rules built on first use (most rules never become one). */
+  readonly ref: RuleRef;
+  /** `ref.rule`, `ref.policy` and `ref.peerKind`, readable without building the witness. */
+  readonly rule: Rule | undefined;
+  readonly policy: Policy;
+  readonly peerKind: PeerKind;
+  readonly protocols: readonly EvalProtocol[];
   /** Only restricts tcp and udp. */
-  ports: PortSet;
-  peers: AddressSet;
+  readonly ports: PortSet;
+  readonly peers: AddressSet;
 }
 
 export interface RuleOrderOptions {
@@ -110,6 +115,14 @@ function pushParsed(sets: AddressSet[], text: string): void {
   if (parsed) sets.push(parsed);
 }
 
+/** describePeer(peer).kind, without building the text. */
+export function peerKindOf(peer: Peer | undefined): PeerKind {
+  if (!peer) return 'none';
+  if (peer.groupId) return 'group';
+  if (peer.prefixListId) return 'prefixList';
+  return peer.cidr || peer.ipv6Cidr ? 'cidr' : 'none';
+}
+
 export function describePeer(peer: Peer | undefined): { text: string; kind: PeerKind } {
   if (!peer) return { text: 'none', kind: 'none' };
   if (peer.groupId) return { text: peer.ownerAccount ? `${peer.ownerAccount}/${peer.groupId}` : peer.groupId, kind: 'group' };
@@ -124,13 +137,8 @@ export function resolvePeer(view: SnapshotView, peer: Peer | undefined): Address
   if (!peer) return AddressSet.EMPTY;
   if (peer.groupId) return groupMemberAddresses(view, peer.groupId);
   if (peer.prefixListId) return prefixListAddresses(view, peer.prefixListId) ?? AddressSet.EMPTY;
-  let result = AddressSet.EMPTY;
-  for (const text of [peer.cidr, peer.ipv6Cidr]) {
-    if (!text) continue;
-    const parsed = AddressSet.parse(text);
-    if (parsed) result = result.union(parsed);
-  }
-  return result;
+  const v4 = peer.cidr ? (AddressSet.parse(peer.cidr) ?? AddressSet.EMPTY) : AddressSet.EMPTY;
+  return peer.ipv6Cidr ? v4.union(AddressSet.parse(peer.ipv6Cidr) ?? AddressSet.EMPTY) : v4;
 }
 
 export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): RuleRef {
@@ -207,12 +215,41 @@ export function newRuleUid(): number {
  * more in GC (ephemeron marking) than the lookups themselves.
  */
 function orderedRuleOf(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number): OrderedRule {
-  return groupOrder(view, group, rule.direction).byIndex.get(ruleIndex) ?? createOrderedRule(view, group, rule, ruleIndex);
+  return groupOrder(view, group, rule.direction).byIndex[ruleIndex] ?? createOrderedRule(view, group, rule, ruleIndex, 0);
 }
 
-function createOrderedRule(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number): OrderedRule {
+/**
+ * A snapshot rule in evaluation order: one object per rule (200,000 at 50k instances), with the
+ * witness built only for rules a finding or an explanation names; eager RuleRefs and their peer
+ * texts were most of the allocation (and scavenger work) of rule preparation.
+ */
+class SnapshotRule implements OrderedRule {
+  readonly uid = nextUid++;
+  private witness: RuleRef | undefined;
+  constructor(
+    private readonly group: SecurityGroup,
+    readonly rule: Rule,
+    private readonly ruleIndex: number,
+    readonly protocols: readonly EvalProtocol[],
+    readonly ports: PortSet,
+    readonly peers: AddressSet,
+    /** Priority then drop-before-accept, as one number: the group's own evaluation order. */
+    readonly rank: number,
+  ) {}
+  get ref(): RuleRef {
+    return (this.witness ??= ruleRef(this.group, this.rule, this.ruleIndex));
+  }
+  get policy(): Policy {
+    return this.rule.policy;
+  }
+  get peerKind(): PeerKind {
+    return peerKindOf(this.rule.direction === 'ingress' ? this.rule.source : this.rule.destination);
+  }
+}
+
+function createOrderedRule(view: SnapshotView, group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number): SnapshotRule {
   const peers = resolvePeer(view, rule.direction === 'ingress' ? rule.source : rule.destination);
-  return { uid: nextUid++, ref: ruleRef(group, rule, ruleIndex), protocols: protocolsOf(rule.protocol), ports: portRange(rule.ports.from, rule.ports.to), peers };
+  return new SnapshotRule(group, rule, ruleIndex, protocolsOf(rule.protocol), portRange(rule.ports.from, rule.ports.to), peers, rank);
 }
 
 /** Rules repeat a few hundred port ranges: share the PortSets. */
@@ -272,15 +309,16 @@ export function orderRules(
       });
     });
   });
-  const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.ref.policy) - dropFirst(b.ordered.ref.policy);
+  const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.policy) - dropFirst(b.ordered.policy);
   sortable.sort((a, b) => a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex);
   return sortable.map((s) => s.ordered);
 }
 
 /** A group's rules of one direction in its own evaluation order (priority, drop first, rule index): computed once per view. */
 interface GroupOrder {
-  entries: { ordered: OrderedRule; rule: Rule; rank: number }[];
-  byIndex: Map<number, OrderedRule>;
+  entries: SnapshotRule[];
+  /** By index in `group.rules`; holes for the other direction and for rules with problems. */
+  byIndex: (SnapshotRule | undefined)[];
 }
 const groupOrderCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>>();
 
@@ -291,16 +329,18 @@ function groupOrder(view: SnapshotView, group: SecurityGroup, direction: Directi
   if (!byDirection) cache.set(group, (byDirection = {}));
   let order = byDirection[direction];
   if (!order) {
-    const entries: GroupOrder['entries'] = [];
-    const byIndex = new Map<number, OrderedRule>();
-    group.rules.forEach((rule, ruleIndex) => {
-      if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) return;
-      // rank = priority then drop-before-accept, as one number (priorities are integers, maybe > 100 on old groups).
+    const entries: SnapshotRule[] = [];
+    const byIndex: (SnapshotRule | undefined)[] = [];
+    const { rules } = group;
+    for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+      const rule = rules[ruleIndex] as Rule;
+      if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) continue;
+      // Priorities are integers, maybe > 100 on old groups.
       const priority = group.type === 'enterprise' ? 1 : rule.priority;
-      const ordered = createOrderedRule(view, group, rule, ruleIndex);
-      byIndex.set(ruleIndex, ordered);
-      entries.push({ ordered, rule, rank: priority * 2 + dropFirst(rule.policy) });
-    });
+      const ordered = createOrderedRule(view, group, rule, ruleIndex, priority * 2 + dropFirst(rule.policy));
+      byIndex[ruleIndex] = ordered;
+      entries.push(ordered);
+    }
     // Stable sort: equal ranks keep rule index order.
     entries.sort((a, b) => a.rank - b.rank);
     byDirection[direction] = order = { entries, byIndex };
@@ -336,10 +376,10 @@ function mergeAlibaba(
       }
     }
     if (best < 0) return result;
-    const entry = (lists[best] as GroupOrder['entries'])[positions[best] as number] as GroupOrder['entries'][number];
+    const entry = (lists[best] as GroupOrder['entries'])[positions[best] as number] as SnapshotRule;
     positions[best] = (positions[best] as number) + 1;
     if (!ruleApplies(entry.rule, direction, options.nic, classic, ownAddresses)) continue;
     if (onlyRules && !onlyRules(entry.rule)) continue;
-    result.push(entry.ordered);
+    result.push(entry);
   }
 }
