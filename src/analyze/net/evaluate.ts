@@ -423,34 +423,47 @@ export function decidingRulesOfGroups(view: SnapshotView, groups: readonly Secur
  * overlaps it (ports, for tcp/udp, and peers): on any of its atoms nothing before it took any of
  * its peers. Returns the snapshot rules settled that way and the rules left for the sweep (none
  * for a third of the groups at 50k instances). Rules that apply nowhere decide nothing.
+ * Protocols are bit masks so each earlier rule is tested once for all of a rule's protocols,
+ * cheapest test first (this pairs every rule with every earlier one: ~2 million pairs at 50k).
  */
 function surelyDecidingRules(rules: readonly OrderedRule[]): { deciders: Set<Rule>; unsettled: Set<OrderedRule> } {
   const deciders = new Set<Rule>();
   const unsettled = new Set<OrderedRule>();
+  // The protocols on which each rule applies: tcp and udp only with some port.
+  const applying = new Uint8Array(rules.length);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as OrderedRule;
     if (rule.peers.isEmpty()) continue;
-    let applies = false;
-    let decides = false;
-    for (const protocol of rule.protocols) {
-      const ported = PORT_PROTOCOLS.has(protocol);
-      if (ported && rule.ports.isEmpty()) continue;
-      applies = true;
-      let overlapped = false;
-      for (let j = 0; j < i && !overlapped; j++) {
-        const earlier = rules[j] as OrderedRule;
-        overlapped = earlier.protocols.includes(protocol) && (!ported || earlier.ports.intersects(rule.ports)) && earlier.peers.intersects(rule.peers);
-      }
-      if (!overlapped) {
-        decides = true;
-        break;
-      }
+    const mask = protocolMask(rule.protocols);
+    applying[i] = rule.ports.isEmpty() ? mask & ~PORTED_MASK : mask;
+  }
+  for (let i = 0; i < rules.length; i++) {
+    const applies = applying[i] as number;
+    if (applies === 0) continue;
+    const rule = rules[i] as OrderedRule;
+    // The protocols on which some earlier rule overlaps this one; all of them = not settled here.
+    let overlapped = 0;
+    for (let j = 0; j < i && overlapped !== applies; j++) {
+      let shared = (applying[j] as number) & applies & ~overlapped;
+      if (shared === 0) continue;
+      const earlier = rules[j] as OrderedRule;
+      if (shared & PORTED_MASK && !earlier.ports.intersects(rule.ports)) shared &= ~PORTED_MASK;
+      if (shared !== 0 && earlier.peers.intersects(rule.peers)) overlapped |= shared;
     }
-    if (!applies) continue;
-    if (!decides) unsettled.add(rule);
+    if (overlapped === applies) unsettled.add(rule);
     else if (rule.rule) deciders.add(rule.rule);
   }
   return { deciders, unsettled };
+}
+
+const PROTOCOL_BIT = new Map<EvalProtocol, number>(EVAL_PROTOCOLS.map((protocol, index) => [protocol, 1 << index]));
+const PORTED_MASK = (PROTOCOL_BIT.get('tcp') as number) | (PROTOCOL_BIT.get('udp') as number);
+
+/** tcp and udp apply only with ports; the others ignore them. */
+function protocolMask(protocols: readonly EvalProtocol[]): number {
+  let mask = 0;
+  for (const protocol of protocols) mask |= PROTOCOL_BIT.get(protocol) as number;
+  return mask;
 }
 
 /** The outcomes of the first `count` rules of `active` (callers reuse one array across atoms). */

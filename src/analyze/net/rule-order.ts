@@ -200,8 +200,11 @@ export function eniOwnAddresses(eni: NetworkInterface): AddressSet {
   return AddressSet.unionAll(sets);
 }
 
+/** One shared list per protocol: 200,000 rules need no array each. */
+const SINGLE_PROTOCOLS = new Map<Protocol, readonly EvalProtocol[]>(EVAL_PROTOCOLS.map((protocol) => [protocol, [protocol]]));
+
 export function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
-  return protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
+  return protocol === 'all' ? EVAL_PROTOCOLS : (SINGLE_PROTOCOLS.get(protocol) ?? [protocol]);
 }
 
 let nextUid = 1;
