@@ -1,4 +1,4 @@
-import type { Eip, Instance, NetworkInterface, PrefixList, SecurityGroup, Snapshot } from '../../model/snapshot.js';
+import type { NetworkInterface, PrefixList, SecurityGroup, Snapshot } from '../../model/snapshot.js';
 import { SnapshotView, SYNTHETIC_ENI_SUFFIX } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
@@ -11,38 +11,8 @@ import { sameRuleContent } from './rule-key.js';
  * makes exposure drift cost grow with the change, not the estate.
  */
 
-interface Unit {
-  instance?: Instance;
-  enis: NetworkInterface[];
-  accountId: string;
-  regionId: string;
-}
-
-interface SideIndex {
-  view: SnapshotView;
-  units: Map<string, Unit>;
-}
-
 function unitKey(eni: NetworkInterface): string {
   return eni.instanceId ?? eni.id;
-}
-
-function indexSide(view: SnapshotView): SideIndex {
-  const units = new Map<string, Unit>();
-  for (const account of view.snapshot.accounts) {
-    const { accountId } = account;
-    for (const region of account.regions) {
-      const { regionId } = region;
-      const unit = (key: string): Unit => {
-        let found = units.get(key);
-        if (!found) units.set(key, (found = { enis: [], accountId, regionId }));
-        return found;
-      };
-      for (const instance of region.instances) unit(instance.id).instance = instance;
-      for (const eni of region.networkInterfaces) unit(unitKey(eni)).enis.push(eni);
-    }
-  }
-  return { view, units };
 }
 
 /**
@@ -104,58 +74,35 @@ function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string>
   return changed;
 }
 
-function eniById(a: NetworkInterface, b: NetworkInterface): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+function sameEips(a: SnapshotView, b: SnapshotView, boundId: string): boolean {
+  const before = a.eipsByBoundId.get(boundId);
+  const after = b.eipsByBoundId.get(boundId);
+  if (!before || !after) return before === after;
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) if (!sameData(before[i]!.item, after[i]!.item)) return false;
+  return true;
 }
 
-/** EIPs bound to the unit's instance, then to each of its ENIs in id order. */
-function eipsOfUnit(unit: Unit, enis: readonly NetworkInterface[], view: SnapshotView): Eip[] {
-  const eips: Eip[] = [];
-  const add = (id: string) => {
-    for (const located of view.eipsByBoundId.get(id) ?? []) eips.push(located.item);
-  };
-  if (unit.instance) add(unit.instance.id);
-  for (const eni of enis) add(eni.id);
-  return eips;
+/**
+ * Everything the exposure check reads of one ENI of the views (real, or the synthesized primary
+ * of an instance without one), apart from its groups' rules and peers: the ENI record and where it
+ * is, its instance (name, network type, public IPs), and the EIPs bound to it or its instance.
+ */
+function sameEniInputs(id: string, before: SnapshotView, after: SnapshotView): boolean {
+  const a = before.enis.get(id);
+  const b = after.enis.get(id);
+  if (!a || !b) return false;
+  if (a.accountId !== b.accountId || a.regionId !== b.regionId || !sameData(a.item, b.item)) return false;
+  const instanceId = a.item.instanceId;
+  if (instanceId === undefined) return sameEips(before, after, id);
+  return sameData(before.instances.get(instanceId)?.item ?? null, after.instances.get(instanceId)?.item ?? null) && sameEips(before, after, id) && sameEips(before, after, instanceId);
 }
 
-/** Everything of a unit that the exposure check reads is the same on both sides. */
-function sameUnit(a: Unit | undefined, b: Unit | undefined, before: SnapshotView, after: SnapshotView): boolean {
-  if (!a || !b) return a === b;
-  if (a.accountId !== b.accountId || a.regionId !== b.regionId || a.enis.length !== b.enis.length) return false;
-  if (!sameData(a.instance ?? null, b.instance ?? null)) return false;
-  const enisA = a.enis.length > 1 ? [...a.enis].sort(eniById) : a.enis;
-  const enisB = b.enis.length > 1 ? [...b.enis].sort(eniById) : b.enis;
-  if (!sameData(enisA, enisB)) return false;
-  return sameData(eipsOfUnit(a, enisA, before), eipsOfUnit(b, enisB, after));
-}
-
-function forEachGroupOfUnit(unit: Unit | undefined, visit: (groupId: string) => void): void {
-  if (!unit) return;
-  if (unit.instance) for (const id of unit.instance.securityGroupIds) visit(id);
-  for (const eni of unit.enis) for (const id of eni.securityGroupIds) visit(id);
-}
-
-function someGroupOfUnit(unit: Unit | undefined, test: (groupId: string) => boolean): boolean {
-  if (!unit) return false;
-  if (unit.instance?.securityGroupIds.some(test)) return true;
-  return unit.enis.some((eni) => eni.securityGroupIds.some(test));
-}
-
-/** Addresses of the members of the given groups: a rule whose peer is a group covers exactly these. */
-function memberSignatures(side: SideIndex, groupIds: Set<string>): Map<string, string> {
-  const members = new Map<string, string[]>();
-  const add = (groupId: string, addresses: readonly string[]) => {
-    if (!groupIds.has(groupId)) return;
-    const list = members.get(groupId);
-    if (list) list.push(...addresses);
-    else members.set(groupId, [...addresses]);
-  };
-  for (const unit of side.units.values()) {
-    for (const eni of unit.enis) for (const groupId of eni.securityGroupIds) add(groupId, [...eni.privateIps, ...eni.ipv6Addresses]);
-    if (unit.instance) for (const groupId of unit.instance.securityGroupIds) add(groupId, unit.instance.privateIps);
-  }
-  return new Map([...members].map(([groupId, addresses]) => [groupId, addresses.sort().join(',')]));
+/** The addresses of a group's members as the evaluator sees them (a group peer covers exactly these), as one comparable string. */
+function memberSignature(view: SnapshotView, groupId: string): string {
+  const addresses: string[] = [];
+  for (const { item } of view.enisByGroup.get(groupId) ?? []) addresses.push(...item.privateIps, ...item.ipv6Addresses);
+  return addresses.sort().join(',');
 }
 
 function referencedGroups(group: SecurityGroup | undefined): string[] {
@@ -169,7 +116,9 @@ function referencedGroups(group: SecurityGroup | undefined): string[] {
 }
 
 export interface ChangedUnits {
-  /** Keys (instance id, or ENI id for standalone ENIs) of the units whose exposure may differ. */
+  /** Ids of the views' ENIs (real, or synthesized `<instance>#primary`) whose exposure findings may differ. */
+  changedEnis: Set<string>;
+  /** Keys (instance id, or ENI id for standalone ENIs) of the units those ENIs belong to. */
   changedUnits: Set<string>;
   /** Units on either side. */
   units: number;
@@ -181,46 +130,42 @@ export function unitOfEni(eni: NetworkInterface): string {
 }
 
 /**
- * The units whose exposure may differ between two views of whole snapshots: a unit whose own
- * records or EIPs differ, or one of whose groups changed — rules, a prefix list they use, or the
- * members of a group they reference.
+ * The ENIs whose exposure may differ between two views of whole snapshots: an ENI whose own
+ * inputs differ (see sameEniInputs), or one of whose groups changed — rules, a prefix list they
+ * use, or the members of a group they reference. Every other ENI has the same findings (same
+ * fingerprints) on both sides, so only these need evaluating.
  */
 export function changedExposureUnits(beforeView: SnapshotView, afterView: SnapshotView): ChangedUnits {
-  const before = indexSide(beforeView);
-  const after = indexSide(afterView);
   const changedGroups = changedGroupIds(beforeView, afterView);
-  const changedUnits = new Set<string>();
-  // Only a unit that differs can change the member addresses of its groups.
+  const changedEnis = new Set<string>();
+  // Only an ENI that differs can change the member addresses of its groups.
   const memberCandidates = new Set<string>();
-  const note = (id: string) => memberCandidates.add(id);
-  const compareUnit = (key: string) => {
-    const a = before.units.get(key);
-    const b = after.units.get(key);
-    if (sameUnit(a, b, beforeView, afterView)) return;
-    changedUnits.add(key);
-    forEachGroupOfUnit(a, note);
-    forEachGroupOfUnit(b, note);
+  const compareEni = (id: string) => {
+    if (sameEniInputs(id, beforeView, afterView)) return;
+    changedEnis.add(id);
+    for (const groupId of beforeView.enis.get(id)?.item.securityGroupIds ?? []) memberCandidates.add(groupId);
+    for (const groupId of afterView.enis.get(id)?.item.securityGroupIds ?? []) memberCandidates.add(groupId);
   };
-  for (const key of before.units.keys()) compareUnit(key);
-  for (const key of after.units.keys()) if (!before.units.has(key)) compareUnit(key);
+  for (const id of beforeView.enis.keys()) compareEni(id);
+  for (const id of afterView.enis.keys()) if (!beforeView.enis.has(id)) compareEni(id);
   const membershipChanged = new Set<string>();
-  if (memberCandidates.size > 0) {
-    const membersBefore = memberSignatures(before, memberCandidates);
-    const membersAfter = memberSignatures(after, memberCandidates);
-    for (const id of memberCandidates) if (membersBefore.get(id) !== membersAfter.get(id)) membershipChanged.add(id);
-  }
+  for (const id of memberCandidates) if (memberSignature(beforeView, id) !== memberSignature(afterView, id)) membershipChanged.add(id);
   if (membershipChanged.size > 0) {
     for (const view of [beforeView, afterView]) {
       for (const { item: group } of view.groups.values()) if (referencedGroups(group).some((id) => membershipChanged.has(id))) changedGroups.add(group.id);
     }
   }
-  if (changedGroups.size > 0) {
-    const inChanged = (id: string) => changedGroups.has(id);
-    for (const side of [before, after]) {
-      for (const [key, unit] of side.units) if (!changedUnits.has(key) && someGroupOfUnit(unit, inChanged)) changedUnits.add(key);
+  const changedUnits = new Set<string>();
+  const units = new Set<string>();
+  const inChanged = (id: string) => changedGroups.has(id);
+  for (const view of [beforeView, afterView]) {
+    for (const [id, { item }] of view.enis) {
+      units.add(unitKey(item));
+      if (changedGroups.size > 0 && !changedEnis.has(id) && item.securityGroupIds.some(inChanged)) changedEnis.add(id);
+      if (changedEnis.has(id)) changedUnits.add(unitKey(item));
     }
   }
-  return { changedUnits, units: new Set([...before.units.keys(), ...after.units.keys()]).size };
+  return { changedEnis, changedUnits, units: units.size };
 }
 
 /** Suffix of the address-only stand-ins for group-peer members, so no EIP or instance binds to them. */
@@ -275,26 +220,18 @@ export interface PrunedSnapshots extends ChangedUnits {
  * form shows what that evaluation covers.
  */
 export function pruneToChangedUnits(baseline: Snapshot, current: Snapshot): PrunedSnapshots {
-  const before = new SnapshotView(baseline);
-  const after = new SnapshotView(current);
-  const { changedUnits, units } = changedExposureUnits(before, after);
-  const groupsOfUnit = (unit: Unit | undefined): string[] => {
-    const ids: string[] = [];
-    forEachGroupOfUnit(unit, (id) => ids.push(id));
-    return ids;
-  };
-  const sides = [indexSide(before), indexSide(after)];
+  const views = [new SnapshotView(baseline), new SnapshotView(current)] as const;
+  const changed = changedExposureUnits(...views);
   const peers = new Set<string>();
-  for (const key of changedUnits) {
-    for (const side of sides) {
-      for (const groupId of groupsOfUnit(side.units.get(key))) for (const peer of referencedGroups(side.view.groups.get(groupId)?.item)) peers.add(peer);
+  for (const view of views) {
+    for (const { item } of view.enis.values()) {
+      if (!changed.changedUnits.has(unitKey(item))) continue;
+      for (const groupId of item.securityGroupIds) for (const peer of referencedGroups(view.groups.get(groupId)?.item)) peers.add(peer);
     }
   }
   const context = new Set<string>();
-  if (peers.size > 0) {
-    for (const side of sides) {
-      for (const [key, unit] of side.units) if (!changedUnits.has(key) && someGroupOfUnit(unit, (id) => peers.has(id))) context.add(key);
-    }
+  for (const view of views) {
+    for (const peer of peers) for (const { item } of view.enisByGroup.get(peer) ?? []) if (!changed.changedUnits.has(unitKey(item))) context.add(unitKey(item));
   }
-  return { baseline: keepUnits(baseline, changedUnits, context), current: keepUnits(current, changedUnits, context), changedUnits, units };
+  return { ...changed, baseline: keepUnits(baseline, changed.changedUnits, context), current: keepUnits(current, changed.changedUnits, context) };
 }

@@ -9,7 +9,7 @@ import type { NetworkInterface } from '../../model/snapshot.js';
 import { fingerprint } from '../fingerprint.js';
 import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
-import { changedExposureUnits, unitOfEni } from './exposure-prune.js';
+import { changedExposureUnits } from './exposure-prune.js';
 import type { DriftChange } from './types.js';
 
 export interface ExposureDrift {
@@ -31,9 +31,9 @@ export function resolveExposureCheck(): Check {
  * EIPs and instances are still looked up in the whole snapshot, so each visited ENI is evaluated
  * exactly as in a run over everything. Built on the full view as prototype: no copy of its maps.
  */
-function viewVisiting(view: SnapshotView, visit: (eni: NetworkInterface) => boolean): SnapshotView {
+function viewVisiting(view: SnapshotView, visit: (eniId: string) => boolean): SnapshotView {
   const enis = new Map<string, Located<NetworkInterface>>();
-  for (const [id, located] of view.enis) if (visit(located.item)) enis.set(id, located);
+  for (const [id, located] of view.enis) if (visit(id)) enis.set(id, located);
   return Object.create(view, { enis: { value: enis, enumerable: true } }) as SnapshotView;
 }
 
@@ -92,9 +92,9 @@ function groupsOfResource(view: SnapshotView, resourceId: string): readonly stri
 export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings: AnalyzerSettings = resolveAnalyzerSettings(undefined), prune = true): ExposureDrift {
   const beforeView = new SnapshotView(baseline);
   const afterView = new SnapshotView(current);
-  const changedUnits = prune ? changedExposureUnits(beforeView, afterView).changedUnits : undefined;
-  // Findings of units whose inputs are the same on both sides cannot drift: visit changed units only.
-  const visiting = (view: SnapshotView) => (changedUnits ? viewVisiting(view, (eni) => changedUnits.has(unitOfEni(eni))) : view);
+  const changedEnis = prune ? changedExposureUnits(beforeView, afterView).changedEnis : undefined;
+  // Findings of ENIs whose inputs are the same on both sides cannot drift: visit the others only.
+  const visiting = (view: SnapshotView) => (changedEnis ? viewVisiting(view, (id) => changedEnis.has(id)) : view);
   const before = exposureFindings(visiting(beforeView), check, settings);
   const after = exposureFindings(visiting(afterView), check, settings);
   const beforeIds = new Set(before.map((f) => f.id));
