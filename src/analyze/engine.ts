@@ -40,11 +40,7 @@ export interface CheckRun {
   checks: CheckInfo[];
 }
 
-/**
- * Runs the enabled checks over one snapshot (or one shard of it: every check reads only its own
- * account × region, so shards' runs concatenated in check order and then finished equal one run
- * over the whole; see analyze/parallel).
- */
+/** Runs the enabled checks over one snapshot: fingerprinted findings in check order, not yet sorted. */
 export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}): CheckRun {
   const timing = options.onTiming;
   let started = performance.now();

@@ -21,6 +21,9 @@ import {
   type Account,
 } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
+import { log } from '../util/log.js';
+import { OffloadedValidation } from './offloaded-validation.js';
+import { defaultsFiller } from './record-defaults.js';
 
 /**
  * The on-disk snapshot: gzip-compressed JSON Lines. Line 1 is the header (schema, id, takenAt,
@@ -162,7 +165,24 @@ export type SnapshotRecord =
 export interface ReadOptions {
   /** Validate every record against the model schema (default true). */
   validate?: boolean;
+  /**
+   * Where `readSnapshot` validates: `inline`, in a `worker` thread while this thread parses, or
+   * `auto` (default: a worker for compressed files of OFFLOAD_MIN_BYTES and more). The result and
+   * any error are the same.
+   */
+  validation?: 'inline' | 'worker' | 'auto';
 }
+
+/** Below this (compressed) size starting a worker costs more than validating inline saves. */
+export const OFFLOAD_MIN_BYTES = 256 * 1024;
+
+const FILL_DEFAULTS: Record<ResourceKind, (item: unknown) => void> = {
+  securityGroup: defaultsFiller(SecurityGroup),
+  instance: defaultsFiller(Instance),
+  networkInterface: defaultsFiller(NetworkInterface),
+  eip: defaultsFiller(Eip),
+  prefixList: defaultsFiller(PrefixList),
+};
 
 async function openText(path: string): Promise<Readable> {
   let handle;
@@ -219,7 +239,7 @@ function describeZodIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function parseHeader(path: string, line: string): SnapshotHeader {
+export function parseSnapshotHeader(path: string, line: string): SnapshotHeader {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -243,7 +263,14 @@ function parseHeader(path: string, line: string): SnapshotHeader {
  * line: a foreign or wrong-version file, a corrupt line, a truncated stream, a missing end record.
  */
 export async function* readSnapshotRecords(path: string, options: ReadOptions = {}): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
-  const validate = options.validate ?? true;
+  yield* records(path, options.validate ?? true);
+}
+
+/**
+ * The records of a file. With `offload`, records are parsed without validation (defaults filled
+ * as the schema would) and every resource line goes to the worker for validation instead.
+ */
+async function* records(path: string, validate: boolean, offload?: OffloadedValidation): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
   if (path.endsWith('.json')) {
     const snapshot = await readNestedJson(path);
     const { accounts, ...header } = snapshot;
@@ -266,53 +293,25 @@ export async function* readSnapshotRecords(path: string, options: ReadOptions = 
     for await (const line of lines) {
       lineNumber++;
       if (lineNumber === 1) {
-        yield { header: parseHeader(path, line) };
+        yield { header: parseSnapshotHeader(path, line) };
         continue;
       }
       if (line.length === 0) continue;
       if (ended) throw new FileFormatError('SNAPSHOT_INVALID', path, 'data after the end record', lineNumber);
-      let value: Record<string, unknown>;
-      try {
-        value = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new FileFormatError('SNAPSHOT_INVALID', path, 'corrupt record (not JSON)', lineNumber);
+      const record = parseRecordLine(path, line, lineNumber, validate && !offload);
+      if (offload && 'item' in record) {
+        FILL_DEFAULTS[record.kind](record.item);
+        offload.submit(line, lineNumber);
       }
-      // Take the envelope fields off in place: copying every record with a rest spread costs
-      // more than the parse itself at 300,000 records.
-      const { kind, accountId, regionId } = value;
-      delete value.kind;
-      delete value.accountId;
-      delete value.regionId;
-      const rest = value;
-      if (kind === 'end') {
-        if (rest.records !== records) {
-          throw new FileFormatError('SNAPSHOT_INVALID', path, `end record counts ${String(rest.records)} records but ${records} were read`, lineNumber);
+      if (record.kind === 'end') {
+        if (record.records !== records) {
+          throw new FileFormatError('SNAPSHOT_INVALID', path, `end record counts ${String(record.records)} records but ${records} were read`, lineNumber);
         }
         ended = true;
         continue;
       }
       records++;
-      if (typeof accountId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without accountId', lineNumber);
-      if (kind === 'account') {
-        yield { kind, accountId, ...(typeof rest.alias === 'string' ? { alias: rest.alias } : {}) };
-        continue;
-      }
-      if (typeof regionId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without regionId', lineNumber);
-      if (kind === 'region') {
-        yield { kind, accountId, regionId };
-        continue;
-      }
-      if (typeof kind !== 'string' || !(RESOURCE_KINDS as readonly string[]).includes(kind)) {
-        throw new FileFormatError('SNAPSHOT_INVALID', path, `unknown record kind ${JSON.stringify(kind)}`, lineNumber);
-      }
-      const resourceKind = kind as ResourceKind;
-      let item: unknown = rest;
-      if (validate) {
-        const parsed = RESOURCE_SCHEMA[resourceKind].safeParse(rest);
-        if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid ${kind}: ${describeZodIssues(parsed.error)}`, lineNumber);
-        item = parsed.data;
-      }
-      yield { kind: resourceKind, accountId, regionId, item };
+      yield record;
     }
   } catch (error) {
     if (error instanceof SgauditError) throw error;
@@ -327,6 +326,101 @@ export async function* readSnapshotRecords(path: string, options: ReadOptions = 
   }
   if (lineNumber === 0) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
   if (!ended) throw new FileFormatError('SNAPSHOT_INVALID', path, 'truncated (no end record)', lineNumber);
+}
+
+/**
+ * One record line (not the header) → its record, validated unless `validate` is false; the end
+ * record comes back as `{ kind: 'end', records }` for the caller to check against its count.
+ * Errors name the file and line. Shared by the streaming reader and the parallel analyzer's
+ * workers, which parse their share of the lines (analyze/parallel).
+ */
+export function parseRecordLine(path: string, line: string, lineNumber: number, validate: boolean): SnapshotRecord | { kind: 'end'; records: unknown } {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, 'corrupt record (not JSON)', lineNumber);
+  }
+  // Take the envelope fields off in place: copying every record with a rest spread costs
+  // more than the parse itself at 300,000 records.
+  const { kind, accountId, regionId } = value;
+  delete value.kind;
+  delete value.accountId;
+  delete value.regionId;
+  const rest = value;
+  if (kind === 'end') return { kind, records: rest.records };
+  if (typeof accountId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without accountId', lineNumber);
+  if (kind === 'account') return { kind, accountId, ...(typeof rest.alias === 'string' ? { alias: rest.alias } : {}) };
+  if (typeof regionId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without regionId', lineNumber);
+  if (kind === 'region') return { kind, accountId, regionId };
+  if (typeof kind !== 'string' || !(RESOURCE_KINDS as readonly string[]).includes(kind)) {
+    throw new FileFormatError('SNAPSHOT_INVALID', path, `unknown record kind ${JSON.stringify(kind)}`, lineNumber);
+  }
+  const resourceKind = kind as ResourceKind;
+  let item: unknown = rest;
+  if (validate) {
+    const parsed = RESOURCE_SCHEMA[resourceKind].safeParse(rest);
+    if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid ${kind}: ${describeZodIssues(parsed.error)}`, lineNumber);
+    item = parsed.data;
+  }
+  return { kind: resourceKind, accountId, regionId, item };
+}
+
+/**
+ * The raw lines of a `.jsonl.gz` (or plain `.jsonl`) snapshot, header first, for callers that
+ * route lines before parsing them. No format checks: a caller that meets anything odd reads the
+ * file again with `readSnapshotRecords`, which names the problem.
+ */
+export async function* snapshotLines(path: string): AsyncGenerator<string, void, undefined> {
+  const input = await openText(path);
+  const lines = splitLines(input);
+  try {
+    yield* lines;
+  } finally {
+    await lines.return(undefined);
+    input.destroy();
+  }
+}
+
+/** Collects records into a Snapshot, keeping accounts and regions in the order they first appear. */
+export class SnapshotAssembler {
+  private readonly accounts = new Map<string, Account>();
+  private readonly regions = new Map<string, Region>();
+
+  add(record: SnapshotRecord): void {
+    if (record.kind === 'account') {
+      const account = this.accountOf(record.accountId);
+      if (record.alias) account.alias = record.alias;
+    } else if (record.kind === 'region') {
+      this.regionOf(record.accountId, record.regionId);
+    } else {
+      (this.regionOf(record.accountId, record.regionId)[REGION_FIELD[record.kind]] as unknown[]).push(record.item);
+    }
+  }
+
+  finish(header: SnapshotHeader): Snapshot {
+    return { ...header, accounts: [...this.accounts.values()] };
+  }
+
+  private accountOf(accountId: string): Account {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = { accountId, regions: [] };
+      this.accounts.set(accountId, account);
+    }
+    return account;
+  }
+
+  private regionOf(accountId: string, regionId: string): Region {
+    const key = `${accountId}\u0000${regionId}`;
+    let region = this.regions.get(key);
+    if (!region) {
+      region = { regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] };
+      this.regions.set(key, region);
+      this.accountOf(accountId).regions.push(region);
+    }
+    return region;
+  }
 }
 
 async function readNestedJson(path: string): Promise<Snapshot> {
@@ -344,7 +438,7 @@ async function readNestedJson(path: string): Promise<Snapshot> {
   } catch (error) {
     throw new FileFormatError('SNAPSHOT_INVALID', path, `not valid JSON (${(error as Error).message})`);
   }
-  parseHeader(path, JSON.stringify({ ...(value as object), accounts: undefined }));
+  parseSnapshotHeader(path, JSON.stringify({ ...(value as object), accounts: undefined }));
   const parsed = Snapshot.safeParse(value);
   if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid snapshot: ${describeZodIssues(parsed.error)}`);
   return parsed.data;
@@ -352,39 +446,60 @@ async function readNestedJson(path: string): Promise<Snapshot> {
 
 /** Read a whole snapshot into memory (records streamed, never one big string). */
 export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<Snapshot> {
+  const validate = options.validate ?? true;
+  const validation = options.validation ?? 'auto';
+  if (validate && !path.endsWith('.json') && (validation === 'worker' || (validation === 'auto' && (await sizeOf(path)) >= OFFLOAD_MIN_BYTES))) {
+    return readSnapshotOffloaded(path);
+  }
+  return assemble(path, records(path, validate));
+}
+
+async function assemble(path: string, source: AsyncIterable<{ header: SnapshotHeader } | SnapshotRecord>): Promise<Snapshot> {
   let header: SnapshotHeader | undefined;
-  const accounts = new Map<string, Account>();
-  const regions = new Map<string, Region>();
-  const accountOf = (accountId: string): Account => {
-    let account = accounts.get(accountId);
-    if (!account) {
-      account = { accountId, regions: [] };
-      accounts.set(accountId, account);
-    }
-    return account;
-  };
-  const regionOf = (accountId: string, regionId: string): Region => {
-    const key = `${accountId}\u0000${regionId}`;
-    let region = regions.get(key);
-    if (!region) {
-      region = { regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] };
-      regions.set(key, region);
-      accountOf(accountId).regions.push(region);
-    }
-    return region;
-  };
-  for await (const record of readSnapshotRecords(path, options)) {
-    if ('header' in record) {
-      header = record.header;
-    } else if (record.kind === 'account') {
-      const account = accountOf(record.accountId);
-      if (record.alias) account.alias = record.alias;
-    } else if (record.kind === 'region') {
-      regionOf(record.accountId, record.regionId);
-    } else {
-      (regionOf(record.accountId, record.regionId)[REGION_FIELD[record.kind]] as unknown[]).push(record.item);
-    }
+  const assembler = new SnapshotAssembler();
+  for await (const record of source) {
+    if ('header' in record) header = record.header;
+    else assembler.add(record);
   }
   if (!header) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
-  return { ...header, accounts: [...accounts.values()] };
+  return assembler.finish(header);
+}
+
+/**
+ * A validated read with validation on another core. Errors are the inline read's: an invalid
+ * record is reported only if no earlier line failed, and a problem this thread finds (corrupt
+ * line, truncation) loses to an invalid record before it, as when validating line by line.
+ */
+async function readSnapshotOffloaded(path: string): Promise<Snapshot> {
+  const offload = new OffloadedValidation(path);
+  try {
+    let snapshot: Snapshot;
+    try {
+      snapshot = await assemble(path, records(path, false, offload));
+    } catch (error) {
+      if (!(error instanceof SgauditError)) throw error;
+      const verdict = await offload.verdict();
+      if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
+      if (verdict.type === 'unavailable') return await readSnapshot(path, { validation: 'inline' });
+      throw error;
+    }
+    const verdict = await offload.verdict();
+    if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
+    if (verdict.type === 'unavailable') {
+      log.debug(`validating ${path} in this thread: ${verdict.reason}`);
+      return await readSnapshot(path, { validation: 'inline' });
+    }
+    return snapshot;
+  } finally {
+    await offload.close();
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    // The read itself reports a missing or unreadable file.
+    return 0;
+  }
 }
