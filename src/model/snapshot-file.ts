@@ -263,14 +263,29 @@ export function parseSnapshotHeader(path: string, line: string): SnapshotHeader 
  * line: a foreign or wrong-version file, a corrupt line, a truncated stream, a missing end record.
  */
 export async function* readSnapshotRecords(path: string, options: ReadOptions = {}): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
-  yield* records(path, options.validate ?? true);
+  yield* records(path, { validate: options.validate ?? true });
 }
 
 /**
- * The records of a file. With `offload`, records are parsed without validation (defaults filled
- * as the schema would) and every resource line goes to the worker for validation instead.
+ * Resource records of one file by their exact line text, shared with the read of a second file:
+ * a record whose line is byte-identical in both is parsed and validated once, and both snapshots
+ * hold the same object (drift compares snapshots in which most records are unchanged).
  */
-async function* records(path: string, validate: boolean, offload?: OffloadedValidation): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
+interface LineSharing {
+  /** Filled while reading the first file. */
+  remember?: Map<string, SnapshotRecord>;
+  /** Consulted while reading the second. */
+  known?: Map<string, SnapshotRecord>;
+}
+
+interface RecordsMode {
+  validate: boolean;
+  /** Parse without validation (defaults filled as the schema would) and validate in this worker instead. */
+  offload?: OffloadedValidation;
+  share?: LineSharing;
+}
+
+async function* records(path: string, { validate, offload, share }: RecordsMode): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
   if (path.endsWith('.json')) {
     const snapshot = await readNestedJson(path);
     const { accounts, ...header } = snapshot;
@@ -298,11 +313,18 @@ async function* records(path: string, validate: boolean, offload?: OffloadedVali
       }
       if (line.length === 0) continue;
       if (ended) throw new FileFormatError('SNAPSHOT_INVALID', path, 'data after the end record', lineNumber);
+      const shared = share?.known?.get(line);
+      if (shared) {
+        records++;
+        yield shared;
+        continue;
+      }
       const record = parseRecordLine(path, line, lineNumber, validate && !offload);
       if (offload && 'item' in record) {
         FILL_DEFAULTS[record.kind](record.item);
         offload.submit(line, lineNumber);
       }
+      if (share?.remember && 'item' in record) share.remember.set(line, record);
       if (record.kind === 'end') {
         if (record.records !== records) {
           throw new FileFormatError('SNAPSHOT_INVALID', path, `end record counts ${String(record.records)} records but ${records} were read`, lineNumber);
@@ -446,12 +468,29 @@ async function readNestedJson(path: string): Promise<Snapshot> {
 
 /** Read a whole snapshot into memory (records streamed, never one big string). */
 export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<Snapshot> {
+  return readSharing(path, options);
+}
+
+/**
+ * Two snapshots of the same estate (drift): the second file's lines that are byte-identical to
+ * lines of the first are neither parsed nor validated again, and both snapshots share those
+ * records' objects, so `before === after` means unchanged. Each file's errors are those of
+ * `readSnapshot` on it; the first file's are reported first.
+ */
+export async function readSnapshotPair(firstPath: string, secondPath: string, options: ReadOptions = {}): Promise<[Snapshot, Snapshot]> {
+  const lines = new Map<string, SnapshotRecord>();
+  const first = await readSharing(firstPath, options, { remember: lines });
+  const second = await readSharing(secondPath, options, { known: lines });
+  return [first, second];
+}
+
+async function readSharing(path: string, options: ReadOptions, share?: LineSharing): Promise<Snapshot> {
   const validate = options.validate ?? true;
   const validation = options.validation ?? 'auto';
   if (validate && !path.endsWith('.json') && (validation === 'worker' || (validation === 'auto' && (await sizeOf(path)) >= OFFLOAD_MIN_BYTES))) {
-    return readSnapshotOffloaded(path);
+    return readSnapshotOffloaded(path, share);
   }
-  return assemble(path, records(path, validate));
+  return assemble(path, records(path, { validate, ...(share ? { share } : {}) }));
 }
 
 async function assemble(path: string, source: AsyncIterable<{ header: SnapshotHeader } | SnapshotRecord>): Promise<Snapshot> {
@@ -470,29 +509,35 @@ async function assemble(path: string, source: AsyncIterable<{ header: SnapshotHe
  * record is reported only if no earlier line failed, and a problem this thread finds (corrupt
  * line, truncation) loses to an invalid record before it, as when validating line by line.
  */
-async function readSnapshotOffloaded(path: string): Promise<Snapshot> {
+async function readSnapshotOffloaded(path: string, share?: LineSharing): Promise<Snapshot> {
   const offload = new OffloadedValidation(path);
   try {
     let snapshot: Snapshot;
     try {
-      snapshot = await assemble(path, records(path, false, offload));
+      snapshot = await assemble(path, records(path, { validate: false, offload, ...(share ? { share } : {}) }));
     } catch (error) {
       if (!(error instanceof SgauditError)) throw error;
       const verdict = await offload.verdict();
       if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
-      if (verdict.type === 'unavailable') return await readSnapshot(path, { validation: 'inline' });
+      if (verdict.type === 'unavailable') return await readInlineInstead(path, share);
       throw error;
     }
     const verdict = await offload.verdict();
     if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
     if (verdict.type === 'unavailable') {
       log.debug(`validating ${path} in this thread: ${verdict.reason}`);
-      return await readSnapshot(path, { validation: 'inline' });
+      return await readInlineInstead(path, share);
     }
     return snapshot;
   } finally {
     await offload.close();
   }
+}
+
+/** When no worker could validate: read again validating inline (what the pair shares must be validated records). */
+async function readInlineInstead(path: string, share: LineSharing | undefined): Promise<Snapshot> {
+  share?.remember?.clear();
+  return readSharing(path, { validation: 'inline' }, share);
 }
 
 async function sizeOf(path: string): Promise<number> {

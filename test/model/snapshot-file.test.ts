@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileFormatError } from '../../src/model/errors.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
-import { createSnapshotWriter, exportSnapshotJson, readSnapshot, writeSnapshot } from '../../src/model/snapshot-file.js';
+import { createSnapshotWriter, exportSnapshotJson, readSnapshot, readSnapshotPair, writeSnapshot } from '../../src/model/snapshot-file.js';
 import { setBeforeRenameHook } from '../../src/util/atomic-write.js';
 
 const snapshot: Snapshot = {
@@ -137,6 +137,36 @@ describe('snapshot file', () => {
     const inline = await readSnapshot(path, { validation: 'inline' });
     expect(inline.accounts[0]!.regions[0]!.networkInterfaces[0]).toMatchObject({ type: 'Secondary', privateIps: [], tags: {} });
     expect(await readSnapshot(path, { validation: 'worker' })).toEqual(inline);
+  });
+
+  describe('reading two snapshots of one estate', () => {
+    const changed: Snapshot = structuredClone(snapshot);
+    changed.id = 'snap-2';
+    changed.accounts[0]!.regions[0]!.eips[0]!.status = 'Available';
+
+    it.each(['inline', 'worker'] as const)('shares the records whose lines are identical and equals two separate reads (%s validation)', async (validation) => {
+      const first = join(dir, 'a.jsonl.gz');
+      const second = join(dir, 'b.jsonl.gz');
+      await writeSnapshot(first, snapshot);
+      await writeSnapshot(second, changed);
+      const [a, b] = await readSnapshotPair(first, second, { validation });
+      expect(a).toEqual(await readSnapshot(first));
+      expect(b).toEqual(await readSnapshot(second));
+      const [groupA, groupB] = [a.accounts[0]!.regions[0]!.securityGroups[0], b.accounts[0]!.regions[0]!.securityGroups[0]];
+      expect(groupB).toBe(groupA);
+      expect(b.accounts[0]!.regions[0]!.eips[0]).not.toBe(a.accounts[0]!.regions[0]!.eips[0]);
+      expect(b.accounts[0]!.regions[0]!.eips[0]!.status).toBe('Available');
+    });
+
+    it.each(['inline', 'worker'] as const)("reports the second file's own errors with its own line numbers (%s validation)", async (validation) => {
+      const first = join(dir, 'a.jsonl.gz');
+      const second = join(dir, 'b.jsonl.gz');
+      await writeSnapshot(first, snapshot);
+      await writeSnapshot(second, changed);
+      const text = gunzipSync(await readFile(second)).toString().replace('"status":"Available"', '"status":7');
+      await writeFile(second, gzipSync(text));
+      await expect(readSnapshotPair(first, second, { validation })).rejects.toThrow(`${second}:5: invalid eip: status`);
+    });
   });
 
   it('names a missing file', async () => {
