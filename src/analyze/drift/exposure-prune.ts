@@ -83,15 +83,26 @@ export function sameEip(a: Eip, b: Eip): boolean {
   return a.allocationId === b.allocationId && a.ip === b.ip && a.status === b.status && a.name === b.name && a.boundInstanceType === b.boundInstanceType && a.boundInstanceId === b.boundInstanceId;
 }
 
-function sameGroup(a: SecurityGroup | undefined, b: SecurityGroup | undefined): boolean {
+/**
+ * Same ingress evaluation inputs: type, intra-group policy and the ingress rules in order (the
+ * exposure check evaluates ingress only, and a group's ingress order is that of its ingress rules
+ * alone, so an egress-only change leaves every exposure finding as it was).
+ */
+function sameIngress(a: SecurityGroup | undefined, b: SecurityGroup | undefined): boolean {
   if (!a || !b) return a === b;
-  if (a.type !== b.type || a.innerAccessPolicy !== b.innerAccessPolicy || a.rules.length !== b.rules.length) return false;
-  for (let i = 0; i < a.rules.length; i++) {
-    const ra = a.rules[i]!;
-    const rb = b.rules[i]!;
+  if (a.type !== b.type || a.innerAccessPolicy !== b.innerAccessPolicy) return false;
+  const left = a.rules;
+  const right = b.rules;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < left.length && left[i]!.direction !== 'ingress') i++;
+    while (j < right.length && right[j]!.direction !== 'ingress') j++;
+    if (i === left.length || j === right.length) return i === left.length && j === right.length;
+    const ra = left[i++]!;
+    const rb = right[j++]!;
     if (ra.id !== rb.id || !sameRuleContent(ra, rb) || ra.portListId !== rb.portListId || (ra.problems?.length ?? 0) !== (rb.problems?.length ?? 0)) return false;
   }
-  return true;
 }
 
 function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string> {
@@ -104,7 +115,7 @@ function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string>
   const compare = (id: string) => {
     const a = before.groups.get(id)?.item;
     const b = after.groups.get(id)?.item;
-    if (!sameGroup(a, b)) {
+    if (!sameIngress(a, b)) {
       changed.add(id);
       return;
     }
