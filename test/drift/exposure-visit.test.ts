@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDrift } from '../../src/analyze/drift/index.js';
-import { changedExposureUnits } from '../../src/analyze/drift/exposure-prune.js';
+import { changedExposureEnis } from '../../src/analyze/drift/exposure-prune.js';
 import { SnapshotView } from '../../src/analyze/view.js';
 import { generateEstate } from '../../src/emulator/generate.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -91,13 +91,13 @@ describe('exposure drift visits only ENIs whose exposure inputs changed', () => 
     const current = structuredClone(baseline);
     MUTATIONS['egress rules removed and added']!(current, 2);
     for (const group of regions(current).flatMap((r) => r.securityGroups)) group.name = `${group.name}-renamed`;
-    expect(changedExposureUnits(new SnapshotView(baseline), new SnapshotView(current)).changedEnis.size).toBe(0);
+    expect(changedExposureEnis(new SnapshotView(baseline), new SnapshotView(current)).size).toBe(0);
   });
 
   it('a private-source ingress change is evaluated (it can change how public sources are described)', () => {
     const baseline = generated(2);
     const current = structuredClone(baseline);
     MUTATIONS['private-source ingress rules changed']!(current, 2);
-    expect(changedExposureUnits(new SnapshotView(baseline), new SnapshotView(current)).changedEnis.size).toBeGreaterThan(0);
+    expect(changedExposureEnis(new SnapshotView(baseline), new SnapshotView(current)).size).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { Eip, Instance, NetworkInterface, PrefixList, SecurityGroup, Snapshot, Tags } from '../../model/snapshot.js';
-import { SnapshotView, SYNTHETIC_ENI_SUFFIX } from '../view.js';
+import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
 /**
@@ -140,12 +140,10 @@ function sameEips(a: SnapshotView, b: SnapshotView, boundId: string): boolean {
  * of an instance without one), apart from its groups' rules and peers: the ENI record and where it
  * is, its instance (name, network type, public IPs), and the EIPs bound to it or its instance.
  */
-function sameEniInputs(id: string, before: SnapshotView, after: SnapshotView): boolean {
-  const a = before.enis.get(id);
-  const b = after.enis.get(id);
+function sameEniInputs(a: Located<NetworkInterface> | undefined, b: Located<NetworkInterface> | undefined, before: SnapshotView, after: SnapshotView): boolean {
   if (!a || !b) return false;
   if (a.accountId !== b.accountId || a.regionId !== b.regionId || !sameNetworkInterface(a.item, b.item)) return false;
-  const instanceId = a.item.instanceId;
+  const { id, instanceId } = a.item;
   if (instanceId === undefined) return sameEips(before, after, id);
   return sameInstance(before.instances.get(instanceId)?.item, after.instances.get(instanceId)?.item) && sameEips(before, after, id) && sameEips(before, after, instanceId);
 }
@@ -167,39 +165,28 @@ function referencedGroups(group: SecurityGroup | undefined): string[] {
   return ids;
 }
 
-export interface ChangedUnits {
-  /** Ids of the views' ENIs (real, or synthesized `<instance>#primary`) whose exposure findings may differ. */
-  changedEnis: Set<string>;
-  /** Keys (instance id, or ENI id for standalone ENIs) of the units those ENIs belong to. */
-  changedUnits: Set<string>;
-  /** Units on either side. */
-  units: number;
-}
-
-/** The unit (instance id, or the ENI's own id when standalone) an ENI of a view belongs to; synthesized primaries carry their instance id. */
-export function unitOfEni(eni: NetworkInterface): string {
-  return unitKey(eni);
-}
-
 /**
- * The ENIs whose exposure may differ between two views of whole snapshots: an ENI whose own
- * inputs differ (see sameEniInputs), or one of whose groups changed — rules, a prefix list they
- * use, or the members of a group they reference. Every other ENI has the same findings (same
- * fingerprints) on both sides, so only these need evaluating.
+ * Ids of the views' ENIs (real, or synthesized `<instance>#primary`) whose exposure may differ
+ * between two views of whole snapshots: an ENI whose own inputs differ (see sameEniInputs), or
+ * one of whose groups changed — ingress rules, a prefix list they use, or the members of a group
+ * they reference. Every other ENI has the same findings (same fingerprints) on both sides, so
+ * only these need evaluating.
  */
-export function changedExposureUnits(beforeView: SnapshotView, afterView: SnapshotView): ChangedUnits {
+export function changedExposureEnis(beforeView: SnapshotView, afterView: SnapshotView): Set<string> {
   const changedGroups = changedGroupIds(beforeView, afterView);
   const changedEnis = new Set<string>();
   // Only an ENI that differs can change the member addresses of its groups.
   const memberCandidates = new Set<string>();
-  const compareEni = (id: string) => {
-    if (sameEniInputs(id, beforeView, afterView)) return;
+  const changed = (id: string, a: Located<NetworkInterface> | undefined, b: Located<NetworkInterface> | undefined) => {
     changedEnis.add(id);
-    for (const groupId of beforeView.enis.get(id)?.item.securityGroupIds ?? []) memberCandidates.add(groupId);
-    for (const groupId of afterView.enis.get(id)?.item.securityGroupIds ?? []) memberCandidates.add(groupId);
+    if (a) for (const groupId of a.item.securityGroupIds) memberCandidates.add(groupId);
+    if (b) for (const groupId of b.item.securityGroupIds) memberCandidates.add(groupId);
   };
-  for (const id of beforeView.enis.keys()) compareEni(id);
-  for (const id of afterView.enis.keys()) if (!beforeView.enis.has(id)) compareEni(id);
+  for (const [id, a] of beforeView.enis) {
+    const b = afterView.enis.get(id);
+    if (!sameEniInputs(a, b, beforeView, afterView)) changed(id, a, b);
+  }
+  for (const [id, b] of afterView.enis) if (!beforeView.enis.has(id)) changed(id, undefined, b);
   const membershipChanged = new Set<string>();
   for (const id of memberCandidates) if (memberSignature(beforeView, id) !== memberSignature(afterView, id)) membershipChanged.add(id);
   if (membershipChanged.size > 0) {
@@ -207,17 +194,13 @@ export function changedExposureUnits(beforeView: SnapshotView, afterView: Snapsh
       for (const { item: group } of view.groups.values()) if (referencedGroups(group).some((id) => membershipChanged.has(id))) changedGroups.add(group.id);
     }
   }
-  const changedUnits = new Set<string>();
-  const units = new Set<string>();
-  const inChanged = (id: string) => changedGroups.has(id);
-  for (const view of [beforeView, afterView]) {
-    for (const [id, { item }] of view.enis) {
-      units.add(unitKey(item));
-      if (changedGroups.size > 0 && !changedEnis.has(id) && item.securityGroupIds.some(inChanged)) changedEnis.add(id);
-      if (changedEnis.has(id)) changedUnits.add(unitKey(item));
+  if (changedGroups.size > 0) {
+    const inChanged = (id: string) => changedGroups.has(id);
+    for (const view of [beforeView, afterView]) {
+      for (const [id, { item }] of view.enis) if (item.securityGroupIds.some(inChanged)) changedEnis.add(id);
     }
   }
-  return { changedEnis, changedUnits, units: units.size };
+  return changedEnis;
 }
 
 /** Suffix of the address-only stand-ins for group-peer members, so no EIP or instance binds to them. */
@@ -258,9 +241,13 @@ function keepUnits(snapshot: Snapshot, changed: Set<string>, context: Set<string
   };
 }
 
-export interface PrunedSnapshots extends ChangedUnits {
+export interface PrunedSnapshots {
   baseline: Snapshot;
   current: Snapshot;
+  /** Keys (instance id, or ENI id for standalone ENIs) of the units with an ENI whose exposure may differ. */
+  changedUnits: Set<string>;
+  /** Units on either side. */
+  units: number;
 }
 
 /**
@@ -268,22 +255,30 @@ export interface PrunedSnapshots extends ChangedUnits {
  * for the members of groups their rules reference (a group peer covers its members' addresses,
  * so those must stay for the evaluation to be the same as on the whole snapshot). Groups, prefix
  * lists and EIPs stay whole. Only findings of `changedUnits` may be compared. Exposure drift
- * itself evaluates the changed units on views of the whole snapshots instead (no copies); this
+ * itself evaluates the changed ENIs on views of the whole snapshots instead (no copies); this
  * form shows what that evaluation covers.
  */
 export function pruneToChangedUnits(baseline: Snapshot, current: Snapshot): PrunedSnapshots {
   const views = [new SnapshotView(baseline), new SnapshotView(current)] as const;
-  const changed = changedExposureUnits(...views);
+  const changedEnis = changedExposureEnis(...views);
+  const changedUnits = new Set<string>();
+  const units = new Set<string>();
+  for (const view of views) {
+    for (const [id, { item }] of view.enis) {
+      units.add(unitKey(item));
+      if (changedEnis.has(id)) changedUnits.add(unitKey(item));
+    }
+  }
   const peers = new Set<string>();
   for (const view of views) {
     for (const { item } of view.enis.values()) {
-      if (!changed.changedUnits.has(unitKey(item))) continue;
+      if (!changedUnits.has(unitKey(item))) continue;
       for (const groupId of item.securityGroupIds) for (const peer of referencedGroups(view.groups.get(groupId)?.item)) peers.add(peer);
     }
   }
   const context = new Set<string>();
   for (const view of views) {
-    for (const peer of peers) for (const { item } of view.enisByGroup.get(peer) ?? []) if (!changed.changedUnits.has(unitKey(item))) context.add(unitKey(item));
+    for (const peer of peers) for (const { item } of view.enisByGroup.get(peer) ?? []) if (!changedUnits.has(unitKey(item))) context.add(unitKey(item));
   }
-  return { ...changed, baseline: keepUnits(baseline, changed.changedUnits, context), current: keepUnits(current, changed.changedUnits, context) };
+  return { baseline: keepUnits(baseline, changedUnits, context), current: keepUnits(current, changedUnits, context), changedUnits, units: units.size };
 }

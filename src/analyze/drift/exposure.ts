@@ -9,7 +9,7 @@ import type { NetworkInterface } from '../../model/snapshot.js';
 import { fingerprint } from '../fingerprint.js';
 import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
-import { changedExposureUnits } from './exposure-prune.js';
+import { changedExposureEnis } from './exposure-prune.js';
 import type { DriftChange } from './types.js';
 
 export interface ExposureDrift {
@@ -92,7 +92,7 @@ function groupsOfResource(view: SnapshotView, resourceId: string): readonly stri
 export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings: AnalyzerSettings = resolveAnalyzerSettings(undefined), prune = true): ExposureDrift {
   const beforeView = new SnapshotView(baseline);
   const afterView = new SnapshotView(current);
-  const changedEnis = prune ? changedExposureUnits(beforeView, afterView).changedEnis : undefined;
+  const changedEnis = prune ? changedExposureEnis(beforeView, afterView) : undefined;
   // Findings of ENIs whose inputs are the same on both sides cannot drift: visit the others only.
   const visiting = (view: SnapshotView) => (changedEnis ? viewVisiting(view, (id) => changedEnis.has(id)) : view);
   const before = exposureFindings(visiting(beforeView), check, settings);
