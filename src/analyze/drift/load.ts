@@ -2,8 +2,11 @@ import { open } from 'node:fs/promises';
 import type { ResolvedConfig } from '../../config/load.js';
 import { SgauditError } from '../../model/errors.js';
 import type { FindingsDocument, Severity } from '../../model/findings.js';
-import { readSnapshot } from '../../model/snapshot-file.js';
-import { driftDocument, driftFindingsDocument, type DriftOptions } from './index.js';
+import { readSnapshot, readSnapshotPair } from '../../model/snapshot-file.js';
+import { resolveAnalyzerSettings } from '../../config/load.js';
+import { log } from '../../util/log.js';
+import { computeDrift, driftDocument, type DriftOptions } from './index.js';
+import { driftOfFiles } from './sharded-diff.js';
 import { diffTerraform, readTerraformState } from './terraform.js';
 
 /** What the OLD side of `sgaudit diff` is: an sgaudit snapshot or a Terraform state. */
@@ -30,6 +33,8 @@ export async function detectBaselineKind(path: string): Promise<'snapshot' | 'te
 export interface DiffFilesOptions extends DriftOptions {
   /** Treat OLD as Terraform state (default: detected from the file). */
   terraform?: boolean;
+  /** Worker threads for two large snapshots (0 = this thread only); default twice the cores. */
+  workers?: number;
   unmanagedGroups?: Severity | 'off';
   config?: ResolvedConfig;
   now?: Date;
@@ -42,9 +47,16 @@ export async function diffFiles(oldPath: string, newPath: string, options: DiffF
     const [state, live] = await Promise.all([readTerraformState(oldPath), readSnapshot(newPath)]);
     return driftDocument(live, diffTerraform(state, live, options.unmanagedGroups ? { unmanagedGroups: options.unmanagedGroups } : {}), options);
   }
-  // Both at once: decompression runs on libuv's threads, so the two reads overlap a little.
-  const [baseline, current] = await Promise.all([readSnapshot(oldPath), readSnapshot(newPath)]);
-  return driftFindingsDocument(baseline, current, options);
+  // The config's analyzer settings (allowed public ports …) decide exposure on both sides.
+  const settings = options.settings ?? (options.config ? resolveAnalyzerSettings(options.config) : undefined);
+  const driftOptions: DriftOptions = { ...options, ...(settings ? { settings } : {}) };
+  if (!options.exposureCheck) {
+    const sharded = await driftOfFiles(oldPath, newPath, { ...driftOptions, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+    if (!('fallback' in sharded)) return driftDocument(sharded.current, sharded.drift, options);
+    log.debug(`diffing in one thread: ${sharded.fallback}`);
+  }
+  const [baseline, current] = await readSnapshotPair(oldPath, newPath);
+  return driftDocument(current, computeDrift(baseline, current, driftOptions), options);
 }
 
 /** `--fail-on-drift`: new-exposure = any unsuppressed new exposure; any = any unsuppressed drift above info. */
