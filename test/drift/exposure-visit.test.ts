@@ -94,6 +94,16 @@ describe('exposure drift visits only ENIs whose exposure inputs changed', () => 
     expect(changedExposureEnis(new SnapshotView(baseline), new SnapshotView(current)).size).toBe(0);
   });
 
+  it('views handed in by the caller give the same drift as views built here', () => {
+    const baseline = generated(5);
+    const current = structuredClone(baseline);
+    for (const mutation of Object.values(MUTATIONS)) mutation(current, 5);
+    const views = { baseline: new SnapshotView(baseline), current: new SnapshotView(current) };
+    const built = computeDrift(baseline, current).changes;
+    expect(built.some((c) => c.kind === 'new-exposure')).toBe(true);
+    expect(computeDrift(baseline, current, { views }).changes).toEqual(built);
+  });
+
   it('a private-source ingress change is evaluated (it can change how public sources are described)', () => {
     const baseline = generated(2);
     const current = structuredClone(baseline);

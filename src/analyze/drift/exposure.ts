@@ -1,13 +1,12 @@
-import type { Finding } from '../../model/findings.js';
-import type { Snapshot } from '../../model/snapshot.js';
-import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
-import { SgauditError } from '../../model/errors.js';
-import { findCheck } from '../checks/index.js';
 import { resolveAnalyzerSettings } from '../../config/load.js';
+import { SgauditError } from '../../model/errors.js';
+import type { Finding } from '../../model/findings.js';
 import { sortFindings } from '../../model/findings-order.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
+import { findCheck } from '../checks/index.js';
+import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
 import { fingerprint } from '../fingerprint.js';
-import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
+import { SYNTHETIC_ENI_SUFFIX, type Located, type SnapshotView } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
 import { changedExposureEnis } from './exposure-prune.js';
 import type { DriftChange } from './types.js';
@@ -89,9 +88,7 @@ function groupsOfResource(view: SnapshotView, resourceId: string): readonly stri
  * ids removed exposure — only where both sides were read completely, so a denied region or a
  * group whose rules failed to page never reads as "exposure removed".
  */
-export function exposureDrift(baseline: Snapshot, current: Snapshot, scope: ComparisonScope, check: Check, settings: AnalyzerSettings = resolveAnalyzerSettings(undefined), prune = true): ExposureDrift {
-  const beforeView = new SnapshotView(baseline);
-  const afterView = new SnapshotView(current);
+export function exposureDrift(beforeView: SnapshotView, afterView: SnapshotView, scope: ComparisonScope, check: Check, settings: AnalyzerSettings = resolveAnalyzerSettings(undefined), prune = true): ExposureDrift {
   const changedEnis = prune ? changedExposureEnis(beforeView, afterView) : undefined;
   // Findings of ENIs whose inputs are the same on both sides cannot drift: visit the others only.
   const visiting = (view: SnapshotView) => (changedEnis ? viewVisiting(view, (id) => changedEnis.has(id)) : view);

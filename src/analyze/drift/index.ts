@@ -3,6 +3,7 @@ import type { Finding, FindingsDocument } from '../../model/findings.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
 import { analyzeSnapshot } from '../engine.js';
+import { SnapshotView } from '../view.js';
 import { ComparisonScope } from './coverage.js';
 import { exposureDrift, resolveExposureCheck } from './exposure.js';
 import { DRIFT_META, DRIFT_REMEDIATION, DRIFT_TITLES } from './meta.js';
@@ -22,6 +23,11 @@ export interface DriftOptions extends DiffOptions {
   settings?: AnalyzerSettings;
   /** Evaluate exposure only for instances/ENIs whose inputs changed (default true; off only to verify it). */
   pruneUnchanged?: boolean;
+  /**
+   * Views of exactly these snapshots when the caller has them already (the engine's check
+   * context): exposure drift then does not index 50,000 instances again.
+   */
+  views?: { baseline?: SnapshotView; current?: SnapshotView };
 }
 
 export interface DriftComputation extends DriftResult {
@@ -36,7 +42,8 @@ export function computeDrift(baseline: Snapshot, current: Snapshot, options: Dri
   for (const pair of scope.pairs()) diffRegion(pair, scope, options, changes);
   const exposureCompared = options.exposure !== false;
   if (exposureCompared) {
-    const exposure = exposureDrift(baseline, current, scope, options.exposureCheck ?? resolveExposureCheck(), options.settings, options.pruneUnchanged ?? true);
+    const views = { baseline: options.views?.baseline ?? new SnapshotView(baseline), current: options.views?.current ?? new SnapshotView(current) };
+    const exposure = exposureDrift(views.baseline, views.current, scope, options.exposureCheck ?? resolveExposureCheck(), options.settings, options.pruneUnchanged ?? true);
     changes.push(...exposure.changes);
   }
   const notCompared = scope.notCompared();
@@ -95,7 +102,7 @@ export function createDriftCheck(options: DriftOptions = {}): Check {
     meta: DRIFT_META,
     run(context) {
       if (!context.baseline) return [];
-      const drift = computeDrift(context.baseline.snapshot, context.view.snapshot, { settings: context.settings, ...options });
+      const drift = computeDrift(context.baseline.snapshot, context.view.snapshot, { settings: context.settings, views: { baseline: context.baseline, current: context.view }, ...options });
       return drift.changes.map(changeToDraft);
     },
   };
