@@ -2,6 +2,11 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../../src/analyze/net/address-set.js';
+import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from '../../src/analyze/net/evaluate.js';
+import { touchedSpecs } from '../../src/analyze/net/exposure.js';
+import { PortSet } from '../../src/analyze/net/port-set.js';
+import type { PortSpec } from '../../src/analyze/checks/types.js';
+import type { PortRange, Protocol } from '../../src/model/snapshot.js';
 
 /** What parsing meant before the dotted-quad fast path: ipaddr.js, network of the CIDR. */
 function referenceV4(text: string): [number, number] | undefined {
@@ -92,5 +97,29 @@ describe('toCidrs on wide ranges', () => {
   it('the whole IPv6 space is ::/0', () => {
     expect(AddressSet.ALL_V6.toCidrs()).toEqual(['::/0']);
     expect(AddressSet.ALL_V4.toCidrs()).toEqual(['0.0.0.0/0']);
+  });
+});
+
+/** What touchedSpecs meant before it compared bounds: PortSets per spec and protocol. */
+function referenceTouched(specs: readonly PortSpec[], protocol: Protocol, ports: PortRange): PortSpec[] {
+  const range = PortSet.range(ports.from, ports.to);
+  const protocols: readonly EvalProtocol[] = protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
+  const specPorts = (spec: PortSpec, p: EvalProtocol) =>
+    spec.protocol !== 'all' && spec.protocol !== p ? PortSet.EMPTY : PORT_PROTOCOLS.has(p) ? PortSet.range(spec.from, spec.to) : PortSet.ALL;
+  return specs.filter((spec) => protocols.some((p) => specPorts(spec, p).intersects(PORT_PROTOCOLS.has(p) ? range : PortSet.ALL)));
+}
+
+const protocolArb = fc.constantFrom<Protocol>('tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all');
+const portArb = fc.oneof(fc.integer({ min: -2, max: 70 }), fc.integer({ min: 65530, max: 65540 }));
+const specArb = fc.record({ protocol: protocolArb, from: portArb, to: portArb });
+
+describe('touchedSpecs', () => {
+  it('agrees with the PortSet formulation, odd and empty ranges included', () => {
+    fc.assert(
+      fc.property(fc.array(specArb, { maxLength: 6 }), protocolArb, portArb, portArb, (specs, protocol, from, to) => {
+        expect(touchedSpecs(specs, protocol, { from, to })).toEqual(referenceTouched(specs, protocol, { from, to }));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { PortRange, Protocol } from '../../model/snapshot.js';
 import type { PortSpec } from '../checks/types.js';
 import { AddressSet } from './address-set.js';
 import type { AcceptedPiece } from './evaluate.js';
-import { PortSet } from './port-set.js';
+import { MAX_PORT, MIN_PORT, PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
 import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './rule-order.js';
 
@@ -27,11 +27,25 @@ export function portsOfSpecs(specs: readonly PortSpec[], protocol: EvalProtocol)
   return result;
 }
 
-/** The specs (e.g. sensitive ports) an exposed (protocol, ports) touches. */
+/**
+ * The specs (e.g. sensitive ports) an exposed (protocol, ports) touches: `specPorts(spec, p)`
+ * meets the range (all ports for protocols without them) on one of the protocols. Compared as
+ * clamped bounds, not PortSets: this runs for every exposed range against ~30 specs.
+ */
 export function touchedSpecs(specs: readonly PortSpec[], protocol: Protocol, ports: PortRange): PortSpec[] {
-  const range = PortSet.range(ports.from, ports.to);
   const protocols: readonly EvalProtocol[] = protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
-  return specs.filter((spec) => protocols.some((p) => specPorts(spec, p).intersects(PORT_PROTOCOLS.has(p) ? range : PortSet.ALL)));
+  return specs.filter((spec) =>
+    protocols.some((p) => (spec.protocol === 'all' || spec.protocol === p) && (!PORT_PROTOCOLS.has(p) || rangesMeet(spec.from, spec.to, ports.from, ports.to))),
+  );
+}
+
+/** PortSet.range(aFrom, aTo).intersects(PortSet.range(bFrom, bTo)), without building either. */
+function rangesMeet(aFrom: number, aTo: number, bFrom: number, bTo: number): boolean {
+  const aStart = Math.max(MIN_PORT, aFrom);
+  const aEnd = Math.min(MAX_PORT, aTo) + 1;
+  const bStart = Math.max(MIN_PORT, bFrom);
+  const bEnd = Math.min(MAX_PORT, bTo) + 1;
+  return aStart < aEnd && bStart < bEnd && aStart < bEnd && bStart < aEnd;
 }
 
 /**
