@@ -197,8 +197,9 @@ function bytesToBigint(bytes: number[]): bigint {
  */
 const MAX_MEMO = 50_000;
 const v4Covers = new Map<number, Map<number, readonly string[]>>();
-const v6Covers = new Map<string, readonly string[]>();
+const v6Covers = new Map<bigint, Map<bigint, readonly string[]>>();
 let v4CoverCount = 0;
+let v6CoverCount = 0;
 
 function coverV4Memo(start: number, end: number): readonly string[] {
   let byEnd = v4Covers.get(start);
@@ -216,14 +217,20 @@ function coverV4Memo(start: number, end: number): readonly string[] {
   return blocks;
 }
 
+// Keyed by the bigints themselves: a text key costs two bigint-to-decimal conversions per lookup.
 function coverV6Memo(start: bigint, end: bigint): readonly string[] {
-  const key = `${start}-${end}`;
-  let blocks = v6Covers.get(key);
+  let byEnd = v6Covers.get(start);
+  let blocks = byEnd?.get(end);
   if (blocks) return blocks;
   const computed: string[] = [];
   coverV6(start, end, computed);
-  if (v6Covers.size > MAX_MEMO) v6Covers.clear();
-  v6Covers.set(key, (blocks = computed));
+  if (v6CoverCount++ > MAX_MEMO) {
+    v6Covers.clear();
+    v6CoverCount = 0;
+    byEnd = undefined;
+  }
+  if (!byEnd) v6Covers.set(start, (byEnd = new Map()));
+  byEnd.set(end, (blocks = computed));
   return blocks;
 }
 
