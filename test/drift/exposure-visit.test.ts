@@ -104,6 +104,35 @@ describe('exposure drift visits only ENIs whose exposure inputs changed', () => 
     expect(computeDrift(baseline, current, { views }).changes).toEqual(built);
   });
 
+  it('records shared by both sides (as readSnapshotPair shares identical lines) give the same drift as copies', () => {
+    const baseline = generated(7);
+    const current = structuredClone(baseline);
+    for (const mutation of Object.values(MUTATIONS)) mutation(current, 7);
+    const shared = structuredClone(current);
+    let sharedRecords = 0;
+    const share = <T>(before: T[], after: T[]) =>
+      after.map((record, i) => {
+        const old = before[i];
+        if (old === undefined || JSON.stringify(old) !== JSON.stringify(record)) return record;
+        sharedRecords++;
+        return old;
+      });
+    shared.accounts.forEach((account, a) =>
+      account.regions.forEach((region, r) => {
+        const old = baseline.accounts[a]!.regions[r]!;
+        region.securityGroups = share(old.securityGroups, region.securityGroups);
+        region.instances = share(old.instances, region.instances);
+        region.networkInterfaces = share(old.networkInterfaces, region.networkInterfaces);
+        region.eips = share(old.eips, region.eips);
+        region.prefixLists = share(old.prefixLists, region.prefixLists);
+      }),
+    );
+    expect(sharedRecords).toBeGreaterThan(100);
+    const copies = computeDrift(baseline, current).changes;
+    expect(copies.length).toBeGreaterThan(0);
+    expect(computeDrift(baseline, shared).changes).toEqual(copies);
+  });
+
   it('a private-source ingress change is evaluated (it can change how public sources are described)', () => {
     const baseline = generated(2);
     const current = structuredClone(baseline);

@@ -41,7 +41,9 @@ export const COMPARED_FIELDS = {
 } as const;
 
 export function sameInstance(a: Instance | undefined, b: Instance | undefined): boolean {
-  if (!a || !b) return a === b;
+  // readSnapshotPair shares the records of identical lines between the two sides.
+  if (a === b) return true;
+  if (!a || !b) return false;
   return (
     a.id === b.id &&
     a.name === b.name &&
@@ -60,6 +62,7 @@ export function sameInstance(a: Instance | undefined, b: Instance | undefined): 
 }
 
 export function sameNetworkInterface(a: NetworkInterface, b: NetworkInterface): boolean {
+  if (a === b) return true;
   return (
     a.id === b.id &&
     a.name === b.name &&
@@ -80,6 +83,7 @@ export function sameNetworkInterface(a: NetworkInterface, b: NetworkInterface): 
 }
 
 export function sameEip(a: Eip, b: Eip): boolean {
+  if (a === b) return true;
   return a.allocationId === b.allocationId && a.ip === b.ip && a.status === b.status && a.name === b.name && a.boundInstanceType === b.boundInstanceType && a.boundInstanceId === b.boundInstanceId;
 }
 
@@ -89,7 +93,8 @@ export function sameEip(a: Eip, b: Eip): boolean {
  * alone, so an egress-only change leaves every exposure finding as it was).
  */
 function sameIngress(a: SecurityGroup | undefined, b: SecurityGroup | undefined): boolean {
-  if (!a || !b) return a === b;
+  if (a === b) return true;
+  if (!a || !b) return false;
   if (a.type !== b.type || a.innerAccessPolicy !== b.innerAccessPolicy) return false;
   const left = a.rules;
   const right = b.rules;
@@ -109,7 +114,9 @@ function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string>
   const changedLists = new Set<string>();
   const list = (view: SnapshotView, id: string): PrefixList | undefined => view.prefixLists.get(id)?.item;
   for (const id of new Set([...before.prefixLists.keys(), ...after.prefixLists.keys()])) {
-    if (JSON.stringify(list(before, id)) !== JSON.stringify(list(after, id))) changedLists.add(id);
+    const a = list(before, id);
+    const b = list(after, id);
+    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) changedLists.add(id);
   }
   const changed = new Set<string>();
   const compare = (id: string) => {

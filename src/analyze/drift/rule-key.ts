@@ -67,6 +67,7 @@ function samePeer(a: Peer | undefined, b: Peer | undefined): boolean {
  * matched pair (200,000 at fleet scale), almost always with the answer yes.
  */
 export function sameRuleContent(a: Rule, b: Rule): boolean {
+  if (a === b) return true;
   return (
     a.direction === b.direction &&
     a.protocol === b.protocol &&

@@ -83,6 +83,8 @@ function diffGroups(pair: RegionPair, scope: ComparisonScope, options: DiffOptio
       });
       continue;
     }
+    // readSnapshotPair shares the record of a group whose line did not change: nothing to compare.
+    if (old === group) continue;
     const rulesComparable = scope.rulesComparable(accountId, regionId, group.id);
     const fields = changedGroupFields(old, group, rulesComparable);
     if (fields) {
@@ -198,6 +200,7 @@ export function describeRule(rule: Rule): string {
 
 /** The common case at fleet scale: same rules in the same order. Checked without building any index. */
 function sameRulesInOrder(before: readonly Rule[], after: readonly Rule[]): boolean {
+  if (before === after) return true;
   if (before.length !== after.length) return false;
   for (let i = 0; i < before.length; i++) {
     const a = before[i]!;
@@ -208,6 +211,7 @@ function sameRulesInOrder(before: readonly Rule[], after: readonly Rule[]): bool
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
