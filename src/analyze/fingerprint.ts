@@ -52,7 +52,7 @@ function canonicalDetail(detail: FingerprintInput['detail']): string {
   let separator = '';
   // Lists of addresses are sets: the evaluator may emit them in any order.
   if (addresses !== undefined) {
-    text += `"addresses":${canonicalJson(addresses ? [...addresses].sort() : addresses)}`;
+    text += `"addresses":${canonicalJson(addresses ? sortedCopy(addresses) : addresses)}`;
     separator = ',';
   }
   if (direction !== undefined) {
@@ -71,8 +71,13 @@ function canonicalDetail(detail: FingerprintInput['detail']): string {
     text += `${separator}"protocol":${canonicalJson(protocol)}`;
     separator = ',';
   }
-  if (sources !== undefined) text += `${separator}"sources":${canonicalJson(sources ? [...sources].sort() : sources)}`;
+  if (sources !== undefined) text += `${separator}"sources":${canonicalJson(sources ? sortedCopy(sources) : sources)}`;
   return `${text}}`;
+}
+
+/** `[...list].sort()`; most lists have one item, which needs no sort. */
+function sortedCopy(list: readonly string[]): readonly (string | undefined)[] {
+  return list.length === 1 ? [list[0]] : [...list].sort();
 }
 
 function canonicalPorts(ports: NonNullable<FingerprintInput['detail']['ports']>): string {
@@ -96,9 +101,19 @@ const sha256Hex: (text: string) => string =
 
 /** JSON with object keys sorted at every level and undefined members dropped. */
 export function canonicalJson(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value)) {
+    // What `[${value.map(…).join(',')}]` wrote: undefined items as null, holes as nothing.
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      if (!(i in value)) continue;
+      const item: unknown = value[i];
+      text += item === undefined ? 'null' : canonicalJson(item);
+    }
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
   // Default sort = UTF-16 code unit order, the same as comparing with `<`.
   const keys = Object.keys(record).sort();
@@ -106,7 +121,15 @@ export function canonicalJson(value: unknown): string {
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    text += `${text.length > 1 ? ',' : ''}${quote(key)}:${canonicalJson(member)}`;
   }
   return `${text}}`;
+}
+
+/** Printable ASCII without `"` and `\`: what JSON.stringify leaves as is. */
+const VERBATIM_IN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** JSON.stringify(text): ids, names and CIDRs need no escaping, and a test is cheaper than the builtin's call. */
+function quote(text: string): string {
+  return VERBATIM_IN_JSON.test(text) ? `"${text}"` : JSON.stringify(text);
 }

@@ -37,6 +37,13 @@ function legacyCanonicalJson(value: unknown): string {
   return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${legacyCanonicalJson(member)}`).join(',')}}`;
 }
 
+/** A sparse array of `length` with `values` from index 1 on (index 0 is a hole). */
+function holey<T>(length: number, ...values: T[]): T[] {
+  const list = new Array<T>(length);
+  values.forEach((value, index) => (list[index + 1] = value));
+  return list;
+}
+
 const base: FingerprintInput = { check: 'c', accountId: '1', regionId: 'r', resource: { type: 'rule', id: 'x' }, detail: {} };
 
 describe('fingerprint ids are those of the first implementation', () => {
@@ -55,6 +62,7 @@ describe('fingerprint ids are those of the first implementation', () => {
     ['no account or check', { ...base, accountId: undefined, check: undefined } as unknown as FingerprintInput],
     ['an unknown member that is undefined', { ...base, detail: { protocol: 'tcp', other: undefined } as FingerprintInput['detail'] }],
     ['fractional and negative ports', { ...base, detail: { ports: { from: -1, to: 1.5 } } }],
+    ['holes in lists', { ...base, detail: { sources: holey(1, 'a'), addresses: holey<string>(1), extra: { list: holey(3, 1, 2) } } }],
   ])('with %s', (_name, finding) => {
     expect(fingerprint(finding)).toBe(legacyFingerprint(finding));
   });
