@@ -189,11 +189,13 @@ export function changedExposureEnis(beforeView: SnapshotView, afterView: Snapsho
     if (a) for (const groupId of a.item.securityGroupIds) memberCandidates.add(groupId);
     if (b) for (const groupId of b.item.securityGroupIds) memberCandidates.add(groupId);
   };
-  for (const [id, a] of beforeView.enis) {
+  // Map values, not entries: no [key, value] pair allocated per ENI (keys are the records' ids).
+  for (const a of beforeView.enis.values()) {
+    const id = a.item.id;
     const b = afterView.enis.get(id);
     if (!sameEniInputs(a, b, beforeView, afterView)) changed(id, a, b);
   }
-  for (const [id, b] of afterView.enis) if (!beforeView.enis.has(id)) changed(id, undefined, b);
+  for (const b of afterView.enis.values()) if (!beforeView.enis.has(b.item.id)) changed(b.item.id, undefined, b);
   const membershipChanged = new Set<string>();
   for (const id of memberCandidates) if (memberSignature(beforeView, id) !== memberSignature(afterView, id)) membershipChanged.add(id);
   if (membershipChanged.size > 0) {
@@ -204,7 +206,7 @@ export function changedExposureEnis(beforeView: SnapshotView, afterView: Snapsho
   if (changedGroups.size > 0) {
     const inChanged = (id: string) => changedGroups.has(id);
     for (const view of [beforeView, afterView]) {
-      for (const [id, { item }] of view.enis) if (item.securityGroupIds.some(inChanged)) changedEnis.add(id);
+      for (const { item } of view.enis.values()) if (item.securityGroupIds.some(inChanged)) changedEnis.add(item.id);
     }
   }
   return changedEnis;

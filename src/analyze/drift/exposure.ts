@@ -32,7 +32,7 @@ export function resolveExposureCheck(): Check {
  */
 function viewVisiting(view: SnapshotView, visit: (eniId: string) => boolean): SnapshotView {
   const enis = new Map<string, Located<NetworkInterface>>();
-  for (const [id, located] of view.enis) if (visit(id)) enis.set(id, located);
+  for (const located of view.enis.values()) if (visit(located.item.id)) enis.set(located.item.id, located);
   return Object.create(view, { enis: { value: enis, enumerable: true } }) as SnapshotView;
 }
 

@@ -289,13 +289,15 @@ function diffEnis(pair: RegionPair, changes: DriftChange[]): void {
   const { accountId, regionId } = pair;
   const before = byId(pair.baseline.networkInterfaces);
   const after = byId(pair.current.networkInterfaces);
-  for (const [id, eni] of after) {
+  for (const eni of after.values()) {
+    const id = eni.id;
     const old = before.get(id);
     const resource = { type: 'networkInterface' as const, id, ...(eni.name ? { name: eni.name } : {}) };
     membershipChanges(accountId, regionId, resource, old?.securityGroupIds ?? [], eni.securityGroupIds, old ? '' : ' (new interface)', changes);
     if (old?.publicIp !== eni.publicIp) addressChanges(accountId, regionId, resource, old?.publicIp ? [old.publicIp] : [], eni.publicIp ? [eni.publicIp] : [], changes);
   }
-  for (const [id, eni] of before) {
+  for (const eni of before.values()) {
+    const id = eni.id;
     if (after.has(id)) continue;
     const resource = { type: 'networkInterface' as const, id, ...(eni.name ? { name: eni.name } : {}) };
     membershipChanges(accountId, regionId, resource, eni.securityGroupIds, [], ' (interface deleted)', changes);
@@ -328,8 +330,8 @@ function diffInstances(pair: RegionPair, changes: DriftChange[]): void {
     }
     addressChanges(accountId, regionId, resource, old?.publicIps ?? [], now?.publicIps ?? [], changes);
   };
-  for (const [id, instance] of after) visit(id, before.get(id), instance);
-  for (const [id, instance] of before) if (!after.has(id)) visit(id, instance, undefined);
+  for (const instance of after.values()) visit(instance.id, before.get(instance.id), instance);
+  for (const instance of before.values()) if (!after.has(instance.id)) visit(instance.id, instance, undefined);
 }
 
 function binding(eip: Eip): string {
