@@ -24,7 +24,14 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string[]): T
 /** Rank digits that sort worst first as text. */
 export const worstFirst = (rank: number): string => String(9 - rank);
 
-/** A sorted copy in the one order. */
+/**
+ * A sorted copy in the one order. The message only separates findings with the same id, so it
+ * breaks ties instead of being copied into every key (messages are the longest field: 118,000
+ * long keys made the sort twice as slow). Same order as a key ending in NUL + message, because
+ * the key fields contain no NUL: a key that is a prefix of another is not followed by a NUL in it.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return sortByKey(findings, (f) => [worstFirst(SEVERITY_RANK[f.severity]), f.check, f.accountId, f.regionId, f.resource.id, f.id, f.message]);
+  const keyed = findings.map((item) => ({ item, key: [worstFirst(SEVERITY_RANK[item.severity]), item.check, item.accountId, item.regionId, item.resource.id, item.id].join('\u0000') }));
+  keyed.sort((a, b) => compareText(a.key, b.key) || compareText(a.item.message, b.item.message));
+  return keyed.map((entry) => entry.item);
 }
