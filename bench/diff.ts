@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeSnapshot } from '../src/analyze/engine.js';
 import { computeDrift, driftDocument } from '../src/analyze/drift/index.js';
-import { pruneToChangedUnits } from '../src/analyze/drift/exposure-prune.js';
+import { changedExposureEnis, pruneToChangedUnits } from '../src/analyze/drift/exposure-prune.js';
+import { SnapshotView } from '../src/analyze/view.js';
 import { generateEstate } from '../src/emulator/generate.js';
 import type { Snapshot } from '../src/model/snapshot.js';
 import { readSnapshot, writeSnapshot } from '../src/model/snapshot-file.js';
@@ -28,9 +29,12 @@ async function measure(mode: Mode, oldPath: string, newPath: string): Promise<vo
   if (mode === 'read') {
     await readSnapshot(newPath);
   } else if (mode === 'prune') {
-    const pruned = pruneToChangedUnits(await readSnapshot(oldPath), await readSnapshot(newPath));
+    const [baseline, current] = [await readSnapshot(oldPath), await readSnapshot(newPath)];
+    const pruned = pruneToChangedUnits(baseline, current);
     const regions = pruned.current.accounts.flatMap((a) => a.regions);
-    detail = { units: pruned.units, changedUnits: pruned.changedUnits.size, keptInstances: regions.reduce((sum, r) => sum + r.instances.length, 0), keptEnis: regions.reduce((sum, r) => sum + r.networkInterfaces.length, 0) };
+    // What exposure drift evaluates: the changed ENIs (those of changedUnits whose own inputs or groups changed).
+    const changedEnis = changedExposureEnis(new SnapshotView(baseline), new SnapshotView(current)).size;
+    detail = { units: pruned.units, changedUnits: pruned.changedUnits.size, changedEnis, keptInstances: regions.reduce((sum, r) => sum + r.instances.length, 0), keptEnis: regions.reduce((sum, r) => sum + r.networkInterfaces.length, 0) };
   } else if (mode === 'analyze') {
     const snapshot = await readSnapshot(newPath);
     detail = { findings: analyzeSnapshot(snapshot).findings.length };
