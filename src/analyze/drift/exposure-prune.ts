@@ -3,12 +3,12 @@ import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
 /**
- * Exposure of an interface depends only on its own unit — the instance with all its ENIs, or a
- * standalone ENI — plus the groups (and prefix lists) of those ENIs, the EIPs bound to them and
- * the addresses of the members of groups their rules reference. The public-exposure check
- * evaluates each ENI on its own, so a unit whose inputs are identical on both sides has identical
- * findings (same fingerprints) on both sides and cannot drift. Evaluating only changed units
- * makes exposure drift cost grow with the change, not the estate.
+ * The public-exposure check evaluates each ENI on its own: its findings depend only on the ENI
+ * record, its instance (name, network type, public IPs), the EIPs bound to either, the ingress
+ * rules of its groups, the prefix lists those use and the addresses of the members of groups they
+ * reference. An ENI whose inputs are the same on both sides has the same findings (same
+ * fingerprints) on both sides and cannot drift, so exposure drift evaluates only the others: its
+ * cost grows with the change, not with the estate.
  */
 
 function unitKey(eni: NetworkInterface): string {

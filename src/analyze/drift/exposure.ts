@@ -28,7 +28,8 @@ export function resolveExposureCheck(): Check {
 /**
  * The same view with only some ENIs to visit: the check iterates `view.enis`, while group peers,
  * EIPs and instances are still looked up in the whole snapshot, so each visited ENI is evaluated
- * exactly as in a run over everything. Built on the full view as prototype: no copy of its maps.
+ * exactly as in a run over everything. Built on the full view as prototype: no copy of its maps
+ * (which relies on SnapshotView's members being plain properties, not `#private` fields).
  */
 function viewVisiting(view: SnapshotView, visit: (eniId: string) => boolean): SnapshotView {
   const enis = new Map<string, Located<NetworkInterface>>();
