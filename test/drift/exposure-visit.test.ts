@@ -3,6 +3,7 @@ import { computeDrift } from '../../src/analyze/drift/index.js';
 import { changedExposureEnis } from '../../src/analyze/drift/exposure-prune.js';
 import { SnapshotView } from '../../src/analyze/view.js';
 import { generateEstate } from '../../src/emulator/generate.js';
+import type { Check } from '../../src/analyze/checks/types.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 
 function generated(seed: number): Snapshot {
@@ -131,6 +132,34 @@ describe('exposure drift visits only ENIs whose exposure inputs changed', () => 
     const copies = computeDrift(baseline, current).changes;
     expect(copies.length).toBeGreaterThan(0);
     expect(computeDrift(baseline, shared).changes).toEqual(copies);
+  });
+
+  it('a problem the check reports twice keeps the engine ids (X, X-2, in message order)', () => {
+    const baseline = generated(4);
+    delete baseline.accounts[0]!.regions[0]!.networkInterfaces[0]!.publicIp;
+    const current = structuredClone(baseline);
+    const eni = current.accounts[0]!.regions[0]!.networkInterfaces[0]!;
+    eni.publicIp = '203.0.113.77';
+    // One finding per ENI with a public IP; the changed ENI reports its problem twice.
+    const twice: Check = {
+      meta: { id: 'public-exposure', title: 'stub', severity: 'high', description: '', rationale: '', remediation: '', docs: '' },
+      run({ view }) {
+        const drafts = [];
+        for (const [id, located] of view.enis) {
+          if (!located.item.publicIp) continue;
+          const draft = { message: `${id} open`, accountId: located.accountId, regionId: located.regionId, resource: { type: 'networkInterface' as const, id }, detail: { protocol: 'tcp', ports: { from: 22, to: 22 } }, evidence: [] };
+          if (id === eni.id) drafts.push({ ...draft, message: `${id} open again` });
+          drafts.push(draft);
+        }
+        return drafts;
+      },
+    };
+    const changes = computeDrift(baseline, current, { exposureCheck: twice }).changes.filter((c) => c.kind === 'new-exposure');
+    const byMessage = new Map(changes.map((c) => [c.message, c.identity]));
+    const first = byMessage.get(`New since the baseline: ${eni.id} open`);
+    expect(first).toMatch(/^SG-[0-9a-f]{16}$/);
+    expect(byMessage.get(`New since the baseline: ${eni.id} open again`)).toBe(`${first}-2`);
+    expect(changes).toHaveLength(2);
   });
 
   it('a private-source ingress change is evaluated (it can change how public sources are described)', () => {

@@ -66,6 +66,10 @@ function exposureFindings(view: SnapshotView, check: Check, settings: AnalyzerSe
     remediation: draft.remediation ?? meta.remediation,
     docs: meta.docs,
   }));
+  // Ids repeat only if the check reports one problem twice; only then does the order matter.
+  const ids = new Set<string>();
+  for (const finding of findings) ids.add(finding.id);
+  if (ids.size === findings.length) return findings;
   const seen = new Map<string, number>();
   for (const finding of sortFindings(findings)) {
     const count = (seen.get(finding.id) ?? 0) + 1;
