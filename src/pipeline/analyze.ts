@@ -32,7 +32,8 @@ export function analyzeWithBaseline(snapshot: Snapshot, options: BaselineInputs 
       run(context) {
         const drafts: FindingDraft[] = [];
         if (baseline) {
-          const drift = computeDrift(baseline, context.view.snapshot, { settings: context.settings });
+          // The engine's view of the current snapshot is reused rather than indexed again.
+          const drift = computeDrift(baseline, context.view.snapshot, { settings: context.settings, views: { current: context.view } });
           drafts.push(...drift.changes.map(changeToDraft));
           notCompared.push(...drift.notCompared);
         }
