@@ -123,3 +123,21 @@ describe('touchedSpecs', () => {
     );
   });
 });
+
+describe('AddressSet.unionAll of many sets', () => {
+  const cidr = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 32 })).map(([a, b, p]) => `10.${a}.${b}.0/${p}`),
+    fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 128 })).map(([a, p]) => `2001:db8:${a.toString(16)}::/${p}`),
+  );
+  it('merging in pairs gives the set a left-to-right union gives', () => {
+    fc.assert(
+      fc.property(fc.array(cidr, { minLength: 9, maxLength: 40 }), (texts) => {
+        const sets = texts.map((text) => AddressSet.cidr(text));
+        const sequential = sets.reduce((union, set) => union.union(set), AddressSet.EMPTY);
+        const merged = AddressSet.unionAll(sets);
+        expect([merged.v4, merged.v6]).toEqual([sequential.v4, sequential.v6]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
