@@ -40,8 +40,10 @@ export const check: Check = {
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
-      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
+      // Four in five attached groups have a public ENI (public-exposure's concern, and its
+      // addresses are cached by now): asking that first spares most groups the rule scan.
       if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
+      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
       const accepted: AcceptedPiece[] = [];
       const seen = new Set<object>();
       for (const { item: eni } of enis) {
