@@ -16,7 +16,6 @@ interface DiffFlags {
   unmanagedGroups?: string;
   exposure: boolean;
   config?: string;
-  workers?: string;
 }
 
 function summaryLine(document: FindingsDocument): string {
@@ -44,7 +43,6 @@ export function register(program: Command): void {
     .option('--unmanaged-groups <severity>', `Terraform only: severity of groups Terraform does not manage (${SEVERITIES.join(', ')}) or off`, 'info')
     .option('--no-exposure', 'skip exposure drift (structural changes only)')
     .option('--config <file>', 'sgaudit.yaml: allowed public ports, severity overrides, suppressions')
-    .option('--workers <n>', 'worker threads for large snapshots, one region each at most (0 = one thread); default twice the cores')
     .addHelpText(
       'after',
       '\nExamples:\n  sgaudit diff snapshots/20261101T020000Z-1a2b3c4d.jsonl.gz snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz\n  sgaudit diff old.jsonl.gz new.jsonl.gz --format html --out drift.html --fail-on-drift new-exposure\n  terraform state pull > state.json && sgaudit diff state.json snapshots/latest.jsonl.gz --format md',
@@ -59,8 +57,6 @@ export function register(program: Command): void {
       if (unmanaged !== 'off' && !(SEVERITIES as readonly string[]).includes(unmanaged)) {
         throw new SgauditError('USAGE', `--unmanaged-groups must be one of ${SEVERITIES.join(', ')} or off, got "${unmanaged}"`);
       }
-      const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new SgauditError('USAGE', `--workers must be a whole number ≥ 0, got "${flags.workers}"`);
       const config = flags.config === undefined ? undefined : await loadConfig(flags.config);
       const document = await diffFiles(oldPath, newPath, {
         matchRulesBy: flags.matchRules,
@@ -68,7 +64,6 @@ export function register(program: Command): void {
         unmanagedGroups: unmanaged as Severity | 'off',
         ...(flags.terraform ? { terraform: true } : {}),
         ...(config ? { config } : {}),
-        ...(workers !== undefined ? { workers } : {}),
       });
       const text = renderReport(flags.format, document);
       if (flags.out) {

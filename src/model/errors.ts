@@ -32,12 +32,9 @@ export class SgauditError extends Error {
 export class FileFormatError extends SgauditError {
   readonly file: string;
   readonly line: number | undefined;
-  /** The message without the `file:line: ` prefix. */
-  readonly problem: string;
   constructor(code: 'SNAPSHOT_INVALID' | 'FINDINGS_INVALID' | 'CONFIG_INVALID', file: string, problem: string, line?: number, cause?: unknown) {
     super(code, `${file}${line === undefined ? '' : `:${line}`}: ${problem}`, { cause });
     this.file = file;
     this.line = line;
-    this.problem = problem;
   }
 }

@@ -21,9 +21,6 @@ import {
   type Account,
 } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
-import { log } from '../util/log.js';
-import { OffloadedValidation } from './offloaded-validation.js';
-import { defaultsFiller } from './record-defaults.js';
 
 /**
  * The on-disk snapshot: gzip-compressed JSON Lines. Line 1 is the header (schema, id, takenAt,
@@ -165,24 +162,7 @@ export type SnapshotRecord =
 export interface ReadOptions {
   /** Validate every record against the model schema (default true). */
   validate?: boolean;
-  /**
-   * Where `readSnapshot` validates: `inline`, in a `worker` thread while this thread parses, or
-   * `auto` (default: a worker for compressed files of OFFLOAD_MIN_BYTES and more). The result and
-   * any error are the same.
-   */
-  validation?: 'inline' | 'worker' | 'auto';
 }
-
-/** Below this (compressed) size starting a worker costs more than validating inline saves. */
-export const OFFLOAD_MIN_BYTES = 256 * 1024;
-
-const FILL_DEFAULTS: Record<ResourceKind, (item: unknown) => void> = {
-  securityGroup: defaultsFiller(SecurityGroup),
-  instance: defaultsFiller(Instance),
-  networkInterface: defaultsFiller(NetworkInterface),
-  eip: defaultsFiller(Eip),
-  prefixList: defaultsFiller(PrefixList),
-};
 
 async function openText(path: string): Promise<Readable> {
   let handle;
@@ -239,7 +219,7 @@ function describeZodIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function parseSnapshotHeader(path: string, line: string): SnapshotHeader {
+function parseSnapshotHeader(path: string, line: string): SnapshotHeader {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -263,7 +243,7 @@ export function parseSnapshotHeader(path: string, line: string): SnapshotHeader 
  * line: a foreign or wrong-version file, a corrupt line, a truncated stream, a missing end record.
  */
 export async function* readSnapshotRecords(path: string, options: ReadOptions = {}): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
-  yield* records(path, { validate: options.validate ?? true });
+  yield* records(path, options.validate ?? true);
 }
 
 /**
@@ -278,14 +258,7 @@ interface LineSharing {
   known?: Map<string, SnapshotRecord>;
 }
 
-interface RecordsMode {
-  validate: boolean;
-  /** Parse without validation (defaults filled as the schema would) and validate in this worker instead. */
-  offload?: OffloadedValidation;
-  share?: LineSharing;
-}
-
-async function* records(path: string, { validate, offload, share }: RecordsMode): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
+async function* records(path: string, validate: boolean, share?: LineSharing): AsyncGenerator<{ header: SnapshotHeader } | SnapshotRecord> {
   if (path.endsWith('.json')) {
     const snapshot = await readNestedJson(path);
     const { accounts, ...header } = snapshot;
@@ -319,11 +292,7 @@ async function* records(path: string, { validate, offload, share }: RecordsMode)
         yield shared;
         continue;
       }
-      const record = parseRecordLine(path, line, lineNumber, validate && !offload);
-      if (offload && 'item' in record) {
-        FILL_DEFAULTS[record.kind](record.item);
-        offload.submit(line, lineNumber);
-      }
+      const record = parseRecordLine(path, line, lineNumber, validate);
       if (share?.remember && 'item' in record) share.remember.set(line, record);
       if (record.kind === 'end') {
         if (record.records !== records) {
@@ -353,10 +322,9 @@ async function* records(path: string, { validate, offload, share }: RecordsMode)
 /**
  * One record line (not the header) → its record, validated unless `validate` is false; the end
  * record comes back as `{ kind: 'end', records }` for the caller to check against its count.
- * Errors name the file and line. Shared by the streaming reader and the parallel analyzer's
- * workers, which parse their share of the lines (analyze/parallel).
+ * Errors name the file and line.
  */
-export function parseRecordLine(path: string, line: string, lineNumber: number, validate: boolean): SnapshotRecord | { kind: 'end'; records: unknown } {
+function parseRecordLine(path: string, line: string, lineNumber: number, validate: boolean): SnapshotRecord | { kind: 'end'; records: unknown } {
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(line) as Record<string, unknown>;
@@ -388,24 +356,8 @@ export function parseRecordLine(path: string, line: string, lineNumber: number, 
   return { kind: resourceKind, accountId, regionId, item };
 }
 
-/**
- * The raw lines of a `.jsonl.gz` (or plain `.jsonl`) snapshot, header first, for callers that
- * route lines before parsing them. No format checks: a caller that meets anything odd reads the
- * file again with `readSnapshotRecords`, which names the problem.
- */
-export async function* snapshotLines(path: string): AsyncGenerator<string, void, undefined> {
-  const input = await openText(path);
-  const lines = splitLines(input);
-  try {
-    yield* lines;
-  } finally {
-    await lines.return(undefined);
-    input.destroy();
-  }
-}
-
 /** Collects records into a Snapshot, keeping accounts and regions in the order they first appear. */
-export class SnapshotAssembler {
+class SnapshotAssembler {
   private readonly accounts = new Map<string, Account>();
   private readonly regions = new Map<string, Region>();
 
@@ -485,66 +437,12 @@ export async function readSnapshotPair(firstPath: string, secondPath: string, op
 }
 
 async function readSharing(path: string, options: ReadOptions, share?: LineSharing): Promise<Snapshot> {
-  const validate = options.validate ?? true;
-  const validation = options.validation ?? 'auto';
-  if (validate && !path.endsWith('.json') && (validation === 'worker' || (validation === 'auto' && (await sizeOf(path)) >= OFFLOAD_MIN_BYTES))) {
-    return readSnapshotOffloaded(path, share);
-  }
-  return assemble(path, records(path, { validate, ...(share ? { share } : {}) }));
-}
-
-async function assemble(path: string, source: AsyncIterable<{ header: SnapshotHeader } | SnapshotRecord>): Promise<Snapshot> {
   let header: SnapshotHeader | undefined;
   const assembler = new SnapshotAssembler();
-  for await (const record of source) {
+  for await (const record of records(path, options.validate ?? true, share)) {
     if ('header' in record) header = record.header;
     else assembler.add(record);
   }
   if (!header) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
   return assembler.finish(header);
-}
-
-/**
- * A validated read with validation on another core. Errors are the inline read's: an invalid
- * record is reported only if no earlier line failed, and a problem this thread finds (corrupt
- * line, truncation) loses to an invalid record before it, as when validating line by line.
- */
-async function readSnapshotOffloaded(path: string, share?: LineSharing): Promise<Snapshot> {
-  const offload = new OffloadedValidation(path);
-  try {
-    let snapshot: Snapshot;
-    try {
-      snapshot = await assemble(path, records(path, { validate: false, offload, ...(share ? { share } : {}) }));
-    } catch (error) {
-      if (!(error instanceof SgauditError)) throw error;
-      const verdict = await offload.verdict();
-      if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
-      if (verdict.type === 'unavailable') return await readInlineInstead(path, share);
-      throw error;
-    }
-    const verdict = await offload.verdict();
-    if (verdict.type === 'invalid') throw new FileFormatError('SNAPSHOT_INVALID', path, verdict.problem, verdict.line);
-    if (verdict.type === 'unavailable') {
-      log.debug(`validating ${path} in this thread: ${verdict.reason}`);
-      return await readInlineInstead(path, share);
-    }
-    return snapshot;
-  } finally {
-    await offload.close();
-  }
-}
-
-/** When no worker could validate: read again validating inline (what the pair shares must be validated records). */
-async function readInlineInstead(path: string, share: LineSharing | undefined): Promise<Snapshot> {
-  share?.remember?.clear();
-  return readSharing(path, { validation: 'inline' }, share);
-}
-
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    // The read itself reports a missing or unreadable file.
-    return 0;
-  }
 }

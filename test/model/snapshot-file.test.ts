@@ -97,59 +97,17 @@ describe('snapshot file', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
-  // Validation on a second core must be invisible: the same errors, the same records.
-  it.each(corruptions)('validating in a worker reports %s exactly as inline validation does', async (_name, corrupt) => {
-    const good = join(dir, 'good.jsonl.gz');
-    await writeSnapshot(good, snapshot);
-    const bad = join(dir, 'bad.jsonl.gz');
-    await writeFile(bad, corrupt(await readFile(good)));
-    const inline = await readSnapshot(bad, { validation: 'inline' }).then(() => undefined, (e: unknown) => e);
-    const offloaded = await readSnapshot(bad, { validation: 'worker' }).then(() => undefined, (e: unknown) => e);
-    expect(offloaded).toBeInstanceOf(FileFormatError);
-    expect((offloaded as Error).message).toBe((inline as Error).message);
-  });
-
-  it('an invalid record wins over a corrupt line after it, in both modes', async () => {
-    const good = join(dir, 'good.jsonl.gz');
-    await writeSnapshot(good, snapshot);
-    const bad = join(dir, 'bad.jsonl.gz');
-    const text = gunzipSync(await readFile(good)).toString().replace('"priority":1', '"priority":"high"').replace('"kind":"eip"', '"kind":"eip"}{');
-    await writeFile(bad, gzipSync(text));
-    for (const validation of ['inline', 'worker'] as const) {
-      await expect(readSnapshot(bad, { validation })).rejects.toThrow(/:4: invalid securityGroup: rules\.0\.priority/);
-    }
-  });
-
-  it('fills schema defaults of sparse records in a worker read as the validated parse does', async () => {
-    const sparse = [
-      JSON.stringify({ schema: 'sgaudit/snapshot@1', id: 's', takenAt: '2026-11-25T00:00:00Z', tool: { name: 'x', version: '1' }, provider: 'alicloud', coverage: [] }),
-      JSON.stringify({ kind: 'account', accountId: '1' }),
-      JSON.stringify({ kind: 'region', accountId: '1', regionId: 'r' }),
-      JSON.stringify({ kind: 'securityGroup', accountId: '1', regionId: 'r', id: 'sg-1', name: 'g', type: 'normal', innerAccessPolicy: 'accept', rules: [] }),
-      JSON.stringify({ kind: 'instance', accountId: '1', regionId: 'r', id: 'i-1' }),
-      JSON.stringify({ kind: 'networkInterface', accountId: '1', regionId: 'r', id: 'eni-1', securityGroupIds: ['sg-1'] }),
-      JSON.stringify({ kind: 'eip', accountId: '1', regionId: 'r', allocationId: 'eip-1', ip: '47.0.0.2' }),
-      JSON.stringify({ kind: 'prefixList', accountId: '1', regionId: 'r', id: 'pl-1', addressFamily: 'IPv4', entries: [{ cidr: '10.0.0.0/8' }] }),
-      JSON.stringify({ kind: 'end', records: 7 }),
-    ];
-    const path = join(dir, 'sparse.jsonl.gz');
-    await writeFile(path, gzipSync(`${sparse.join('\n')}\n`));
-    const inline = await readSnapshot(path, { validation: 'inline' });
-    expect(inline.accounts[0]!.regions[0]!.networkInterfaces[0]).toMatchObject({ type: 'Secondary', privateIps: [], tags: {} });
-    expect(await readSnapshot(path, { validation: 'worker' })).toEqual(inline);
-  });
-
   describe('reading two snapshots of one estate', () => {
     const changed: Snapshot = structuredClone(snapshot);
     changed.id = 'snap-2';
     changed.accounts[0]!.regions[0]!.eips[0]!.status = 'Available';
 
-    it.each(['inline', 'worker'] as const)('shares the records whose lines are identical and equals two separate reads (%s validation)', async (validation) => {
+    it('shares the records whose lines are identical and equals two separate reads', async () => {
       const first = join(dir, 'a.jsonl.gz');
       const second = join(dir, 'b.jsonl.gz');
       await writeSnapshot(first, snapshot);
       await writeSnapshot(second, changed);
-      const [a, b] = await readSnapshotPair(first, second, { validation });
+      const [a, b] = await readSnapshotPair(first, second);
       expect(a).toEqual(await readSnapshot(first));
       expect(b).toEqual(await readSnapshot(second));
       const [groupA, groupB] = [a.accounts[0]!.regions[0]!.securityGroups[0], b.accounts[0]!.regions[0]!.securityGroups[0]];
@@ -158,14 +116,14 @@ describe('snapshot file', () => {
       expect(b.accounts[0]!.regions[0]!.eips[0]!.status).toBe('Available');
     });
 
-    it.each(['inline', 'worker'] as const)("reports the second file's own errors with its own line numbers (%s validation)", async (validation) => {
+    it("reports the second file's own errors with its own line numbers", async () => {
       const first = join(dir, 'a.jsonl.gz');
       const second = join(dir, 'b.jsonl.gz');
       await writeSnapshot(first, snapshot);
       await writeSnapshot(second, changed);
       const text = gunzipSync(await readFile(second)).toString().replace('"status":"Available"', '"status":7');
       await writeFile(second, gzipSync(text));
-      await expect(readSnapshotPair(first, second, { validation })).rejects.toThrow(`${second}:5: invalid eip: status`);
+      await expect(readSnapshotPair(first, second)).rejects.toThrow(`${second}:5: invalid eip: status`);
     });
   });
 

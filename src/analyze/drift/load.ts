@@ -4,9 +4,7 @@ import { SgauditError } from '../../model/errors.js';
 import type { FindingsDocument, Severity } from '../../model/findings.js';
 import { readSnapshot, readSnapshotPair } from '../../model/snapshot-file.js';
 import { resolveAnalyzerSettings } from '../../config/load.js';
-import { log } from '../../util/log.js';
 import { computeDrift, driftDocument, type DriftOptions } from './index.js';
-import { driftOfFiles } from './sharded-diff.js';
 import { diffTerraform, readTerraformState } from './terraform.js';
 
 /** What the OLD side of `sgaudit diff` is: an sgaudit snapshot or a Terraform state. */
@@ -33,8 +31,6 @@ export async function detectBaselineKind(path: string): Promise<'snapshot' | 'te
 export interface DiffFilesOptions extends DriftOptions {
   /** Treat OLD as Terraform state (default: detected from the file). */
   terraform?: boolean;
-  /** Worker threads for two large snapshots (0 = this thread only); default twice the cores. */
-  workers?: number;
   unmanagedGroups?: Severity | 'off';
   config?: ResolvedConfig;
   now?: Date;
@@ -50,11 +46,7 @@ export async function diffFiles(oldPath: string, newPath: string, options: DiffF
   // The config's analyzer settings (allowed public ports …) decide exposure on both sides.
   const settings = options.settings ?? (options.config ? resolveAnalyzerSettings(options.config) : undefined);
   const driftOptions: DriftOptions = { ...options, ...(settings ? { settings } : {}) };
-  if (!options.exposureCheck) {
-    const sharded = await driftOfFiles(oldPath, newPath, { ...driftOptions, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
-    if (!('fallback' in sharded)) return driftDocument(sharded.current, sharded.drift, options);
-    log.debug(`diffing in one thread: ${sharded.fallback}`);
-  }
+  // Records whose lines are identical in both files are parsed once and shared: drift compares them by identity.
   const [baseline, current] = await readSnapshotPair(oldPath, newPath);
   return driftDocument(current, computeDrift(baseline, current, driftOptions), options);
 }

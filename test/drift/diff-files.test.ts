@@ -5,8 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDrift, driftDocument } from '../../src/analyze/drift/index.js';
 import { diffFiles } from '../../src/analyze/drift/load.js';
-import { driftOfFiles } from '../../src/analyze/drift/sharded-diff.js';
-import { parseConfigText, resolveAnalyzerSettings } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { generateEstate } from '../../src/emulator/generate.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -41,7 +40,7 @@ function mutate(baseline: Snapshot): Snapshot {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sgaudit-sharded-diff-'));
+  dir = await mkdtemp(join(tmpdir(), 'sgaudit-diff-files-'));
   const estate = generateEstate({ instances: 300, groups: 60, rulesPerGroup: 8, regions: 3, accounts: 2, seed: 11 });
   const baseline: Snapshot = { schema: 'sgaudit/snapshot@1', id: 'old', takenAt: '2026-11-01T00:00:00Z', tool: { name: 'sgaudit', version: 'test' }, provider: 'alicloud', coverage: [], accounts: estate.accounts };
   oldPath = join(dir, 'old.jsonl.gz');
@@ -58,60 +57,39 @@ async function inOneThread(a: string, b: string): Promise<string> {
   return JSON.stringify(driftDocument(current, computeDrift(baseline, current), { now }));
 }
 
-describe('drift split by region over worker threads', () => {
-  it('gives the document a single-thread diff gives, on an estate of 2 accounts × 3 regions', async () => {
-    const expected = await inOneThread(oldPath, newPath);
-    for (const workers of [1, 2, 6]) {
-      const sharded = await driftOfFiles(oldPath, newPath, { workers, minParallelBytes: 0 });
-      if ('fallback' in sharded) throw new Error(`fell back: ${sharded.fallback}`);
-      expect(JSON.stringify(driftDocument(sharded.current, sharded.drift, { now }))).toBe(expected);
-    }
-    expect(JSON.parse(expected).findings.length).toBeGreaterThan(50);
+describe('sgaudit diff on two snapshot files', () => {
+  it('gives the document of computeDrift on two separate reads, though identical records are read once and shared', async () => {
+    const document = await diffFiles(oldPath, newPath, { now });
+    expect(JSON.stringify(document)).toBe(await inOneThread(oldPath, newPath));
+    expect(document.findings.length).toBeGreaterThan(50);
+    expect(new Set(document.findings.map((finding) => finding.regionId)).size).toBe(3);
   });
 
-  it('reports not-compared scopes as one thread does when a region is missing from the new snapshot', async () => {
+  it('lists a region missing from the new snapshot as not compared, with no findings there', async () => {
     const current = await readSnapshot(newPath);
     for (const account of current.accounts) account.regions = account.regions.filter((region) => region.regionId !== 'cn-shanghai');
     current.coverage = current.accounts.map((account) => ({ accountId: account.accountId, regionId: 'cn-shanghai', api: 'DescribeSecurityGroups', status: 'denied', code: 'Forbidden.RAM', requests: 1, items: 0 }));
     const denied = join(dir, 'denied.jsonl.gz');
     await writeSnapshot(denied, current);
-    const sharded = await driftOfFiles(oldPath, denied, { minParallelBytes: 0 });
-    if ('fallback' in sharded) throw new Error(`fell back: ${sharded.fallback}`);
-    const document = driftDocument(sharded.current, sharded.drift, { now });
+    const document = await diffFiles(oldPath, denied, { now });
     expect(JSON.stringify(document)).toBe(await inOneThread(oldPath, denied));
     expect(document.notCompared?.filter((scope) => scope.regionId === 'cn-shanghai')).toHaveLength(2);
     expect(document.findings.filter((finding) => finding.regionId === 'cn-shanghai')).toEqual([]);
   });
 
-  it('falls back to one thread when an ENI carries a group of another region, and the result is still right', async () => {
-    const current = await readSnapshot(newPath);
-    const regions = current.accounts[0]!.regions;
-    const foreignGroup = regions[1]!.securityGroups[0]!.id;
-    regions[0]!.networkInterfaces[0]!.securityGroupIds.push(foreignGroup);
-    const linked = join(dir, 'linked.jsonl.gz');
-    await writeSnapshot(linked, current);
-    const sharded = await driftOfFiles(oldPath, linked, { minParallelBytes: 0 });
-    expect(sharded).toEqual({ fallback: expect.stringContaining(foreignGroup) });
-    const document = await diffFiles(oldPath, linked, { now, workers: 4 });
-    expect(JSON.stringify(document)).toBe(await inOneThread(oldPath, linked));
-  });
-
-  it('falls back on a broken file, so diff names the problem exactly as a plain read does', async () => {
+  it('names a broken file exactly as a plain read does', async () => {
     const broken = join(dir, 'broken.jsonl.gz');
     await writeFile(broken, gzipSync(gunzipSync(await readFile(newPath)).toString().replace('"priority":1,', '"priority":"one",')));
-    expect(await driftOfFiles(oldPath, broken, { minParallelBytes: 0 })).toEqual({ fallback: expect.stringMatching(/invalid securityGroup/) });
     const plain = await readSnapshot(broken).then(() => undefined, (error: unknown) => (error as Error).message);
+    expect(plain).toMatch(/invalid securityGroup/);
     await expect(diffFiles(oldPath, broken, { now })).rejects.toThrow(plain);
   });
 
-  it("applies the config's allowed public ports to exposure drift, in one thread and in workers", async () => {
+  it("applies the config's allowed public ports to exposure drift", async () => {
     const config = parseConfigText('allowedPublicPorts: [tcp/80, tcp/443, tcp/3389]\n', undefined);
     const newRdp = (document: FindingsDocument) =>
       document.findings.filter((finding) => finding.detail.extra?.kind === 'new-exposure' && finding.detail.ports?.from === 3389 && finding.detail.ports.to === 3389).length;
     expect(newRdp(await diffFiles(oldPath, newPath, { now }))).toBeGreaterThan(0);
     expect(newRdp(await diffFiles(oldPath, newPath, { now, config }))).toBe(0);
-    const sharded = await driftOfFiles(oldPath, newPath, { minParallelBytes: 0, settings: resolveAnalyzerSettings(config) });
-    if ('fallback' in sharded) throw new Error(`fell back: ${sharded.fallback}`);
-    expect(newRdp(driftDocument(sharded.current, sharded.drift, { now }))).toBe(0);
   });
 });
