@@ -5,7 +5,7 @@ import { FINDINGS_SCHEMA, SEVERITIES, SEVERITY_RANK, type CheckInfo, type Findin
 import type { Snapshot } from '../model/snapshot.js';
 import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
-import type { AnalyzerSettings, Check, CheckContext } from './checks/types.js';
+import type { AnalyzerSettings, Check, CheckContext, CheckMeta, FindingDraft } from './checks/types.js';
 import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';
 import { applySuppressions } from './suppress.js';
@@ -69,24 +69,7 @@ export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now
     const drafts = runCheck(check, context);
     timing?.(meta.id, performance.now() - started);
     started = performance.now();
-    for (const draft of drafts) {
-      // Member order is the document's (reports serialize findings as built).
-      findings.push({
-        id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
-        check: meta.id,
-        accountId: draft.accountId,
-        regionId: draft.regionId,
-        resource: draft.resource,
-        detail: draft.detail,
-        // A configured severity is the user's decision and replaces the check's per-finding judgement.
-        severity: severityOverride ?? draft.severity ?? meta.severity,
-        title: draft.title ?? meta.title,
-        message: draft.message,
-        evidence: draft.evidence,
-        remediation: draft.remediation ?? meta.remediation,
-        docs: meta.docs,
-      });
-    }
+    for (const draft of drafts) findings.push(findingFromDraft(meta, draft, severityOverride));
     timing?.('fingerprint', performance.now() - started);
   }
   return { findings, checks };
@@ -126,7 +109,27 @@ export function finishAnalysis(
   return document;
 }
 
-function runCheck(check: Check, context: CheckContext): ReturnType<Check['run']> {
+/** A check's draft as a finding: its fingerprint id and the check's defaults filled in. */
+export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityOverride?: Severity): Finding {
+  // Member order is the document's (reports serialize findings as built).
+  return {
+    id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
+    check: meta.id,
+    accountId: draft.accountId,
+    regionId: draft.regionId,
+    resource: draft.resource,
+    detail: draft.detail,
+    // A configured severity is the user's decision and replaces the check's per-finding judgement.
+    severity: severityOverride ?? draft.severity ?? meta.severity,
+    title: draft.title ?? meta.title,
+    message: draft.message,
+    evidence: draft.evidence,
+    remediation: draft.remediation ?? meta.remediation,
+    docs: meta.docs,
+  };
+}
+
+export function runCheck(check: Check, context: CheckContext): ReturnType<Check['run']> {
   try {
     return check.run(context);
   } catch (error) {

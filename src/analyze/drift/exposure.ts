@@ -1,11 +1,10 @@
 import { resolveAnalyzerSettings } from '../../config/load.js';
-import { SgauditError } from '../../model/errors.js';
 import type { Finding } from '../../model/findings.js';
 import { sortFindings } from '../../model/findings-order.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
 import { findCheck } from '../checks/index.js';
-import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
-import { fingerprint } from '../fingerprint.js';
+import type { AnalyzerSettings, Check } from '../checks/types.js';
+import { findingFromDraft, runCheck } from '../engine.js';
 import { SYNTHETIC_ENI_SUFFIX, type Located, type SnapshotView } from '../view.js';
 import type { ComparisonScope } from './coverage.js';
 import { changedExposureEnis } from './exposure-prune.js';
@@ -42,30 +41,7 @@ function viewVisiting(view: SnapshotView, visit: (eniId: string) => boolean): Sn
  * unique in the one order); drift needs nothing of the document around them.
  */
 function exposureFindings(view: SnapshotView, check: Check, settings: AnalyzerSettings): Finding[] {
-  const { meta } = check;
-  let drafts: FindingDraft[];
-  try {
-    drafts = check.run({ view, settings });
-  } catch (error) {
-    throw new SgauditError('RUNTIME', `check ${meta.id} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      hint: 'this is a bug in sgaudit; rerun with --debug and report the stack',
-    });
-  }
-  const findings: Finding[] = drafts.map((draft) => ({
-    id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
-    check: meta.id,
-    accountId: draft.accountId,
-    regionId: draft.regionId,
-    resource: draft.resource,
-    detail: draft.detail,
-    severity: draft.severity ?? meta.severity,
-    title: draft.title ?? meta.title,
-    message: draft.message,
-    evidence: draft.evidence,
-    remediation: draft.remediation ?? meta.remediation,
-    docs: meta.docs,
-  }));
+  const findings = runCheck(check, { view, settings }).map((draft) => findingFromDraft(check.meta, draft));
   // Ids repeat only if the check reports one problem twice; only then does the order matter.
   const ids = new Set<string>();
   for (const finding of findings) ids.add(finding.id);
