@@ -35,6 +35,19 @@ export function summaryLine(document: FindingsDocument): string {
   return `${open} finding${open === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}${summary.suppressed ? `, ${summary.suppressed} suppressed` : ''}`;
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** The phases that took longest, for --verbose on large estates. */
+function slowestPhases(phases: Map<string, number>): string {
+  return [...phases]
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 5)
+    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+    .join(', ');
+}
+
 export function register(program: Command): void {
   program
     .command('analyze')
@@ -51,11 +64,21 @@ export function register(program: Command): void {
       if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
       const failOn = flags.failOn === undefined ? undefined : parseSeverityFlag('--fail-on', flags.failOn);
       const config = await loadConfig(flags.config);
+      let started = performance.now();
       const snapshot = await readSnapshot(snapshotPath);
+      log.verbose(`read ${snapshotPath} in ${seconds(performance.now() - started)}`);
       const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
       const terraformPath = flags.terraformState ?? config.baseline.terraformState;
       const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
-      const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), ...(terraform ? { terraform } : {}) });
+      const phases = new Map<string, number>();
+      started = performance.now();
+      const document = analyzeWithBaseline(snapshot, {
+        config,
+        ...(baseline ? { baseline } : {}),
+        ...(terraform ? { terraform } : {}),
+        onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
+      });
+      log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
       const text = renderJson(document);
       if (flags.out) {
         await writeFileAtomic(flags.out, text);

@@ -22,7 +22,7 @@ export interface BaselineInputs {
  * (incomplete on either side) land on the document so every report shows them. `analyze`,
  * `scan` and `schedule` all go through here so they cannot disagree.
  */
-export function analyzeWithBaseline(snapshot: Snapshot, options: BaselineInputs & { config: ResolvedConfig; now?: Date }): FindingsDocument {
+export function analyzeWithBaseline(snapshot: Snapshot, options: BaselineInputs & { config: ResolvedConfig; now?: Date; onTiming?: (phase: string, ms: number) => void }): FindingsDocument {
   const { baseline, terraform } = options;
   const notCompared: NotCompared[] = [];
   const checks: Check[] = [...CATALOG];
@@ -46,7 +46,7 @@ export function analyzeWithBaseline(snapshot: Snapshot, options: BaselineInputs 
       },
     });
   }
-  const document = analyzeSnapshot(snapshot, { config: options.config, checks, ...(options.now ? { now: options.now } : {}) });
+  const document = analyzeSnapshot(snapshot, { config: options.config, checks, ...(options.now ? { now: options.now } : {}), ...(options.onTiming ? { onTiming: options.onTiming } : {}) });
   return {
     ...document,
     ...(baseline ? { baselineId: baseline.id } : {}),

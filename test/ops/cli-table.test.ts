@@ -105,6 +105,7 @@ const cases: Case[] = [
   { name: 'checks: lists the catalog', args: () => ['checks'], exit: 0, stdout: /public-exposure/ },
   { name: 'checks: bad flag', args: () => ['checks', '--bogus'], exit: 2, stderr: /unknown option '--bogus'/ },
   { name: 'analyze: good snapshot', args: (p) => ['analyze', p.snapshot, '--out', join(p.dir, 'f.json')], exit: 0, stderr: /findings written to/ },
+  { name: 'analyze --verbose: read and analysis times with the slowest phases', args: (p) => ['--verbose', 'analyze', p.snapshot, '--out', join(p.dir, 'f3.json')], exit: 0, stderr: /read .* in \d+\.\d\d s[\s\S]*analyzed in \d+\.\d\d s: [a-z-]+ \d/ },
   { name: 'analyze: findings at --fail-on', args: (p) => ['analyze', p.snapshot, '--out', join(p.dir, 'f2.json'), '--fail-on', 'high'], exit: 1 },
   { name: 'analyze: bad flag value', args: (p) => ['analyze', p.snapshot, '--fail-on', 'urgent'], exit: 2, stderr: /--fail-on must be one of critical, high, medium, low, info/ },
   { name: 'analyze: missing file', args: (p) => ['analyze', join(p.dir, 'nope.jsonl.gz')], exit: 2, stderr: /nope\.jsonl\.gz: no such snapshot file/ },
