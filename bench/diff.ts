@@ -2,7 +2,7 @@
  * Diff benchmark: two generated snapshots of 50,000 instances / 200,000 rules with ~1 % changes.
  * Budget (DESIGN.md): diff including reading both files in ≤ 2 s and ≤ 1 GB RSS, ≤ 2× one
  * analyze. Files are written first; each measurement runs in a fresh child process so peak RSS is
- * that of the measured work alone (worker threads included). Run: `npx tsx bench/diff.ts [instances]`
+ * that of the measured work alone. Run: `npx tsx bench/diff.ts [instances]`
  * or `npx tsx bench/diff.ts --files OLD NEW` to reuse two snapshots. KEEP=1 keeps the generated
  * files (their directory is printed); ONLY_WRITE=1 stops after writing them;
  * `npx tsx bench/diff.ts --measure read|analyze|structural|diff|prune OLD NEW` measures one thing.
