@@ -64,6 +64,7 @@ export function register(program: Command): void {
         unmanagedGroups: unmanaged as Severity | 'off',
         ...(flags.terraform ? { terraform: true } : {}),
         ...(config ? { config } : {}),
+        onTiming: (phase, ms) => log.verbose(`${phase === 'read' ? 'read both snapshots' : 'computed the drift'} in ${(ms / 1000).toFixed(2)} s`),
       });
       const text = renderReport(flags.format, document);
       if (flags.out) {

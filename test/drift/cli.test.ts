@@ -31,6 +31,12 @@ const run = (...args: string[]) => main(['node', 'sgaudit', ...args]);
 const fixture = (name: string, file: string) => join(FIXTURES, name, file);
 
 describe('sgaudit diff', () => {
+  it('--verbose says how long reading and computing the drift took', async () => {
+    const code = await run('--verbose', 'diff', fixture('new-exposure', 'old.json'), fixture('new-exposure', 'new.json'), '--format', 'json', '--out', join(dir, 'timed.json'));
+    expect(code).toBe(0);
+    expect(stderr.join('\n')).toMatch(/read both snapshots in \d+\.\d\d s\ncomputed the drift in \d+\.\d\d s/);
+  });
+
   it('writes a JSON findings document and exits 1 with --fail-on-drift new-exposure', async () => {
     const out = join(dir, 'drift.json');
     const code = await run('diff', fixture('new-exposure', 'old.json'), fixture('new-exposure', 'new.json'), '--format', 'json', '--out', out, '--fail-on-drift', 'new-exposure');
