@@ -104,6 +104,7 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'string') return quote(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
+    if (value.length >= 4 && sameItems(value, lastList.items)) return lastList.text;
     // What `[${value.map(…).join(',')}]` wrote: undefined items as null, holes as nothing.
     let text = '[';
     for (let i = 0; i < value.length; i++) {
@@ -112,7 +113,9 @@ export function canonicalJson(value: unknown): string {
       const item: unknown = value[i];
       text += item === undefined ? 'null' : canonicalJson(item);
     }
-    return `${text}]`;
+    text += ']';
+    if (value.length >= 4) lastList = { items: [...value] as unknown[], text };
+    return text;
   }
   const record = value as Record<string, unknown>;
   // Default sort = UTF-16 code unit order, the same as comparing with `<`.
@@ -124,6 +127,17 @@ export function canonicalJson(value: unknown): string {
     text += `${text.length > 1 ? ',' : ''}${quote(key)}:${canonicalJson(member)}`;
   }
   return `${text}}`;
+}
+
+/**
+ * The last long list serialized, compared item by item (identity): findings of one exposed range
+ * share its list of sensitive services, so consecutive fingerprints serialize the same 30 names.
+ */
+let lastList: { items: unknown[]; text: string } = { items: [], text: '[]' };
+function sameItems(list: readonly unknown[], items: readonly unknown[]): boolean {
+  if (list.length !== items.length) return false;
+  for (let i = 0; i < list.length; i++) if (!(i in list) || list[i] !== items[i] || (typeof items[i] === 'object' && items[i] !== null)) return false;
+  return true;
 }
 
 /** Printable ASCII without `"` and `\`: what JSON.stringify leaves as is. */

@@ -1,7 +1,7 @@
-import type { SecurityGroup } from '../../model/snapshot.js';
+import type { Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { AddressSet } from '../net/address-set.js';
 import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
-import { describePeer, resolvePeer } from '../net/rule-order.js';
+import { groupRules } from '../net/rule-order.js';
 import type { SnapshotView } from '../view.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
@@ -84,14 +84,14 @@ export const check: Check = {
  * such rule cannot have a finding, whatever its pools look like, and is not evaluated.
  */
 function mayExposeSensitive(view: SnapshotView, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[], touches: Map<string, boolean>): boolean {
-  for (const rule of group.rules) {
-    if (rule.direction !== 'ingress' || rule.policy !== 'accept' || (rule.problems?.length ?? 0) > 0) continue;
-    if (!PUBLIC_PEER_KINDS.includes(describePeer(rule.source).kind)) continue;
+  for (const ordered of groupRules(view, group, 'ingress')) {
+    if (ordered.policy !== 'accept' || !PUBLIC_PEER_KINDS.includes(ordered.peerKind)) continue;
+    const rule = ordered.rule as Rule;
     const key = `${rule.protocol}/${rule.ports.from}/${rule.ports.to}`;
     let touched = touches.get(key);
     if (touched === undefined) touches.set(key, (touched = touchedSpecs(sensitive, rule.protocol, rule.ports).length > 0));
     if (!touched) continue;
-    if (resolvePeer(view, rule.source).intersects(filter)) return true;
+    if (ordered.peers.intersects(filter)) return true;
   }
   return false;
 }

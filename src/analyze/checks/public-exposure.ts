@@ -2,7 +2,7 @@ import type { Evidence, Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
-import { describePeer, resolvePeer } from '../net/rule-order.js';
+import { groupRules } from '../net/rule-order.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
@@ -111,12 +111,11 @@ function mayAcceptPublic(view: SnapshotView, eni: NetworkInterface, addresses: r
     let facts = cache.get(groupId);
     if (!facts) {
       facts = { v4: false, v6: false };
-      for (const rule of view.groups.get(groupId)?.item.rules ?? []) {
-        if (rule.direction !== 'ingress' || rule.policy !== 'accept') continue;
-        if (!PUBLIC_PEER_KINDS.includes(describePeer(rule.source).kind)) continue;
-        const peers = resolvePeer(view, rule.source);
-        facts.v4 ||= peers.intersects(PUBLIC_V4);
-        facts.v6 ||= peers.intersects(PUBLIC_V6);
+      const group = view.groups.get(groupId)?.item;
+      for (const rule of group ? groupRules(view, group, 'ingress') : []) {
+        if (rule.policy !== 'accept' || !PUBLIC_PEER_KINDS.includes(rule.peerKind)) continue;
+        facts.v4 ||= rule.peers.intersects(PUBLIC_V4);
+        facts.v6 ||= rule.peers.intersects(PUBLIC_V6);
       }
       cache.set(groupId, facts);
     }

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import * as iv from './intervals.js';
+import * as ivb from './intervals-bigint.js';
 
 const V4_END = 2 ** 32;
 const V6_END = 1n << 128n;
@@ -66,23 +67,23 @@ export class AddressSet {
   union(other: AddressSet): AddressSet {
     if (other.isEmpty()) return this;
     if (this.isEmpty()) return other;
-    return AddressSet.fromBounds(iv.union(this.v4, other.v4), iv.union(this.v6, other.v6));
+    return AddressSet.fromBounds(iv.union(this.v4, other.v4), ivb.union(this.v6, other.v6));
   }
   intersect(other: AddressSet): AddressSet {
-    return AddressSet.fromBounds(iv.intersect(this.v4, other.v4), iv.intersect(this.v6, other.v6));
+    return AddressSet.fromBounds(iv.intersect(this.v4, other.v4), ivb.intersect(this.v6, other.v6));
   }
   subtract(other: AddressSet): AddressSet {
     if (other.isEmpty()) return this;
-    return AddressSet.fromBounds(iv.subtract(this.v4, other.v4), iv.subtract(this.v6, other.v6));
+    return AddressSet.fromBounds(iv.subtract(this.v4, other.v4), ivb.subtract(this.v6, other.v6));
   }
   intersects(other: AddressSet): boolean {
-    return iv.intersects(this.v4, other.v4) || iv.intersects(this.v6, other.v6);
+    return iv.intersects(this.v4, other.v4) || ivb.intersects(this.v6, other.v6);
   }
   covers(other: AddressSet): boolean {
-    return iv.covers(this.v4, other.v4) && iv.covers(this.v6, other.v6);
+    return iv.covers(this.v4, other.v4) && ivb.covers(this.v6, other.v6);
   }
   equals(other: AddressSet): boolean {
-    return iv.equal(this.v4, other.v4) && iv.equal(this.v6, other.v6);
+    return iv.equal(this.v4, other.v4) && ivb.equal(this.v6, other.v6);
   }
   isEmpty(): boolean {
     return this.v4.length === 0 && this.v6.length === 0;
@@ -101,7 +102,7 @@ export class AddressSet {
     const host = AddressSet.parse(address);
     if (!host) return false;
     if (host.v4.length > 0) return iv.containsPoint(this.v4, host.v4[0] as number);
-    return iv.containsPoint(this.v6, host.v6[0] as bigint);
+    return ivb.containsPoint(this.v6, host.v6[0] as bigint);
   }
 
   /** Number of addresses (bigint: IPv6 sizes overflow numbers). */

@@ -1,16 +1,18 @@
 /**
- * Sorted, merged, half-open interval lists over one ordered numeric domain (numbers for IPv4
- * and ports, bigints for IPv6). Stored flat as `[start0, end0, start1, end1, …]` with
- * `start < end`, intervals disjoint and non-adjacent, so equal sets have equal arrays.
+ * Sorted, merged, half-open interval lists over numbers (IPv4 addresses and ports). Stored flat
+ * as `[start0, end0, start1, end1, …]` with `start < end`, intervals disjoint and non-adjacent,
+ * so equal sets have equal arrays. Half-open bounds mean every operation is a linear merge that
+ * only compares values.
  *
- * Half-open bounds mean every operation is a linear merge that only compares values: no +1/-1
- * arithmetic, which keeps one implementation correct for both number and bigint.
+ * IPv6 bounds are bigints and have their own copy of these loops (intervals-bigint.ts): one
+ * function fed both numbers and bigints leaves V8 with generic comparisons at every site, and
+ * the number-only loops measured ~8 % faster on the whole exposure analysis at 50k instances.
  */
-export type Bound = number | bigint;
-export type Flat<T extends Bound> = readonly T[];
+type T = number;
+export type Flat = readonly number[];
 
 /** Normalizes arbitrary (possibly overlapping, unsorted) half-open pairs into a flat interval list. */
-export function normalize<T extends Bound>(pairs: [T, T][]): T[] {
+export function normalize(pairs: [T, T][]): T[] {
   const sorted = pairs.filter(([start, end]) => start < end).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const result: T[] = [];
   for (const [start, end] of sorted) {
@@ -26,7 +28,7 @@ export function normalize<T extends Bound>(pairs: [T, T][]): T[] {
 
 // Operations return their input unchanged (shared, it is readonly) when nothing changes: the
 // evaluator runs them hundreds of thousands of times and allocation dominates otherwise.
-export function union<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+export function union(a: Flat, b: Flat): Flat {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const result: T[] = [];
@@ -54,7 +56,7 @@ export function union<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
   return result;
 }
 
-export function intersect<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+export function intersect(a: Flat, b: Flat): Flat {
   if (a.length === 0) return a;
   if (b.length === 0) return b;
   const result: T[] = [];
@@ -74,7 +76,7 @@ export function intersect<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
   return result;
 }
 
-export function subtract<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
+export function subtract(a: Flat, b: Flat): Flat {
   if (a.length === 0 || b.length === 0) return a;
   const result: T[] = [];
   let j = 0;
@@ -96,7 +98,7 @@ export function subtract<T extends Bound>(a: Flat<T>, b: Flat<T>): Flat<T> {
   return result;
 }
 
-export function intersects<T extends Bound>(a: Flat<T>, b: Flat<T>): boolean {
+export function intersects(a: Flat, b: Flat): boolean {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -112,7 +114,7 @@ export function intersects<T extends Bound>(a: Flat<T>, b: Flat<T>): boolean {
 }
 
 /** True when every point of b is in a. */
-export function covers<T extends Bound>(a: Flat<T>, b: Flat<T>): boolean {
+export function covers(a: Flat, b: Flat): boolean {
   let i = 0;
   for (let j = 0; j < b.length; j += 2) {
     const start = b[j] as T;
@@ -124,7 +126,7 @@ export function covers<T extends Bound>(a: Flat<T>, b: Flat<T>): boolean {
 }
 
 /** Binary search: is the point inside one of the intervals? */
-export function containsPoint<T extends Bound>(a: Flat<T>, point: T): boolean {
+export function containsPoint(a: Flat, point: T): boolean {
   let low = 0;
   let high = a.length / 2 - 1;
   while (low <= high) {
@@ -138,7 +140,7 @@ export function containsPoint<T extends Bound>(a: Flat<T>, point: T): boolean {
   return false;
 }
 
-export function equal<T extends Bound>(a: Flat<T>, b: Flat<T>): boolean {
+export function equal(a: Flat, b: Flat): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

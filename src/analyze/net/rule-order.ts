@@ -74,17 +74,15 @@ export function groupMemberAddresses(view: SnapshotView, groupId: string): Addre
   // Members are mostly plain IPv4 hosts: collect them as numbers and merge once, without a set per address.
   const hosts: number[] = [];
   const others: AddressSet[] = [];
-  const addText = (text: string) => {
-    const plain = parsePlainV4(text);
-    if (plain && plain.prefix === 32) hosts.push(plain.address);
-    else pushParsed(others, text);
-  };
   for (const located of view.enisByGroup.get(groupId) ?? []) {
-    for (const ip of located.item.privateIps) addText(ip);
-    for (const ip of located.item.ipv6Addresses) addText(ip);
+    const { privateIps, ipv6Addresses } = located.item;
+    for (let i = 0; i < privateIps.length; i++) addMemberAddress(privateIps[i] as string, hosts, others);
+    for (let i = 0; i < ipv6Addresses.length; i++) addMemberAddress(ipv6Addresses[i] as string, hosts, others);
   }
+  hosts.sort(numerically);
   const bounds: number[] = [];
-  for (const host of Float64Array.from(hosts).sort()) {
+  for (let i = 0; i < hosts.length; i++) {
+    const host = hosts[i] as number;
     const last = bounds.length - 1;
     if (last > 0 && host <= (bounds[last] as number)) {
       if (host + 1 > (bounds[last] as number)) bounds[last] = host + 1;
@@ -93,6 +91,14 @@ export function groupMemberAddresses(view: SnapshotView, groupId: string): Addre
   const result = others.length === 0 ? AddressSet.fromBounds(bounds, []) : AddressSet.unionAll([AddressSet.fromBounds(bounds, []), ...others]);
   cache.set(groupId, result);
   return result;
+}
+
+const numerically = (a: number, b: number): number => a - b;
+
+function addMemberAddress(text: string, hosts: number[], others: AddressSet[]): void {
+  const plain = parsePlainV4(text);
+  if (plain && plain.prefix === 32) hosts.push(plain.address);
+  else pushParsed(others, text);
 }
 
 /** The entries of a prefix list; undefined when the list is not in the snapshot. */
@@ -324,6 +330,15 @@ interface GroupOrder {
   byIndex: (SnapshotRule | undefined)[];
 }
 const groupOrderCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>>();
+
+/**
+ * A group's evaluable rules of one direction (rules with problems left out) in the group's own
+ * order, peers resolved: built once per view and shared with every evaluation, so checks that
+ * pre-filter on peers read them here instead of resolving every rule again.
+ */
+export function groupRules(view: SnapshotView, group: SecurityGroup, direction: Direction): readonly OrderedRule[] {
+  return groupOrder(view, group, direction).entries;
+}
 
 function groupOrder(view: SnapshotView, group: SecurityGroup, direction: Direction): GroupOrder {
   let cache = groupOrderCache.get(view);

@@ -1,0 +1,127 @@
+/**
+ * The interval operations of intervals.ts for IPv6 bounds (bigints in [0, 2^128)): the same
+ * loops, kept apart so the IPv4 and port loops stay number-only (see intervals.ts for why and
+ * for the representation). Change both files together; test/net property tests cover both.
+ */
+type T = bigint;
+export type Flat = readonly bigint[];
+
+// Operations return their input unchanged (shared, it is readonly) when nothing changes: the
+// evaluator runs them hundreds of thousands of times and allocation dominates otherwise.
+export function union(a: Flat, b: Flat): Flat {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const result: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let start: T;
+    let end: T;
+    if (j >= b.length || (i < a.length && (a[i] as T) <= (b[j] as T))) {
+      start = a[i] as T;
+      end = a[i + 1] as T;
+      i += 2;
+    } else {
+      start = b[j] as T;
+      end = b[j + 1] as T;
+      j += 2;
+    }
+    const last = result.length - 1;
+    if (last > 0 && start <= (result[last] as T)) {
+      if (end > (result[last] as T)) result[last] = end;
+    } else {
+      result.push(start, end);
+    }
+  }
+  return result;
+}
+
+export function intersect(a: Flat, b: Flat): Flat {
+  if (a.length === 0) return a;
+  if (b.length === 0) return b;
+  const result: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const aStart = a[i] as T;
+    const aEnd = a[i + 1] as T;
+    const bStart = b[j] as T;
+    const bEnd = b[j + 1] as T;
+    const start = aStart > bStart ? aStart : bStart;
+    const end = aEnd < bEnd ? aEnd : bEnd;
+    if (start < end) result.push(start, end);
+    if (aEnd < bEnd) i += 2;
+    else j += 2;
+  }
+  return result;
+}
+
+export function subtract(a: Flat, b: Flat): Flat {
+  if (a.length === 0 || b.length === 0) return a;
+  const result: T[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let start = a[i] as T;
+    const end = a[i + 1] as T;
+    while (j < b.length && (b[j + 1] as T) <= start) j += 2;
+    let k = j;
+    while (k < b.length && (b[k] as T) < end) {
+      const bStart = b[k] as T;
+      const bEnd = b[k + 1] as T;
+      if (bStart > start) result.push(start, bStart);
+      if (bEnd > start) start = bEnd;
+      if (start >= end) break;
+      k += 2;
+    }
+    if (start < end) result.push(start, end);
+  }
+  return result;
+}
+
+export function intersects(a: Flat, b: Flat): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const start = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
+    const aEnd = a[i + 1] as T;
+    const bEnd = b[j + 1] as T;
+    const end = aEnd < bEnd ? aEnd : bEnd;
+    if (start < end) return true;
+    if (aEnd < bEnd) i += 2;
+    else j += 2;
+  }
+  return false;
+}
+
+/** True when every point of b is in a. */
+export function covers(a: Flat, b: Flat): boolean {
+  let i = 0;
+  for (let j = 0; j < b.length; j += 2) {
+    const start = b[j] as T;
+    const end = b[j + 1] as T;
+    while (i < a.length && (a[i + 1] as T) <= start) i += 2;
+    if (i >= a.length || (a[i] as T) > start || (a[i + 1] as T) < end) return false;
+  }
+  return true;
+}
+
+/** Binary search: is the point inside one of the intervals? */
+export function containsPoint(a: Flat, point: T): boolean {
+  let low = 0;
+  let high = a.length / 2 - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const start = a[mid * 2] as T;
+    const end = a[mid * 2 + 1] as T;
+    if (point < start) high = mid - 1;
+    else if (point >= end) low = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+export function equal(a: Flat, b: Flat): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
