@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { AddressSet } from '../../src/analyze/net/address-set.js';
+import { AddressSet, parsePlainV4 } from '../../src/analyze/net/address-set.js';
 import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from '../../src/analyze/net/evaluate.js';
 import { touchedSpecs } from '../../src/analyze/net/exposure.js';
 import { PortSet } from '../../src/analyze/net/port-set.js';
@@ -36,6 +36,22 @@ describe('IPv4 parsing fast path', () => {
         else expect(parsed?.v4, text).toEqual(reference);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reads exactly the plain dotted quads the documented pattern describes, with their value', () => {
+    // The scanner replaced this expression; it must accept the same texts.
+    const plain = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/;
+    const oddText = fc.oneof(v4Text, fc.string({ maxLength: 20 }), fc.constantFrom('1.2.3', '1.2.3.4.5', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4/', '1.2.3.4/1/'));
+    fc.assert(
+      fc.property(oddText, (text) => {
+        const match = plain.exec(text);
+        const octets = match ? match.slice(1, 5).map(Number) : [];
+        const prefixLength = match?.[5] === undefined ? 32 : Number(match[5]);
+        const expected = match && octets.every((o) => o <= 255) && prefixLength <= 32 ? { address: octets.reduce((n, o) => n * 256 + o, 0), prefix: prefixLength } : undefined;
+        expect(parsePlainV4(text), text).toEqual(expected);
+      }),
+      { numRuns: 5000 },
     );
   });
 

@@ -133,24 +133,55 @@ export class AddressSet {
 
 const parseCache = new Map<string, AddressSet>();
 
-/** Plain dotted-quad (no leading zeros, which ipaddr.js reads as octal) with an optional prefix: the common case, parsed without ipaddr.js. */
-const PLAIN_V4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/;
-
 /**
  * A plain IPv4 address or CIDR (what ipaddr.js would accept with the same meaning), read without
  * ipaddr.js: its `parseCIDR` tries IPv6 first and throws, which costs more than the whole parse.
- * Undefined means "not plain", not "invalid": callers fall back to ipaddr.js.
+ * Plain means a dotted quad of decimal octets without leading zeros (ipaddr.js reads `010` as
+ * octal), optionally `/prefix` (0–32, no leading zero). Undefined means "not plain", not
+ * "invalid": callers fall back to ipaddr.js. Scanned by character code rather than a regular
+ * expression with captures: every member address of every group goes through here (~1 µs per
+ * address with the expression, most of the cost of resolving group peers at 50k instances).
  */
 export function parsePlainV4(text: string): { address: number; prefix: number } | undefined {
-  const match = PLAIN_V4.exec(text);
-  if (!match) return undefined;
-  const a = Number(match[1]);
-  const b = Number(match[2]);
-  const c = Number(match[3]);
-  const d = Number(match[4]);
-  const prefix = match[5] === undefined ? 32 : Number(match[5]);
-  if (a > 255 || b > 255 || c > 255 || d > 255 || prefix > 32) return undefined;
-  return { address: a * 16777216 + b * 65536 + c * 256 + d, prefix };
+  const length = text.length;
+  let position = 0;
+  let address = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (text.charCodeAt(position) !== DOT) return undefined;
+      position++;
+    }
+    const value = readDecimal(text, position, 3);
+    if (value < 0 || value > 255) return undefined;
+    position += value < 10 ? 1 : value < 100 ? 2 : 3;
+    address = address * 256 + value;
+  }
+  if (position === length) return { address, prefix: 32 };
+  if (text.charCodeAt(position) !== SLASH) return undefined;
+  const prefix = readDecimal(text, position + 1, 2);
+  if (prefix < 0 || prefix > 32 || position + 1 + (prefix < 10 ? 1 : 2) !== length) return undefined;
+  return { address, prefix };
+}
+
+const DOT = 46;
+const SLASH = 47;
+const ZERO = 48;
+
+/**
+ * The decimal number of at most `maxDigits` digits at `position`, without a leading zero (a lone
+ * `0` is fine), or -1. Stops at the first non-digit; a longer run of digits is -1.
+ */
+function readDecimal(text: string, position: number, maxDigits: number): number {
+  let value = 0;
+  let digits = 0;
+  for (;;) {
+    const digit = text.charCodeAt(position + digits) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) break;
+    if (digits === maxDigits || (digits === 1 && value === 0)) return -1;
+    value = value * 10 + digit;
+    digits++;
+  }
+  return digits === 0 ? -1 : value;
 }
 
 function plainV4Set(text: string): AddressSet | undefined {
