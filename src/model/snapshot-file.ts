@@ -8,18 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FileFormatError, SgauditError } from './errors.js';
-import {
-  Eip,
-  Instance,
-  NetworkInterface,
-  PrefixList,
-  Region,
-  SecurityGroup,
-  Snapshot,
-  SNAPSHOT_SCHEMA,
-  SnapshotHeader,
-  type Account,
-} from './snapshot.js';
+import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 
 /**
@@ -46,12 +35,13 @@ const REGION_FIELD: Record<ResourceKind, keyof Omit<Region, 'regionId'>> = {
   eip: 'eips',
   prefixList: 'prefixLists',
 };
+/** Stripping schemas (see SNAPSHOT_RECORD_SCHEMAS): records are sgaudit's own output, maybe of a newer version. */
 const RESOURCE_SCHEMA: Record<ResourceKind, z.ZodType> = {
-  securityGroup: SecurityGroup,
-  instance: Instance,
-  networkInterface: NetworkInterface,
-  eip: Eip,
-  prefixList: PrefixList,
+  securityGroup: SNAPSHOT_RECORD_SCHEMAS.SecurityGroup,
+  instance: SNAPSHOT_RECORD_SCHEMAS.Instance,
+  networkInterface: SNAPSHOT_RECORD_SCHEMAS.NetworkInterface,
+  eip: SNAPSHOT_RECORD_SCHEMAS.Eip,
+  prefixList: SNAPSHOT_RECORD_SCHEMAS.PrefixList,
 };
 
 export interface SnapshotWriteResult {

@@ -74,6 +74,16 @@ describe('snapshot file', () => {
     expect(await readSnapshot(path)).toEqual(snapshot);
   });
 
+  it('reads records a newer sgaudit wrote with fields this version does not know, dropping only those fields', async () => {
+    const good = join(dir, 'good.jsonl.gz');
+    await writeSnapshot(good, snapshot);
+    const newer = join(dir, 'newer.jsonl.gz');
+    const text = gunzipSync(await readFile(good)).toString().replace('"priority":1,', '"priority":1,"hitCount":42,').replace('"name":"<script>', '"owner":"team-a","name":"<script>');
+    expect(text).toContain('hitCount');
+    await writeFile(newer, gzipSync(text));
+    expect(await readSnapshot(newer)).toEqual(snapshot);
+  });
+
   const corruptions: [string, (gz: Buffer) => Buffer, RegExp][] = [
     ['truncated mid-stream', (gz) => gz.subarray(0, Math.floor(gz.length * 0.6)), /truncated|corrupt/],
     ['cut at a line boundary', (gz) => gzipSync(gunzipSync(gz).toString().split('\n').slice(0, 3).join('\n') + '\n'), /truncated \(no end record\)/],

@@ -160,21 +160,22 @@ export const check: Check = {
           const ordered = witness?.order.rules[witness.position];
           // Not in any evaluation (e.g. nicType of a NIC the ENIs do not have) or matching no address: not shadowing.
           if (!witness || !ordered || ordered.peers.isEmpty()) continue;
-          const position = witness.position;
-          const covers = witness.order.rules
-            .slice(0, position)
-            .filter(
-              (r) =>
-                r.protocols.some((p) => ordered.protocols.includes(p)) && r.ports.intersects(ordered.ports) && r.peers.intersects(ordered.peers),
-            );
+          const covers: OrderedRule[] = [];
+          const { rules } = witness.order;
+          for (let i = 0; i < witness.position; i++) {
+            const r = rules[i] as OrderedRule;
+            if (r.protocols.some((p) => ordered.protocols.includes(p)) && r.ports.intersects(ordered.ports) && r.peers.intersects(ordered.peers)) covers.push(r);
+          }
           const evidence = [ruleEvidence(group, rule, 'subject')];
           for (const cover of covers.slice(0, MAX_COVERS)) evidence.push(evidenceOf(cover.ref, 'covers'));
           const coverText = covers
             .slice(0, 3)
             .map((c) => `${c.ref.ruleId ?? c.ref.groupId} (${c.ref.policy}, priority ${c.ref.priority ?? '-'})`)
             .join(', ');
+          const message = `${direction} ${rule.policy} rule ${rule.id ?? ''} at priority ${rule.priority} in ${group.id} (${group.name}) never takes effect: ${coverText || 'earlier rules'} ${covers.length > 3 ? `and ${covers.length - 3} more ` : ''}already decide all of its traffic.`;
           findings.push({
-            message: `${direction} ${rule.policy} rule ${rule.id ?? ''} at priority ${rule.priority} in ${group.id} (${group.name}) never takes effect: ${coverText || 'earlier rules'} ${covers.length > 3 ? `and ${covers.length - 3} more ` : ''}already decide all of its traffic.`.replace(/ {2,}/g, ' '),
+            // Runs of spaces (a rule without id, odd names) read as one; most messages have none.
+            message: message.includes('  ') ? message.replace(/ {2,}/g, ' ') : message,
             accountId,
             regionId,
             resource: ruleResource(group, rule),
