@@ -35,7 +35,7 @@ export function specFor(instances: number) {
 
 async function child(instances: number, file: string, phase: 'write' | 'measure', findingsOut?: string): Promise<void> {
   const { generateEstate } = await import('../src/emulator/index.js');
-  const { writeSnapshot, readSnapshot, readSnapshotRecords } = await import('../src/model/snapshot-file.js');
+  const { writeSnapshot, readSnapshot, readSnapshotRecordBatches } = await import('../src/model/snapshot-file.js');
   const { analyzeSnapshot } = await import('../src/analyze/engine.js');
   if (phase === 'write') {
     const estate = generateEstate(specFor(instances));
@@ -52,7 +52,7 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   }
   let t = performance.now();
   let records = 0;
-  for await (const _record of readSnapshotRecords(file, { validate: false })) records++;
+  for await (const batch of readSnapshotRecordBatches(file, { validate: false })) records += batch.length;
   const floorMs = performance.now() - t;
   t = performance.now();
   const snapshot = await readSnapshot(file);
