@@ -269,15 +269,17 @@ function compute(
   };
 }
 
-const innerCache = new WeakMap<SnapshotView, Map<string, OrderedRule>>();
+const innerCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: OrderedRule; egress?: OrderedRule }>>();
 function innerAccessRule(view: SnapshotView, group: SecurityGroup, direction: Direction, members: AddressSet): OrderedRule {
   let cache = innerCache.get(view);
   if (!cache) innerCache.set(view, (cache = new Map()));
-  const key = `${group.id}\u0000${direction}`;
-  let rule = cache.get(key);
+  // Keyed by the group object: every pool of every ENI asks, and a text key per ask was measurable.
+  let byDirection = cache.get(group);
+  if (!byDirection) cache.set(group, (byDirection = {}));
+  let rule = byDirection[direction];
   if (!rule) {
     const ref = innerAccessRef(group, direction);
-    cache.set(key, (rule = { uid: newRuleUid(), ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members }));
+    byDirection[direction] = rule = { uid: newRuleUid(), ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members };
   }
   return rule;
 }

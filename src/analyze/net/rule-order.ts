@@ -380,6 +380,9 @@ function mergeAlibaba(
   ownAddresses: AddressSet,
   onlyRules?: (rule: Rule) => boolean,
 ): OrderedRule[] {
+  // One group, no per-ENI narrowing: every cached entry applies (entries hold only this
+  // direction's rules without problems; nicType matters only on classic ENIs).
+  if (groups.length === 1 && !classic && ownAddresses.isEmpty() && !onlyRules) return [...groupOrder(view, groups[0] as SecurityGroup, direction).entries];
   const lists = groups.map((group) => groupOrder(view, group, direction).entries);
   const positions = lists.map(() => 0);
   const result: OrderedRule[] = [];
