@@ -86,43 +86,50 @@ function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direc
   };
 }
 
-/** A pool's rule order with each rule's position, for witnesses. */
-interface WitnessOrder {
+/** A pool's rules in evaluation order and where the witnessed rule stands in it. */
+interface Witness {
   rules: readonly OrderedRule[];
-  positions: Map<Rule, number>;
+  position: number;
 }
 
 /**
  * The evaluations a group's witnesses come from, in ENI order (internet NIC first), computed only
  * as far as needed and once per group and direction (a group can have hundreds of shadowed rules).
+ * A rule's position is found by scanning the pool (a few dozen rules; a map per pool cost more to
+ * build than the scans it saved, for the two or three shadowed rules of a typical group).
  */
-function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Direction): (rule: Rule) => { order: WitnessOrder; position: number } | undefined {
+function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Direction): (rule: Rule) => Witness | undefined {
   const enis = view.enisByGroup.get(group.id) ?? [];
-  const orders: WitnessOrder[] = [];
-  const sources: (() => readonly OrderedRule[])[] = [];
-  if (enis.length === 0) sources.push(() => evaluateGroups(view, [group], direction).rules);
-  for (const { item: eni } of enis) {
-    sources.push(() => rulesOfEni(view, eni, direction, { nic: 'internet' }));
-    if (isClassic(view, eni)) sources.push(() => rulesOfEni(view, eni, direction, { nic: 'intranet' }));
-  }
-  const seen = new Set<readonly OrderedRule[]>();
+  const orders: (readonly OrderedRule[])[] = [];
+  // The next pool to compute: ENI index, and whether its intranet NIC (classic only) is next.
+  let nextEni = 0;
+  let intranetNext = false;
+  let groupAloneDone = enis.length > 0;
+  const pull = (): readonly OrderedRule[] | undefined => {
+    if (!groupAloneDone) {
+      groupAloneDone = true;
+      return evaluateGroups(view, [group], direction).rules;
+    }
+    if (nextEni >= enis.length) return undefined;
+    const eni = (enis[nextEni] as (typeof enis)[number]).item;
+    if (intranetNext) {
+      intranetNext = false;
+      nextEni++;
+      return rulesOfEni(view, eni, direction, { nic: 'intranet' });
+    }
+    if (isClassic(view, eni)) intranetNext = true;
+    else nextEni++;
+    return rulesOfEni(view, eni, direction, { nic: 'internet' });
+  };
   return (rule) => {
     for (let i = 0; ; i++) {
       while (i >= orders.length) {
-        const source = sources.shift();
-        if (!source) return undefined;
-        const rules = source();
-        if (seen.has(rules)) continue;
-        seen.add(rules);
-        const positions = new Map<Rule, number>();
-        rules.forEach((ordered, index) => {
-          if (ordered.rule && !positions.has(ordered.rule)) positions.set(ordered.rule, index);
-        });
-        orders.push({ rules, positions });
+        const rules = pull();
+        if (!rules) return undefined;
+        if (!orders.includes(rules)) orders.push(rules);
       }
-      const order = orders[i] as WitnessOrder;
-      const position = order.positions.get(rule);
-      if (position !== undefined) return { order, position };
+      const rules = orders[i] as readonly OrderedRule[];
+      for (let position = 0; position < rules.length; position++) if ((rules[position] as OrderedRule).rule === rule) return { rules, position };
     }
   };
 }
@@ -157,11 +164,11 @@ export const check: Check = {
         const witnessOf = witnessOrders(view, group, direction);
         for (const rule of shadowed) {
           const witness = witnessOf(rule);
-          const ordered = witness?.order.rules[witness.position];
+          const ordered = witness?.rules[witness.position];
           // Not in any evaluation (e.g. nicType of a NIC the ENIs do not have) or matching no address: not shadowing.
           if (!witness || !ordered || ordered.peers.isEmpty()) continue;
           const covers: OrderedRule[] = [];
-          const { rules } = witness.order;
+          const { rules } = witness;
           for (let i = 0; i < witness.position; i++) {
             const r = rules[i] as OrderedRule;
             if (r.protocols.some((p) => ordered.protocols.includes(p)) && r.ports.intersects(ordered.ports) && r.peers.intersects(ordered.peers)) covers.push(r);

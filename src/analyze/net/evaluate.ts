@@ -433,21 +433,58 @@ function decidesSomewhere(rules: readonly OrderedRule[], index: number, applying
     }
     if (earlier.length === 0) return true;
     if (!ported) {
-      if (!AddressSet.unionAll(earlier.map((other) => other.peers)).covers(rule.peers)) return true;
+      if (!peersCovered(rule.peers, earlier, undefined)) return true;
       continue;
     }
     // Atoms: the rule's ports cut at every bound of the earlier rules; a rule covers an atom
     // exactly when it contains the atom's first port.
     const cuts: number[] = [...rule.ports.bounds];
     for (const other of earlier) for (const bound of other.ports.bounds) cuts.push(bound);
-    cuts.sort((a, b) => a - b);
+    sortSmall(cuts);
     for (let c = 0; c + 1 < cuts.length; c++) {
       const start = cuts[c] as number;
       if (start === cuts[c + 1] || !rule.ports.contains(start)) continue;
-      let taken = AddressSet.EMPTY;
-      for (const other of earlier) if (other.ports.contains(start)) taken = taken.union(other.peers);
-      if (!taken.covers(rule.peers)) return true;
+      if (!peersCovered(rule.peers, earlier, start)) return true;
     }
+  }
+  return false;
+}
+
+/**
+ * Ascending, in place. Usually a handful of cuts around one rule: insertion sort, which does not
+ * copy its input as Array#sort does; rules of big groups can meet hundreds of earlier rules, and
+ * those take the builtin.
+ */
+function sortSmall(values: number[]): void {
+  if (values.length > 32) {
+    values.sort((a, b) => a - b);
+    return;
+  }
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (values[j] as number) > value) {
+      values[j + 1] = values[j] as number;
+      j--;
+    }
+    values[j + 1] = value;
+  }
+}
+
+/**
+ * Whether the peers of the `earlier` rules (only those whose ports contain `port`, when given)
+ * cover `peers` together: what is left is shrunk one rule at a time and the test stops as soon
+ * as nothing is left; one rule covering everything (the usual case) allocates nothing.
+ */
+function peersCovered(peers: AddressSet, earlier: readonly OrderedRule[], port: number | undefined): boolean {
+  let left: AddressSet | undefined;
+  for (const other of earlier) {
+    if (port !== undefined && !other.ports.contains(port)) continue;
+    if (left === undefined) {
+      if (other.peers.covers(peers)) return true;
+      left = peers.subtract(other.peers);
+    } else left = left.subtract(other.peers);
+    if (left.isEmpty()) return true;
   }
   return false;
 }
