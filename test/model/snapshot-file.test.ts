@@ -126,6 +126,32 @@ describe('snapshot file', () => {
       expect(b.accounts[0]!.regions[0]!.eips[0]!.status).toBe('Available');
     });
 
+    it('keeps sharing across long runs of added, removed, changed and reordered records', async () => {
+      const group = (n: number) => ({ ...structuredClone(snapshot.accounts[0]!.regions[0]!.securityGroups[0]!), id: `sg-${n}`, name: `g${n}` });
+      const many: Snapshot = structuredClone(snapshot);
+      many.accounts[0]!.regions[0]!.securityGroups = Array.from({ length: 60 }, (_, n) => group(n));
+      const edited: Snapshot = structuredClone(many);
+      const groups = edited.accounts[0]!.regions[0]!.securityGroups;
+      groups.splice(5, 20); // a run of removals longer than the look-ahead
+      groups.splice(10, 0, ...Array.from({ length: 15 }, (_, n) => group(100 + n))); // a run of additions
+      groups[30]!.description = 'changed';
+      groups.push(groups.splice(2, 1)[0]!); // one record moved to the end
+      const first = join(dir, 'a.jsonl.gz');
+      const second = join(dir, 'b.jsonl.gz');
+      await writeSnapshot(first, many);
+      await writeSnapshot(second, edited);
+      const [a, b] = await readSnapshotPair(first, second);
+      expect(a).toEqual(await readSnapshot(first));
+      expect(b).toEqual(await readSnapshot(second));
+      const before = new Map(a.accounts[0]!.regions[0]!.securityGroups.map((g) => [g.id, g]));
+      for (const after of b.accounts[0]!.regions[0]!.securityGroups) {
+        const old = before.get(after.id);
+        // Identical records are the same object wherever they moved; changed and new ones are not.
+        if (old && JSON.stringify(old) === JSON.stringify(after)) expect(after, after.id).toBe(old);
+        else expect(after, after.id).not.toBe(old);
+      }
+    });
+
     it("reports the second file's own errors with its own line numbers", async () => {
       const first = join(dir, 'a.jsonl.gz');
       const second = join(dir, 'b.jsonl.gz');
