@@ -6,8 +6,8 @@ import { loadConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
 import { Severity, type FindingsDocument } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
-import { renderJson } from '../report/json.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { renderJsonChunks } from '../report/json.js';
+import { writeChunks, writeChunksAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
 
 interface AnalyzeFlags {
@@ -79,12 +79,11 @@ export function register(program: Command): void {
         onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
       });
       log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
-      const text = renderJson(document);
       if (flags.out) {
-        await writeFileAtomic(flags.out, text);
+        await writeChunksAtomic(flags.out, renderJsonChunks(document));
         log.info(`${summaryLine(document)}; findings written to ${flags.out}`);
       } else {
-        process.stdout.write(text);
+        await writeChunks(process.stdout, renderJsonChunks(document));
         log.info(summaryLine(document));
       }
       if (failOn && hasFindingsAtOrAbove(document, failOn)) process.exitCode = EXIT.FINDINGS;

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
 /** Hidden temp name beside the target, so rename() stays on one filesystem and is atomic. */
@@ -69,4 +70,19 @@ export async function writeStreamAtomic(target: string, produce: (out: Writable)
     throw error;
   }
   await commit(temp, target);
+}
+
+/**
+ * Writes text pieces in order into a stream, waiting whenever it asks to (a large report written
+ * piece by piece never holds more than a few pieces in memory).
+ */
+export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+}
+
+/** writeFileAtomic for text produced in pieces. */
+export async function writeChunksAtomic(target: string, chunks: Iterable<string>): Promise<void> {
+  await writeStreamAtomic(target, (out) => writeChunks(out, chunks));
 }
