@@ -3,6 +3,7 @@ import { FindingsDocument } from '../../src/model/findings.js';
 import { renderJson } from '../../src/report/json.js';
 import { sortFindings } from '../../src/report/order.js';
 import { loadFixture } from './helpers.js';
+import { syntheticFindings } from './synthetic-findings.js';
 
 /** Rebuild every object with its keys in reverse order: same data, different key order. */
 function reverseKeys(value: unknown): unknown {
@@ -36,5 +37,15 @@ describe('JSON report', () => {
 
   it('re-rendering its own output is a fixed point', () => {
     expect(renderJson(FindingsDocument.parse(JSON.parse(json)))).toBe(json);
+  });
+
+  it('prints a document of many findings in pieces that join into what one JSON.stringify prints', () => {
+    // 1,234 findings: several pieces of 500 and a short last one, extras and suppressions included.
+    const big = syntheticFindings({ findings: 1234 });
+    const text = renderJson(big);
+    // JSON.parse keeps key order, so printing the parsed text again must give the same bytes.
+    expect(`${JSON.stringify(JSON.parse(text), null, 2)}\n`).toBe(text);
+    expect(FindingsDocument.parse(JSON.parse(text)).findings).toEqual(sortFindings(big.findings).map((finding) => FindingsDocument.shape.findings.element.parse(finding)));
+    expect(renderJson({ ...big, findings: [] })).toContain('\n  "findings": [],\n');
   });
 });
