@@ -70,6 +70,10 @@ export class AddressSet {
     return AddressSet.fromBounds(iv.union(this.v4, other.v4), ivb.union(this.v6, other.v6));
   }
   intersect(other: AddressSet): AddressSet {
+    // The first rule on an atom meets "everything undecided": keep its peers' identity, which
+    // lets callers memoize per peer set.
+    if (this === AddressSet.ALL) return other;
+    if (other === AddressSet.ALL) return this;
     return AddressSet.fromBounds(iv.intersect(this.v4, other.v4), ivb.intersect(this.v6, other.v6));
   }
   subtract(other: AddressSet): AddressSet {
