@@ -492,8 +492,9 @@ function peersCovered(peers: AddressSet, earlier: readonly OrderedRule[], port: 
 /**
  * A rule decides some traffic when, on one of its protocols, it applies and no earlier rule
  * overlaps it (ports, for tcp/udp, and peers): on any of its atoms nothing before it took any of
- * its peers. Returns the snapshot rules settled that way and the indexes of the rules left for decidesSomewhere (none
- * for a third of the groups at 50k instances). Rules that apply nowhere decide nothing.
+ * its peers. Returns the snapshot rules settled that way and the indexes of the rules left for
+ * decidesSomewhere (none for a third of the groups at 50k instances). Rules that apply nowhere
+ * decide nothing.
  * Protocols are bit masks so each earlier rule is tested once for all of a rule's protocols,
  * cheapest test first (this pairs every rule with every earlier one: ~2 million pairs at 50k).
  */
