@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
 import { FINDINGS_SCHEMA, FindingsDocument } from '../model/findings.js';
 import { FileFormatError, SgauditError } from '../model/errors.js';
 
@@ -13,8 +14,17 @@ function issuePath(path: readonly PropertyKey[]): string {
 export async function readFindingsDocument(path: string): Promise<FindingsDocument> {
   let text: string;
   try {
+    // One JSON text is one string, and V8 caps strings at ~512 MB (a findings file of ~250,000
+    // instances is twice that): say so, and what to do, rather than fail inside the read.
+    const { size } = await stat(path);
+    if (size > constants.MAX_STRING_LENGTH) {
+      throw new SgauditError('USAGE', `${path}: findings file of ${(size / 2 ** 20).toFixed(0)} MB is larger than one JSON document sgaudit can read (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB)`, {
+        hint: 'render the reports in the run that analyzes (sgaudit scan --format html,md,csv,sarif), or scan fewer accounts or regions per run (sgaudit scan --regions …, --accounts …)',
+      });
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof SgauditError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new SgauditError('FILE_NOT_FOUND', `${path}: no such findings file`, { cause: error });
     if (code === 'EISDIR') throw new SgauditError('USAGE', `${path}: is a directory, expected a findings JSON file`, { cause: error });

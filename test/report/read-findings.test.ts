@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,19 @@ describe('readFindingsDocument', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
     expect((error as Error).message.startsWith(path)).toBe(true);
+  });
+
+  it('refuses a findings file too large for one string up front, with what to do instead', async () => {
+    const path = join(dir, 'huge.json');
+    // Sparse: the size is all that is read.
+    writeFileSync(path, '');
+    truncateSync(path, constants.MAX_STRING_LENGTH + 1);
+    const error = await readFindingsDocument(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SgauditError);
+    expect((error as SgauditError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/huge\.json: findings file of 512 MB is larger than one JSON document sgaudit can read/);
+    expect((error as SgauditError).hint).toContain('sgaudit scan --format');
+    rmSync(path);
   });
 
   it('names a missing file', async () => {
