@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
 import { Severity, type FindingsDocument } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
-import { renderJsonChunks } from '../report/json.js';
+import { renderJsonPieces } from '../report/json.js';
 import { writeChunks, writeChunksAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
 
@@ -80,10 +80,10 @@ export function register(program: Command): void {
       });
       log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
       if (flags.out) {
-        await writeChunksAtomic(flags.out, renderJsonChunks(document));
+        await writeChunksAtomic(flags.out, renderJsonPieces(document));
         log.info(`${summaryLine(document)}; findings written to ${flags.out}`);
       } else {
-        await writeChunks(process.stdout, renderJsonChunks(document));
+        await writeChunks(process.stdout, renderJsonPieces(document));
         log.info(summaryLine(document));
       }
       if (failOn && hasFindingsAtOrAbove(document, failOn)) process.exitCode = EXIT.FINDINGS;

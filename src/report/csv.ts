@@ -1,5 +1,6 @@
 import type { Finding, FindingsDocument } from '../model/findings.js';
 import { formatRulePorts } from './describe.js';
+import { joinPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
 
 export const CSV_COLUMNS = [
@@ -53,9 +54,18 @@ export function quoteCsv(cell: string): string {
 
 /** One row per finding, fixed columns, CRLF line ends (RFC 4180). */
 export function renderCsv(doc: FindingsDocument): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  return joinPieces(renderCsvPieces(doc));
+}
+
+/** renderCsv's bytes a few hundred rows at a time, for writing large reports as a stream. */
+export function* renderCsvPieces(doc: FindingsDocument, rowsPerPiece = 500): Generator<string, void, undefined> {
+  let lines = [CSV_COLUMNS.join(',')];
   for (const finding of sortFindings(doc.findings)) {
     lines.push(CSV_COLUMNS.map((column) => quoteCsv(guardFormula(CELL[column](finding)))).join(','));
+    if (lines.length >= rowsPerPiece) {
+      yield `${lines.join('\r\n')}\r\n`;
+      lines = [];
+    }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`;
 }

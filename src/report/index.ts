@@ -1,9 +1,9 @@
 import type { FindingsDocument } from '../model/findings.js';
-import { renderCsv } from './csv.js';
+import { renderCsv, renderCsvPieces } from './csv.js';
 import { renderHtml, type HtmlReportOptions } from './html.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonPieces } from './json.js';
 import { renderMarkdown, type MarkdownReportOptions } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, renderSarifPieces } from './sarif.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'csv', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -38,6 +38,24 @@ export function renderReport(format: ReportFormat, doc: FindingsDocument, option
       return renderCsv(doc);
     case 'sarif':
       return renderSarif(doc);
+  }
+}
+
+/**
+ * renderReport's bytes in pieces: the formats that list every finding (JSON, SARIF, CSV) come a few
+ * hundred findings at a time, so a large report is written as a stream and never held as one
+ * string (at 250,000 instances some would not fit in one); HTML and Markdown come whole.
+ */
+export function renderReportPieces(format: ReportFormat, doc: FindingsDocument, options: ReportOptions = {}): Iterable<string> {
+  switch (format) {
+    case 'json':
+      return renderJsonPieces(doc);
+    case 'csv':
+      return renderCsvPieces(doc);
+    case 'sarif':
+      return renderSarifPieces(doc);
+    default:
+      return [renderReport(format, doc, options)];
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CheckInfo, Finding, FindingsDocument, Severity } from '../model/findings.js';
 import { formatResource, incompleteCoverage, safeHttpUrl } from './describe.js';
+import { joinPieces, prettyJsonPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -84,6 +85,11 @@ function resultFor(finding: Finding, ruleIndex: number) {
 
 /** SARIF 2.1.0: one run, rules from the checks that ran, incomplete coverage as tool notifications. */
 export function renderSarif(doc: FindingsDocument): string {
+  return joinPieces(renderSarifPieces(doc));
+}
+
+/** renderSarif's bytes in pieces of a few hundred results, for writing large logs as a stream. */
+export function renderSarifPieces(doc: FindingsDocument): Generator<string, void, undefined> {
   const checks = [...doc.checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const known = new Set(checks.map((check) => check.id));
   const findings = sortFindings(doc.findings);
@@ -117,10 +123,10 @@ export function renderSarif(doc: FindingsDocument): string {
         },
         automationDetails: { id: `sgaudit/${doc.snapshotId}` },
         invocations: [{ executionSuccessful: true, endTimeUtc: doc.generatedAt, toolExecutionNotifications: notifications }],
-        results: findings.map((finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0)),
+        results: [],
         properties: { snapshotId: doc.snapshotId, ...(doc.baselineId ? { baselineId: doc.baselineId } : {}), coverageComplete: notifications.length === 0 },
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0));
 }

@@ -1,9 +1,8 @@
 import { resolve, join } from 'node:path';
 import { SgauditError } from '../model/errors.js';
 import type { FindingsDocument } from '../model/findings.js';
-import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
-import { renderJsonChunks } from './json.js';
-import { REPORT_EXTENSIONS, REPORT_FORMATS, isReportFormat, renderReport, type ReportFormat, type ReportOptions } from './index.js';
+import { writeChunksAtomic } from '../util/atomic-write.js';
+import { REPORT_EXTENSIONS, REPORT_FORMATS, isReportFormat, renderReportPieces, type ReportFormat, type ReportOptions } from './index.js';
 
 /** `html,md` → ['html', 'md']; accepts `markdown` for md; unknown names are a usage error. */
 export function parseReportFormats(list: string): ReportFormat[] {
@@ -39,9 +38,7 @@ export async function writeReports(doc: FindingsDocument, options: WriteReportsO
   }
   const written: string[] = [];
   for (const target of targets) {
-    // JSON is the one every scan writes, and the largest: streamed, it never exists as one string.
-    if (target.format === 'json') await writeChunksAtomic(target.path, renderJsonChunks(doc));
-    else await writeFileAtomic(target.path, renderReport(target.format, doc, options));
+    await writeChunksAtomic(target.path, renderReportPieces(target.format, doc, options));
     written.push(target.path);
   }
   return written;
