@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'snapshots/**', 'reports/**', 'test-artifacts/**'] },
+  // Ignored as .gitignore does: build output, generated reports and scratch (.prof/ holds local profiling scripts).
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'snapshots/**', 'reports/**', 'test-artifacts/**', 'bench/out/**', 'sgaudit-demo/**', '.prof/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
