@@ -171,7 +171,7 @@ export const check: Check = {
           const { rules } = witness;
           for (let i = 0; i < witness.position; i++) {
             const r = rules[i] as OrderedRule;
-            if (r.protocols.some((p) => ordered.protocols.includes(p)) && r.ports.intersects(ordered.ports) && r.peers.intersects(ordered.peers)) covers.push(r);
+            if (shareProtocol(r.protocols, ordered.protocols) && r.ports.intersects(ordered.ports) && r.peers.intersects(ordered.peers)) covers.push(r);
           }
           const evidence = [ruleEvidence(group, rule, 'subject')];
           for (const cover of covers.slice(0, MAX_COVERS)) evidence.push(evidenceOf(cover.ref, 'covers'));
@@ -195,6 +195,12 @@ export const check: Check = {
     return findings;
   },
 };
+
+/** Whether two rules share a protocol (a plain loop: this runs for every earlier rule of every shadowed rule). */
+function shareProtocol(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i] as string)) return true;
+  return false;
+}
 
 function narrowed(rule: Rule): boolean {
   return Boolean(rule.direction === 'ingress' ? rule.destination : rule.source);

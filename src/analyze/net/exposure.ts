@@ -34,9 +34,17 @@ export function portsOfSpecs(specs: readonly PortSpec[], protocol: EvalProtocol)
  */
 export function touchedSpecs(specs: readonly PortSpec[], protocol: Protocol, ports: PortRange): PortSpec[] {
   const protocols: readonly EvalProtocol[] = protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
-  return specs.filter((spec) =>
-    protocols.some((p) => (spec.protocol === 'all' || spec.protocol === p) && (!PORT_PROTOCOLS.has(p) || rangesMeet(spec.from, spec.to, ports.from, ports.to))),
-  );
+  // Plain loops: closures per spec and protocol were ~100 MB of garbage at 50k instances.
+  const touched: PortSpec[] = [];
+  for (const spec of specs) {
+    for (const p of protocols) {
+      if ((spec.protocol === 'all' || spec.protocol === p) && (!PORT_PROTOCOLS.has(p) || rangesMeet(spec.from, spec.to, ports.from, ports.to))) {
+        touched.push(spec);
+        break;
+      }
+    }
+  }
+  return touched;
 }
 
 /** PortSet.range(aFrom, aTo).intersects(PortSet.range(bFrom, bTo)), without building either. */
