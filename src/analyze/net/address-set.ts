@@ -70,15 +70,17 @@ export class AddressSet {
     return AddressSet.fromBounds(iv.union(this.v4, other.v4), ivb.union(this.v6, other.v6));
   }
   intersect(other: AddressSet): AddressSet {
-    // The first rule on an atom meets "everything undecided": keep its peers' identity, which
-    // lets callers memoize per peer set.
+    // The first rule on an atom meets "everything undecided": its own peers, not a copy.
     if (this === AddressSet.ALL) return other;
     if (other === AddressSet.ALL) return this;
     return AddressSet.fromBounds(iv.intersect(this.v4, other.v4), ivb.intersect(this.v6, other.v6));
   }
   subtract(other: AddressSet): AddressSet {
     if (other.isEmpty()) return this;
-    return AddressSet.fromBounds(iv.subtract(this.v4, other.v4), ivb.subtract(this.v6, other.v6));
+    const v4 = iv.subtract(this.v4, other.v4);
+    const v6 = ivb.subtract(this.v6, other.v6);
+    // Nothing taken away: the same set, not a copy.
+    return v4 === this.v4 && v6 === this.v6 ? this : AddressSet.fromBounds(v4, v6);
   }
   intersects(other: AddressSet): boolean {
     return iv.intersects(this.v4, other.v4) || ivb.intersects(this.v6, other.v6);

@@ -656,8 +656,9 @@ function decideAtom(active: readonly OrderedRule[]): Outcome[] {
   const outcomes: Outcome[] = [];
   let undecided = AddressSet.ALL;
   for (const rule of active) {
-    const decided = undecided.intersect(rule.peers);
-    if (decided.isEmpty()) continue;
+    // Tested before computing: most rules on an atom either miss what is undecided or lie inside it.
+    if (!undecided.intersects(rule.peers)) continue;
+    const decided = undecided.covers(rule.peers) ? rule.peers : undecided.intersect(rule.peers);
     outcomes.push({ rule, peers: decided });
     undecided = undecided.subtract(rule.peers);
     if (undecided.isEmpty()) break;

@@ -58,12 +58,18 @@ export function intersect(a: Flat, b: Flat): Flat {
 
 export function subtract(a: Flat, b: Flat): Flat {
   if (a.length === 0 || b.length === 0) return a;
-  const result: T[] = [];
+  // Built only once some interval of `a` loses something: a rule's peers often miss what is left.
+  let result: T[] | undefined;
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {
     let start = a[i] as T;
     const end = a[i + 1] as T;
     while (j < b.length && (b[j + 1] as T) <= start) j += 2;
+    if (j >= b.length || (b[j] as T) >= end) {
+      result?.push(start, end);
+      continue;
+    }
+    result ??= a.slice(0, i);
     let k = j;
     while (k < b.length && (b[k] as T) < end) {
       const bStart = b[k] as T;
@@ -75,7 +81,7 @@ export function subtract(a: Flat, b: Flat): Flat {
     }
     if (start < end) result.push(start, end);
   }
-  return result;
+  return result ?? a;
 }
 
 export function intersects(a: Flat, b: Flat): boolean {
