@@ -67,6 +67,48 @@ describe('AddressSet against brute force on a /24', () => {
   });
 });
 
+/**
+ * The same over 2001:db8::/120 mixed with 10.1.2.0/24: IPv6 bounds are bigints and go through their
+ * own copy of the interval loops (intervals-bigint.ts), so they get the same brute-force check, on
+ * sets that hold both families at once.
+ */
+describe('AddressSet against brute force on a /120 of IPv6 plus a /24 of IPv4', () => {
+  const V6_BASE = '2001:db8::';
+  const cidrIn120 = fc.record({ host: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 120, max: 128 }) }).map(({ host, prefix }) => `${V6_BASE}${host.toString(16)}/${prefix}`);
+  const mixedSet = fc.tuple(fc.array(cidrIn120, { maxLength: 6 }), setIn24);
+  const membersV6 = (cidrs: string[]): boolean[] => {
+    const result = new Array<boolean>(256).fill(false);
+    for (const cidr of cidrs) {
+      const [ip, prefixText] = cidr.split('/') as [string, string];
+      const host = parseInt(ip.slice(V6_BASE.length) || '0', 16);
+      const size = 2 ** (128 - Number(prefixText));
+      const start = Math.floor(host / size) * size;
+      for (let i = start; i < start + size; i++) result[i] = true;
+    }
+    return result;
+  };
+  const bitmapV6 = (set: AddressSet): boolean[] => Array.from({ length: 256 }, (_, i) => set.contains(`${V6_BASE}${i.toString(16)}`));
+  const both = ([v6, v4]: [string[], string[]]) => ({ set: build([...v6, ...v4]), bits: [...membersV6(v6), ...members(v4)] });
+  const bitmapBoth = (set: AddressSet) => [...bitmapV6(set), ...bitmap(set)];
+
+  it('union, intersection, difference, intersects, covers, size', () => {
+    fc.assert(
+      fc.property(mixedSet, mixedSet, (a, b) => {
+        const A = both(a);
+        const B = both(b);
+        expect(bitmapBoth(A.set.union(B.set))).toEqual(A.bits.map((x, i) => x || B.bits[i]));
+        expect(bitmapBoth(A.set.intersect(B.set))).toEqual(A.bits.map((x, i) => x && B.bits[i]));
+        expect(bitmapBoth(A.set.subtract(B.set))).toEqual(A.bits.map((x, i) => x && !B.bits[i]));
+        expect(A.set.intersects(B.set)).toBe(A.bits.some((x, i) => x && B.bits[i]));
+        expect(A.set.covers(B.set)).toBe(B.bits.every((x, i) => !x || A.bits[i]));
+        expect(A.set.size()).toBe(BigInt(A.bits.filter(Boolean).length));
+        expect(build(A.set.toCidrs()).equals(A.set)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('PortSet against brute force on ports 1..255', () => {
   const range = fc.tuple(fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 255 })).map(([x, y]) => ({ from: Math.min(x, y), to: Math.max(x, y) }));
   const ranges = fc.array(range, { maxLength: 5 });
