@@ -9,7 +9,8 @@
  * Each size runs in its own child process so peak RSS is that size's alone. For each size it
  * prints: the stream-read floor (gunzip + JSON.parse of every line, no model), the full load
  * (validated), analyze, their sum, the ratio to the floor (budget ≤ 3×), and peak RSS (budget ≤ 1 GB
- * at 50k), then the analyze phases (view build, each check in catalog order, final sort). The largest estate is 10,000 groups / 200,000 rules / 50,000 instances / 60,000 ENIs /
+ * at 50k), the slowest of five `explain` queries on the loaded snapshot (budget 200 ms), then the analyze
+ * phases (view build, each check in catalog order, final sort). The largest estate is 10,000 groups / 200,000 rules / 50,000 instances / 60,000 ENIs /
  * 10,000 EIPs.
  */
 import { execFileSync } from 'node:child_process';
@@ -61,6 +62,19 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   t = performance.now();
   const document = analyzeSnapshot(snapshot, { onTiming: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms) });
   const analyzeMs = performance.now() - t;
+  // `explain` on the loaded snapshot (budget 200 ms at 50k): the slowest of five interfaces spread over the estate.
+  const { SnapshotView } = await import('../src/analyze/view.js');
+  const { explain } = await import('../src/analyze/explain.js');
+  const view = new SnapshotView(snapshot);
+  const eniIds = [...view.enis.keys()];
+  let explainMs = 0;
+  for (const position of [0, 0.25, 0.5, 0.75, 1]) {
+    const target = eniIds[Math.min(eniIds.length - 1, Math.floor(position * eniIds.length))];
+    if (target === undefined) continue;
+    const started = performance.now();
+    explain(view, { target, direction: 'ingress' });
+    explainMs = Math.max(explainMs, performance.now() - started);
+  }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   if (findingsOut) {
     // generatedAt is the clock; everything else must be byte-identical across optimizations.
@@ -69,7 +83,7 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   }
   const rules = snapshot.accounts.flatMap((a) => a.regions).flatMap((r) => r.securityGroups).reduce((n, g) => n + g.rules.length, 0);
   process.stdout.write(
-    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, peakRssMb, phases }) + '\n',
+    JSON.stringify({ instances, records, rules, floorMs, loadMs, analyzeMs, findings: document.findings.length, explainMs, peakRssMb, phases }) + '\n',
   );
 }
 
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
       rows.push(row);
       const total = row.loadMs! + row.analyzeMs!;
       console.log(
-        `${String(instances).padStart(6)} instances ${String(row.rules).padStart(7)} rules | stream-read floor ${(row.floorMs! / 1000).toFixed(2)}s | load ${(row.loadMs! / 1000).toFixed(2)}s | analyze ${(row.analyzeMs! / 1000).toFixed(2)}s | total ${(total / 1000).toFixed(2)}s (${(total / row.floorMs!).toFixed(2)}× floor; budget 3 s, 3×) | peak RSS ${row.peakRssMb!.toFixed(0)} MB (budget 1024) | ${row.findings} findings`,
+        `${String(instances).padStart(6)} instances ${String(row.rules).padStart(7)} rules | stream-read floor ${(row.floorMs! / 1000).toFixed(2)}s | load ${(row.loadMs! / 1000).toFixed(2)}s | analyze ${(row.analyzeMs! / 1000).toFixed(2)}s | total ${(total / 1000).toFixed(2)}s (${(total / row.floorMs!).toFixed(2)}× floor; budget 3 s, 3×) | peak RSS ${row.peakRssMb!.toFixed(0)} MB (budget 1024) | ${row.findings} findings | explain ≤ ${row.explainMs!.toFixed(0)} ms (budget 200)`,
       );
       console.log(`       phases: ${Object.entries(phases).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}s`).join(' | ')}`);
     }
