@@ -1,6 +1,7 @@
 import type { FindingsDocument } from '../model/findings.js';
 import { renderCsv, renderCsvPieces } from './csv.js';
 import { renderHtml, type HtmlReportOptions } from './html.js';
+import { joinPieces } from './json-pieces.js';
 import { renderJson, renderJsonPieces } from './json.js';
 import { renderMarkdown, type MarkdownReportOptions } from './markdown.js';
 import { renderSarif, renderSarifPieces } from './sarif.js';
@@ -27,18 +28,7 @@ export function isReportFormat(value: string): value is ReportFormat {
 
 /** Every renderer is a pure function of the findings document; only commands write files. */
 export function renderReport(format: ReportFormat, doc: FindingsDocument, options: ReportOptions = {}): string {
-  switch (format) {
-    case 'html':
-      return renderHtml(doc, options.html);
-    case 'md':
-      return renderMarkdown(doc, options.markdown);
-    case 'json':
-      return renderJson(doc);
-    case 'csv':
-      return renderCsv(doc);
-    case 'sarif':
-      return renderSarif(doc);
-  }
+  return joinPieces(renderReportPieces(format, doc, options));
 }
 
 /**
@@ -48,14 +38,16 @@ export function renderReport(format: ReportFormat, doc: FindingsDocument, option
  */
 export function renderReportPieces(format: ReportFormat, doc: FindingsDocument, options: ReportOptions = {}): Iterable<string> {
   switch (format) {
+    case 'html':
+      return [renderHtml(doc, options.html)];
+    case 'md':
+      return [renderMarkdown(doc, options.markdown)];
     case 'json':
       return renderJsonPieces(doc);
     case 'csv':
       return renderCsvPieces(doc);
     case 'sarif':
       return renderSarifPieces(doc);
-    default:
-      return [renderReport(format, doc, options)];
   }
 }
 
