@@ -48,41 +48,35 @@ interface PeerContext {
 }
 
 /** The findings of one end of a rule; the texts are built only for a finding (200,000 rules mostly have none). */
-function referenceFindings(findings: FindingDraft[], view: SnapshotView, { group, accountId, regionId, rule, peer, groupsListComplete, prefixListsComplete }: PeerContext): void {
+function referenceFindings(findings: FindingDraft[], view: SnapshotView, context: PeerContext): void {
+  const { accountId, peer, groupsListComplete, prefixListsComplete } = context;
   if (peer.groupId !== undefined) {
     if (peer.ownerAccount && peer.ownerAccount !== accountId) {
       const known = view.groups.has(peer.groupId) ? 'present in this snapshot' : 'not in this snapshot';
       findings.push({
-        accountId,
-        regionId,
-        resource: ruleResource(group, rule),
+        ...referenceFinding(context, `${peer.groupId} owned by account ${peer.ownerAccount} (${known}); that account controls who is in the group.`, peer.groupId, 'crossAccountGroup', peer.ownerAccount),
         severity: 'info',
         title: 'Rule references a security group in another account',
-        message: `Rule (${rule.direction} ${rule.policy} ${describeTraffic(rule)}) in ${group.id} (${group.name}) references ${peer.groupId} owned by account ${peer.ownerAccount} (${known}); that account controls who is in the group.`,
-        detail: detailFor(rule, peer.groupId, 'crossAccountGroup', peer.ownerAccount),
-        evidence: [ruleEvidence(group, rule, 'subject')],
       });
     } else if (!view.groups.has(peer.groupId) && groupsListComplete) {
-      findings.push({
-        accountId,
-        regionId,
-        resource: ruleResource(group, rule),
-        message: `Rule (${rule.direction} ${rule.policy} ${describeTraffic(rule)}) in ${group.id} (${group.name}) references security group ${peer.groupId}, which does not exist.`,
-        detail: detailFor(rule, peer.groupId, 'group'),
-        evidence: [ruleEvidence(group, rule, 'subject')],
-      });
+      findings.push(referenceFinding(context, `security group ${peer.groupId}, which does not exist.`, peer.groupId, 'group'));
     }
   }
   if (peer.prefixListId !== undefined && !view.prefixLists.has(peer.prefixListId) && prefixListsComplete) {
-    findings.push({
-      accountId,
-      regionId,
-      resource: ruleResource(group, rule),
-      message: `Rule (${rule.direction} ${rule.policy} ${describeTraffic(rule)}) in ${group.id} (${group.name}) references prefix list ${peer.prefixListId}, which does not exist.`,
-      detail: detailFor(rule, peer.prefixListId, 'prefixList'),
-      evidence: [ruleEvidence(group, rule, 'subject')],
-    });
+    findings.push(referenceFinding(context, `prefix list ${peer.prefixListId}, which does not exist.`, peer.prefixListId, 'prefixList'));
   }
+}
+
+/** A finding on the rule: where it is, the rule as evidence, and "Rule (…) in <group> references <what>". */
+function referenceFinding({ group, accountId, regionId, rule }: PeerContext, what: string, reference: string, kind: 'group' | 'prefixList' | 'crossAccountGroup', ownerAccount?: string): FindingDraft {
+  return {
+    accountId,
+    regionId,
+    resource: ruleResource(group, rule),
+    message: `Rule (${rule.direction} ${rule.policy} ${describeTraffic(rule)}) in ${group.id} (${group.name}) references ${what}`,
+    detail: detailFor(rule, reference, kind, ownerAccount),
+    evidence: [ruleEvidence(group, rule, 'subject')],
+  };
 }
 
 function detailFor(rule: Rule, reference: string, kind: 'group' | 'prefixList' | 'crossAccountGroup', ownerAccount?: string): FindingDraft['detail'] {
