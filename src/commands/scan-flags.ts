@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { roleArnFor } from '../collect/index.js';
+import { roleArnFor } from '../collect/alicloud/arn.js';
 import { SgauditError } from '../model/errors.js';
 import type { Severity } from '../model/findings.js';
 import { parseSeverityFlag } from './analyze.js';

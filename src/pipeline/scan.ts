@@ -4,7 +4,8 @@ import { hasFindingsAtOrAbove } from '../analyze/engine.js';
 import { analyzeWithBaseline } from './analyze.js';
 import { readTerraformState } from '../analyze/drift/terraform.js';
 import { driftTriggers } from '../analyze/drift/load.js';
-import { collectSnapshot, incompleteCoverage, roleArnFor, type CollectOptions } from '../collect/index.js';
+import { collectSnapshot, incompleteCoverage, type CollectOptions } from '../collect/index.js';
+import { collectOptionsFromConfig } from './collect-options.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { EXIT } from '../model/errors.js';
 import type { FindingsDocument, Severity } from '../model/findings.js';
@@ -14,6 +15,8 @@ import type { ReportFormat } from '../report/index.js';
 import { writeReports } from '../report/write-reports.js';
 import { openLocalStore } from '../store/index.js';
 import { log } from '../util/log.js';
+
+export { collectOptionsFromConfig } from './collect-options.js';
 import type { Progress } from '../util/progress.js';
 
 /**
@@ -52,27 +55,6 @@ export interface ScanResult {
   baselinePath?: string;
   exitCode: number;
   incomplete: number;
-}
-
-export function collectOptionsFromConfig(config: ResolvedConfig, overrides: Pick<ScanOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials'>): CollectOptions {
-  const accounts =
-    overrides.accounts ??
-    config.accounts?.map((account) => ({
-      accountId: account.id,
-      ...(account.alias ? { alias: account.alias } : {}),
-      ...(account.roleArn ? { roleArn: account.roleArn } : account.roleName ? { roleArn: roleArnFor(account.id, account.roleName) } : {}),
-    }));
-  const endpoint = overrides.endpoint ?? config.endpoint;
-  const regions = overrides.regions ?? config.regions;
-  return {
-    ...(endpoint ? { endpoint } : {}),
-    ...(regions?.length ? { regions } : {}),
-    ...(accounts?.length ? { accounts } : {}),
-    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
-    ...(config.collect?.concurrency ? { concurrency: config.collect.concurrency } : {}),
-    ...(config.collect?.timeouts ? { timeouts: config.collect.timeouts } : {}),
-    ...(config.collect?.retry ? { retry: config.collect.retry } : {}),
-  };
 }
 
 /** 2026-11-25T02:00:00.123Z → 20261125T020000Z (sortable, filesystem-safe). */

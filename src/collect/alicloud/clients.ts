@@ -127,14 +127,7 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
   };
 }
 
-export function roleArnFor(accountId: string, roleName: string): string {
-  return `acs:ram::${accountId}:role/${roleName}`;
-}
-
-/** The account id inside `acs:ram::<id>:role/<name>`, if the ARN has that shape. */
-export function accountIdFromRoleArn(roleArn: string): string | undefined {
-  return /^acs:ram::([^:]+):role\//.exec(roleArn)?.[1];
-}
+export { accountIdFromRoleArn, roleArnFor } from './arn.js';
 
 /**
  * STS AssumeRole through the SDK client, so it honours `--endpoint` (the credentials package's
