@@ -1,6 +1,7 @@
-import { Finding, FindingsDocument, SEVERITIES, type Severity } from '../model/findings.js';
+import { FindingsDocument, SEVERITIES, type Finding, type Severity } from '../model/findings.js';
 import { joinPieces, prettyJsonPieces } from './json-pieces.js';
 import { compareText, sortFindings } from './order.js';
+import { findingInSchemaOrder } from './schema-order.js';
 
 const byKeys =
   <T>(...keys: ((item: T) => string)[]) =>
@@ -53,7 +54,7 @@ export function renderJsonPieces(doc: FindingsDocument): Generator<string, void,
 
 /** A finding in schema order (validated on the way), with its free-form extras' keys sorted. */
 function normalizeFinding(finding: Finding): Finding {
-  const normalized = Finding.parse(finding);
+  const normalized = findingInSchemaOrder(finding);
   if (normalized.detail.extra) normalized.detail.extra = sortKeysDeep(normalized.detail.extra) as Record<string, unknown>;
   return normalized;
 }
