@@ -34,7 +34,9 @@ export function* prettyJsonPieces<T>(
   const closing = emptyWrapper.length - opening - 1 + `\n${'  '.repeat(listPath.length)}]`.length;
   for (let start = 0; start < items.length; start += batchSize) {
     const wrapped = JSON.stringify(withList(undefined, listPath, items.slice(start, start + batchSize).map(printable)), null, 2);
-    yield (start === 0 ? '' : ',') + wrapped.slice(opening, wrapped.length - closing);
+    // Separator and batch as two pieces: one concatenated string would be copied once more to be written.
+    if (start > 0) yield ',';
+    yield wrapped.slice(opening, wrapped.length - closing);
   }
   yield `\n${'  '.repeat(listPath.length)}]${text.slice(at + emptyList.length)}`;
 }
