@@ -23,9 +23,10 @@ describe('prettyJsonPieces', () => {
     }
   });
 
-  it('prints each item through `printable` and yields one piece per batch around the head and tail', () => {
+  it('prints each item through `printable` and yields one piece per batch (and a separator between batches) around the head and tail', () => {
     const pieces = [...prettyJsonPieces({ list: [] }, ['list'], [1, 2, 3, 4, 5], (n) => ({ n: n * 10 }), 2)];
-    expect(pieces).toHaveLength(5);
+    expect(pieces).toHaveLength(7);
+    expect(pieces.filter((piece) => piece === ',')).toHaveLength(2);
     expect(JSON.parse(pieces.join(''))).toEqual({ list: [{ n: 10 }, { n: 20 }, { n: 30 }, { n: 40 }, { n: 50 }] });
   });
 
