@@ -17,6 +17,18 @@ const withFirstFinding = (change: Record<string, unknown>) => {
   return JSON.stringify(doc);
 };
 
+const withDocument = (change: (doc: Record<string, unknown>) => void) => {
+  const doc = JSON.parse(valid) as Record<string, unknown>;
+  change(doc);
+  return JSON.stringify(doc);
+};
+const withFinding = (index: number, change: (finding: Record<string, unknown>) => void) =>
+  withDocument((doc) => {
+    const finding = (doc.findings as Record<string, unknown>[])[index]!;
+    expect(finding.evidence).not.toEqual([]);
+    change(finding);
+  });
+
 describe('readFindingsDocument', () => {
   it('reads the fixture', async () => {
     const doc = await readFindingsDocument(FIXTURE_PATH);
@@ -30,6 +42,9 @@ describe('readFindingsDocument', () => {
     ['snapshot.json', JSON.stringify({ schema: 'sgaudit/snapshot@1', id: 'x' }), /snapshot\.json: not an sgaudit findings document \(schema "sgaudit\/snapshot@1", expected "sgaudit\/findings@1"\)$/],
     ['severity.json', withFirstFinding({ severity: 'urgent' }), /severity\.json: findings\[0\]\.severity: /],
     ['extra-key.json', withFirstFinding({ colour: 'red' }), /extra-key\.json: findings\[0\]: Unrecognized key/],
+    ['later-evidence.json', withFinding(7, (finding) => ((finding.evidence as Record<string, unknown>[])[0]!.role = 'witness')), /later-evidence\.json: findings\[7\]\.evidence\[0\]\.role: /],
+    ['summary.json', withDocument((doc) => (doc.summary = { ...(doc.summary as object), total: 'many' })), /summary\.json: summary\.total: /],
+    ['findings-object.json', withDocument((doc) => (doc.findings = {})), /findings-object\.json: findings: /],
   ])('rejects %s with one line naming the file and the problem', async (name, content, message) => {
     const path = join(dir, name);
     writeFileSync(path, content);
