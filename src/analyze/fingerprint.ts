@@ -9,6 +9,76 @@ type FingerprintInput = Pick<Finding, 'check' | 'accountId' | 'regionId' | 'reso
 const DETAIL_KEYS = new Set(['addresses', 'direction', 'extra', 'ports', 'protocol', 'sources']);
 
 /**
+ * Where canonical JSON is written: `raw` takes ASCII punctuation, keys and numbers as they are,
+ * `quoted` a string to print as JSON.stringify would. The text sink builds the string (for
+ * `canonicalJson`, `canonicalFinding`); the byte sink writes UTF-8 straight into a reused buffer
+ * for hashing, so a fingerprint allocates no intermediate strings (building the text was ~3 KB
+ * of garbage per finding, ~350 MB for the 118,000 findings of a 50k-instance estate).
+ */
+interface Sink {
+  raw(text: string): void;
+  quoted(text: string): void;
+}
+
+class TextSink implements Sink {
+  text = '';
+  raw(text: string): void {
+    this.text += text;
+  }
+  quoted(text: string): void {
+    this.text += quote(text);
+  }
+}
+
+const encoder = new TextEncoder();
+
+class ByteSink implements Sink {
+  bytes = new Uint8Array(16_384);
+  length = 0;
+  raw(text: string): void {
+    this.reserve(text.length);
+    const { bytes } = this;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+  quoted(text: string): void {
+    this.reserve(text.length + 2);
+    const { bytes } = this;
+    const start = this.length;
+    let at = start;
+    bytes[at++] = QUOTE;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      // Printable ASCII without `"` and `\` is what JSON.stringify leaves as is; anything else is
+      // written as its JSON.stringify text, UTF-8 encoded (as hashing the string encoded it).
+      if (code < 0x20 || code > 0x7e || code === QUOTE || code === BACKSLASH) {
+        this.length = start;
+        this.utf8(JSON.stringify(text));
+        return;
+      }
+      bytes[at++] = code;
+    }
+    bytes[at++] = QUOTE;
+    this.length = at;
+  }
+  private utf8(text: string): void {
+    this.reserve(text.length * 3);
+    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const bytesSink = new ByteSink();
+
+/**
  * The stable id of a finding: sha256 over a canonical JSON of what the problem IS (check, where,
  * which resource, the detail) — not how it is worded (message, title), not its severity (config
  * may override it), not the order evidence happened to be listed in. The same problem keeps its
@@ -19,60 +89,100 @@ const DETAIL_KEYS = new Set(['addresses', 'direction', 'extra', 'ports', 'protoc
  * sorted, undefined members dropped) and falls back to `canonicalJson` for anything else.
  */
 export function fingerprint(finding: FingerprintInput): string {
-  return FINGERPRINT_PREFIX + sha256Hex(canonicalFinding(finding)).slice(0, 16);
+  bytesSink.length = 0;
+  writeFinding(bytesSink, finding);
+  return FINGERPRINT_PREFIX + sha256Hex(bytesSink.bytes.subarray(0, bytesSink.length)).slice(0, 16);
 }
 
 /** The text `fingerprint` hashes. */
 export function canonicalFinding(finding: FingerprintInput): string {
-  const detail = finding.detail;
-  let text = '{';
-  let separator = '';
+  const sink = new TextSink();
+  writeFinding(sink, finding);
+  return sink.text;
+}
+
+function writeFinding(sink: Sink, finding: FingerprintInput): void {
+  let separator = '{';
   if (finding.accountId !== undefined) {
-    text += `"accountId":${canonicalJson(finding.accountId)}`;
+    sink.raw(separator);
+    sink.raw('"accountId":');
+    writeCanonical(sink, finding.accountId);
     separator = ',';
   }
   if (finding.check !== undefined) {
-    text += `${separator}"check":${canonicalJson(finding.check)}`;
+    sink.raw(separator);
+    sink.raw('"check":');
+    writeCanonical(sink, finding.check);
     separator = ',';
   }
-  text += `${separator}"detail":${canonicalDetail(detail)},`;
-  separator = '';
-  if (finding.regionId !== undefined) text += `"regionId":${canonicalJson(finding.regionId)},`;
+  sink.raw(separator);
+    sink.raw('"detail":');
+  writeDetail(sink, finding.detail);
+  sink.raw(',');
+  if (finding.regionId !== undefined) {
+    sink.raw('"regionId":');
+    writeCanonical(sink, finding.regionId);
+    sink.raw(',');
+  }
   const { id, type } = finding.resource;
-  text += '"resource":{';
-  if (id !== undefined) text += `"id":${canonicalJson(id)}`;
-  if (type !== undefined) text += `${id !== undefined ? ',' : ''}"type":${canonicalJson(type)}`;
-  return `${text}}}`;
+  sink.raw('"resource":{');
+  if (id !== undefined) {
+    sink.raw('"id":');
+    writeCanonical(sink, id);
+  }
+  if (type !== undefined) {
+    sink.raw(id !== undefined ? ',"type":' : '"type":');
+    writeCanonical(sink, type);
+  }
+  sink.raw('}}');
 }
 
-function canonicalDetail(detail: FingerprintInput['detail']): string {
-  for (const key in detail) if (!DETAIL_KEYS.has(key)) return genericDetail(detail);
+function writeDetail(sink: Sink, detail: FingerprintInput['detail']): void {
+  for (const key in detail) {
+    if (DETAIL_KEYS.has(key)) continue;
+    writeCanonical(sink, genericDetail(detail));
+    return;
+  }
   const { addresses, direction, extra, ports, protocol, sources } = detail;
-  let text = '{';
-  let separator = '';
+  let separator = '{';
   // Lists of addresses are sets: the evaluator may emit them in any order.
   if (addresses !== undefined) {
-    text += `"addresses":${canonicalJson(addresses ? sortedCopy(addresses) : addresses)}`;
+    sink.raw(separator);
+    sink.raw('"addresses":');
+    writeCanonical(sink, addresses ? sortedCopy(addresses) : addresses);
     separator = ',';
   }
   if (direction !== undefined) {
-    text += `${separator}"direction":${canonicalJson(direction)}`;
+    sink.raw(separator);
+    sink.raw('"direction":');
+    writeCanonical(sink, direction);
     separator = ',';
   }
   if (extra !== undefined) {
-    text += `${separator}"extra":${canonicalJson(extra)}`;
+    sink.raw(separator);
+    sink.raw('"extra":');
+    writeCanonical(sink, extra);
     separator = ',';
   }
   if (ports !== undefined) {
-    text += `${separator}"ports":${canonicalPorts(ports)}`;
+    sink.raw(separator);
+    sink.raw('"ports":');
+    writePorts(sink, ports);
     separator = ',';
   }
   if (protocol !== undefined) {
-    text += `${separator}"protocol":${canonicalJson(protocol)}`;
+    sink.raw(separator);
+    sink.raw('"protocol":');
+    writeCanonical(sink, protocol);
     separator = ',';
   }
-  if (sources !== undefined) text += `${separator}"sources":${canonicalJson(sources ? sortedCopy(sources) : sources)}`;
-  return `${text}}`;
+  if (sources !== undefined) {
+    sink.raw(separator);
+    sink.raw('"sources":');
+    writeCanonical(sink, sources ? sortedCopy(sources) : sources);
+    separator = ',';
+  }
+  sink.raw(separator === '{' ? '{}' : '}');
 }
 
 /** `[...list].sort()`; most lists have one item, which needs no sort. */
@@ -80,64 +190,65 @@ function sortedCopy(list: readonly string[]): readonly (string | undefined)[] {
   return list.length === 1 ? [list[0]] : [...list].sort();
 }
 
-function canonicalPorts(ports: NonNullable<FingerprintInput['detail']['ports']>): string {
-  if (typeof ports !== 'object' || ports === null) return canonicalJson(ports);
-  for (const key in ports) if (key !== 'from' && key !== 'to') return canonicalJson(ports);
-  if (typeof ports.from !== 'number' || typeof ports.to !== 'number') return canonicalJson(ports);
-  return `{"from":${JSON.stringify(ports.from)},"to":${JSON.stringify(ports.to)}}`;
+function writePorts(sink: Sink, ports: NonNullable<FingerprintInput['detail']['ports']>): void {
+  if (typeof ports !== 'object' || ports === null) return writeCanonical(sink, ports);
+  for (const key in ports) if (key !== 'from' && key !== 'to') return writeCanonical(sink, ports);
+  if (typeof ports.from !== 'number' || typeof ports.to !== 'number') return writeCanonical(sink, ports);
+  sink.raw('{"from":');
+  sink.raw(JSON.stringify(ports.from));
+  sink.raw(',"to":');
+  sink.raw(JSON.stringify(ports.to));
+  sink.raw('}');
 }
 
 /** The original (pre-serializer) treatment of detail, for shapes the direct path does not know. */
-function genericDetail(detail: FingerprintInput['detail']): string {
+function genericDetail(detail: FingerprintInput['detail']): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...detail };
   if (detail.sources) copy.sources = [...detail.sources].sort();
   if (detail.addresses) copy.addresses = [...detail.addresses].sort();
-  return canonicalJson(copy);
+  return copy;
 }
 
-const sha256Hex: (text: string) => string =
+const sha256Hex: (data: Uint8Array) => string =
   // crypto.hash (Node ≥ 20.12) skips the Hash object; same digest.
-  typeof hash === 'function' ? (text) => hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
+  typeof hash === 'function' ? (data) => hash('sha256', data, 'hex') : (data) => createHash('sha256').update(data).digest('hex');
 
 /** JSON with object keys sorted at every level and undefined members dropped. */
 export function canonicalJson(value: unknown): string {
-  if (typeof value === 'string') return quote(value);
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const sink = new TextSink();
+  writeCanonical(sink, value);
+  return sink.text;
+}
+
+function writeCanonical(sink: Sink, value: unknown): void {
+  if (typeof value === 'string') return sink.quoted(value);
+  if (value === null || typeof value !== 'object') return sink.raw(JSON.stringify(value) ?? 'null');
   if (Array.isArray(value)) {
-    if (value.length >= 4 && sameItems(value, lastList.items)) return lastList.text;
     // What `[${value.map(…).join(',')}]` wrote: undefined items as null, holes as nothing.
-    let text = '[';
+    sink.raw('[');
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) text += ',';
+      if (i > 0) sink.raw(',');
       if (!(i in value)) continue;
       const item: unknown = value[i];
-      text += item === undefined ? 'null' : canonicalJson(item);
+      if (item === undefined) sink.raw('null');
+      else writeCanonical(sink, item);
     }
-    text += ']';
-    if (value.length >= 4) lastList = { items: [...value] as unknown[], text };
-    return text;
+    return sink.raw(']');
   }
   const record = value as Record<string, unknown>;
   // Default sort = UTF-16 code unit order, the same as comparing with `<`.
   const keys = Object.keys(record).sort();
-  let text = '{';
+  let separator = '{';
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${quote(key)}:${canonicalJson(member)}`;
+    sink.raw(separator);
+    sink.quoted(key);
+    sink.raw(':');
+    writeCanonical(sink, member);
+    separator = ',';
   }
-  return `${text}}`;
-}
-
-/**
- * The last long list serialized, compared item by item (identity): findings of one exposed range
- * share its list of sensitive services, so consecutive fingerprints serialize the same 30 names.
- */
-let lastList: { items: unknown[]; text: string } = { items: [], text: '[]' };
-function sameItems(list: readonly unknown[], items: readonly unknown[]): boolean {
-  if (list.length !== items.length) return false;
-  for (let i = 0; i < list.length; i++) if (!(i in list) || list[i] !== items[i] || (typeof items[i] === 'object' && items[i] !== null)) return false;
-  return true;
+  sink.raw(separator === '{' ? '{}' : '}');
 }
 
 /** Printable ASCII without `"` and `\`: what JSON.stringify leaves as is. */
