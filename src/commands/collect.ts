@@ -57,10 +57,10 @@ export function register(program: Command): void {
       '\nExamples:\n  sgaudit collect --regions cn-hangzhou,cn-shanghai\n  sgaudit collect --accounts 1234,5678 --role-name sgaudit-readonly --strict\n  sgaudit collect --endpoint http://127.0.0.1:8080 --out /tmp/snapshots',
     )
     .action(async (flags: CollectFlags) => {
-      // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
-      const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
       const config = await loadConfig(flags.config);
       const options = collectOptionsFromFlags(flags, config);
+      // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
+      const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
       const storeDir = flags.out ?? config.store.dir;
       const progress = createProgress('collect');
       // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.

@@ -16,12 +16,13 @@ export function register(program: Command): void {
       '\nExamples:\n  sgaudit scan --regions cn-hangzhou --format html,md,sarif --fail-on high\n  sgaudit scan --config /etc/sgaudit.yaml --against previous --fail-on-drift new-exposure --strict\n  sgaudit scan --endpoint http://127.0.0.1:8080   # against `sgaudit emulator`',
     )
     .action(async (flags: ScanFlags) => {
+      const config = await loadConfig(flags.config);
+      const options = scanOptionsFromFlags(flags);
       // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
       const { runScan } = await import('../pipeline/scan.js');
-      const config = await loadConfig(flags.config);
       const result = await runScan({
         config,
-        ...scanOptionsFromFlags(flags),
+        ...options,
         ...(flags.out ? { outDir: flags.out } : {}),
         progress: createProgress('collect'),
       });

@@ -35,9 +35,9 @@ export function register(program: Command): void {
       '\nExamples:\n  sgaudit schedule --cron "0 2 * * *" --timezone Asia/Shanghai --config /etc/sgaudit.yaml\n  sgaudit schedule --once --fail-on high     # one run, e.g. from a Kubernetes CronJob',
     )
     .action(async (flags: ScheduleFlags) => {
+      const loaded = await loadConfig(flags.config);
       // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
       const { defaultRunLogPath, scheduledScan } = await import('../pipeline/scheduled-scan.js');
-      const loaded = await loadConfig(flags.config);
       // Each run writes its own <reports dir>/<timestamp>/: for schedule, --out names that reports dir.
       const config = flags.out ? { ...loaded, reports: { ...loaded.reports, dir: flags.out } } : loaded;
       const cron = flags.cron ?? config.schedule?.cron;
