@@ -1,4 +1,6 @@
 import { resolveAnalyzerSettings } from '../../config/load.js';
+import { AddressSet } from '../net/address-set.js';
+import { PUBLIC_SPACE } from '../net/public.js';
 import type { Finding } from '../../model/findings.js';
 import { sortFindings } from '../../model/findings-order.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
@@ -82,16 +84,53 @@ export function exposureDrift(beforeView: SnapshotView, afterView: SnapshotView,
     const groups = [...groupsOfResource(beforeView, finding.resource.id), ...groupsOfResource(afterView, finding.resource.id)];
     return scope.exposureComparable(finding.accountId, finding.regionId, groups);
   };
+  const appeared = after.filter((finding) => !beforeIds.has(finding.id));
+  const vanished = before.filter((finding) => !afterIds.has(finding.id));
+  // The same exposure printed differently is not drift (see exposureKey).
+  const appearedKeys = exposureKeys(appeared);
+  const vanishedKeys = exposureKeys(vanished);
   const changes: DriftChange[] = [];
-  for (const finding of after) {
-    if (beforeIds.has(finding.id) || !comparable(finding)) continue;
+  for (const finding of appeared) {
+    if (!comparable(finding) || vanishedKeys.has(exposureKey(finding) ?? '')) continue;
     changes.push(toChange('new-exposure', finding));
   }
-  for (const finding of before) {
-    if (afterIds.has(finding.id) || !comparable(finding)) continue;
+  for (const finding of vanished) {
+    if (!comparable(finding) || appearedKeys.has(exposureKey(finding) ?? '')) continue;
     changes.push(toChange('removed-exposure', finding));
   }
   return { changes };
+}
+
+/**
+ * What a public-exposure finding says is reachable, independent of how its sources are printed:
+ * the interface, protocol, ports, its public addresses and the exact public source addresses. A
+ * finding prints its sources filled back to what the deciding rules named when that is shorter
+ * (`0.0.0.0/0`, not its 51 public blocks), so a rule for private addresses — a drop for 10.0.0.0/8
+ * above an accept from anywhere, say — changes the printed sources and the finding id while the
+ * internet reaches exactly what it reached before. The filled-in part is never public, so the
+ * printed sources ∩ public space are the exact public sources. Undefined (never equal to
+ * anything) when the sources were capped (`… N more`) and the exact set cannot be told.
+ */
+export function exposureKey(finding: Finding): string | undefined {
+  const { protocol, ports, sources, addresses } = finding.detail;
+  if (!protocol || !ports || !sources) return undefined;
+  const sets: AddressSet[] = [];
+  for (const text of sources) {
+    const parsed = AddressSet.parse(text);
+    if (!parsed) return undefined;
+    sets.push(parsed);
+  }
+  const publicSources = AddressSet.unionAll(sets).intersect(PUBLIC_SPACE);
+  return [finding.resource.id, protocol, ports.from, ports.to, [...(addresses ?? [])].sort().join(','), publicSources.key()].join('\u0000');
+}
+
+function exposureKeys(findings: readonly Finding[]): Set<string> {
+  const keys = new Set<string>();
+  for (const finding of findings) {
+    const key = exposureKey(finding);
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
 }
 
 function toChange(kind: 'new-exposure' | 'removed-exposure', finding: Finding): DriftChange {
