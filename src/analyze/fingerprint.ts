@@ -104,19 +104,14 @@ export function canonicalFinding(finding: FingerprintInput): string {
 function writeFinding(sink: Sink, finding: FingerprintInput): void {
   let separator = '{';
   if (finding.accountId !== undefined) {
-    sink.raw(separator);
-    sink.raw('"accountId":');
+    separator = memberKey(sink, separator, '"accountId":');
     writeCanonical(sink, finding.accountId);
-    separator = ',';
   }
   if (finding.check !== undefined) {
-    sink.raw(separator);
-    sink.raw('"check":');
+    separator = memberKey(sink, separator, '"check":');
     writeCanonical(sink, finding.check);
-    separator = ',';
   }
-  sink.raw(separator);
-    sink.raw('"detail":');
+  memberKey(sink, separator, '"detail":');
   writeDetail(sink, finding.detail);
   sink.raw(',');
   if (finding.regionId !== undefined) {
@@ -147,42 +142,37 @@ function writeDetail(sink: Sink, detail: FingerprintInput['detail']): void {
   let separator = '{';
   // Lists of addresses are sets: the evaluator may emit them in any order.
   if (addresses !== undefined) {
-    sink.raw(separator);
-    sink.raw('"addresses":');
+    separator = memberKey(sink, separator, '"addresses":');
     writeCanonical(sink, addresses ? sortedCopy(addresses) : addresses);
-    separator = ',';
   }
   if (direction !== undefined) {
-    sink.raw(separator);
-    sink.raw('"direction":');
+    separator = memberKey(sink, separator, '"direction":');
     writeCanonical(sink, direction);
-    separator = ',';
   }
   if (extra !== undefined) {
-    sink.raw(separator);
-    sink.raw('"extra":');
+    separator = memberKey(sink, separator, '"extra":');
     writeCanonical(sink, extra);
-    separator = ',';
   }
   if (ports !== undefined) {
-    sink.raw(separator);
-    sink.raw('"ports":');
+    separator = memberKey(sink, separator, '"ports":');
     writePorts(sink, ports);
-    separator = ',';
   }
   if (protocol !== undefined) {
-    sink.raw(separator);
-    sink.raw('"protocol":');
+    separator = memberKey(sink, separator, '"protocol":');
     writeCanonical(sink, protocol);
-    separator = ',';
   }
   if (sources !== undefined) {
-    sink.raw(separator);
-    sink.raw('"sources":');
+    separator = memberKey(sink, separator, '"sources":');
     writeCanonical(sink, sources ? sortedCopy(sources) : sources);
-    separator = ',';
   }
   sink.raw(separator === '{' ? '{}' : '}');
+}
+
+/** Opens a member: the separator (`{` before the first, `,` after), then the key; returns the next separator. */
+function memberKey(sink: Sink, separator: string, key: string): string {
+  sink.raw(separator);
+  sink.raw(key);
+  return ',';
 }
 
 /** `[...list].sort()`; most lists have one item, which needs no sort. */
