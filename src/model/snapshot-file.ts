@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FileFormatError, SgauditError } from './errors.js';
+import { fastInstance, fastNetworkInterface, fastSecurityGroup } from './record-fast-path.js';
 import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 
@@ -35,6 +36,13 @@ const REGION_FIELD: Record<ResourceKind, keyof Omit<Region, 'regionId'>> = {
   eip: 'eips',
   prefixList: 'prefixLists',
 };
+/** What the stripping schemas return for the bulk of the records, without zod (see record-fast-path.ts); zod for the rest. */
+const FAST_RECORD: Partial<Record<ResourceKind, (record: unknown) => object | undefined>> = {
+  securityGroup: fastSecurityGroup,
+  instance: fastInstance,
+  networkInterface: fastNetworkInterface,
+};
+
 /** Stripping schemas (see SNAPSHOT_RECORD_SCHEMAS): records are sgaudit's own output, maybe of a newer version. */
 const RESOURCE_SCHEMA: Record<ResourceKind, z.ZodType> = {
   securityGroup: SNAPSHOT_RECORD_SCHEMAS.SecurityGroup,
@@ -415,9 +423,13 @@ function parseRecordLine(path: string, line: string, lineNumber: number, validat
     // The record schemas strip unknown keys, the envelope fields among them, into a new object:
     // the parsed line is left alone (deleting its first members would turn it into a slow
     // dictionary-mode object for every property read the validation makes).
-    const parsed = RESOURCE_SCHEMA[resourceKind].safeParse(rest);
-    if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid ${kind}: ${describeZodIssues(parsed.error)}`, lineNumber);
-    item = parsed.data;
+    const copied = FAST_RECORD[resourceKind]?.(rest);
+    if (copied) item = copied;
+    else {
+      const parsed = RESOURCE_SCHEMA[resourceKind].safeParse(rest);
+      if (!parsed.success) throw new FileFormatError('SNAPSHOT_INVALID', path, `invalid ${kind}: ${describeZodIssues(parsed.error)}`, lineNumber);
+      item = parsed.data;
+    }
   } else {
     // Unvalidated reads (listings, the benchmark floor) keep the parsed object, minus the envelope.
     delete rest.kind;
