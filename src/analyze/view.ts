@@ -50,6 +50,11 @@ export class SnapshotView {
   readonly eipsByBoundId = new Map<string, Located<Eip>[]>();
   /** Groups whose rules reference a group id (ingress source or egress destination). */
   readonly groupsReferencing = new Map<string, Set<string>>();
+  /**
+   * Whether any instance is on the classic network (retired by Alibaba; rare in real estates). When
+   * none is, no ENI needs its instance looked up to learn its network type (checks ask per ENI).
+   */
+  private hasClassicInstances = false;
   private readonly coverageIndex = new Map<string, Coverage>();
   // A Map, not a WeakMap: the view holds every ENI anyway, and 60,000 ephemerons slow every GC.
   private readonly publicAddressCache = new Map<NetworkInterface, PublicAddress[]>();
@@ -77,7 +82,10 @@ export class SnapshotView {
         this.eips.push(located);
         if (eip.boundInstanceId) push(this.eipsByBoundId, eip.boundInstanceId, located);
       }
-      for (const instance of region.instances) this.instances.set(instance.id, { item: instance, accountId, regionId });
+      for (const instance of region.instances) {
+        this.instances.set(instance.id, { item: instance, accountId, regionId });
+        if (instance.networkType === 'classic') this.hasClassicInstances = true;
+      }
       for (const eni of region.networkInterfaces) this.addEni({ item: eni, accountId, regionId });
       for (const instance of region.instances) {
         const hasPrimary = (this.enisByInstance.get(instance.id) ?? []).some((e) => e.item.type.toLowerCase() === 'primary');
@@ -100,6 +108,11 @@ export class SnapshotView {
       if (group) result.push(group.item);
     }
     return result;
+  }
+
+  /** Whether the ENI belongs to a classic-network instance (separate internet and intranet rules). */
+  isClassicEni(eni: NetworkInterface): boolean {
+    return this.hasClassicInstances && this.instanceOfEni(eni)?.networkType === 'classic';
   }
 
   /** The instance an ENI is attached to, when any. */

@@ -1,4 +1,4 @@
-import type { Direction, NetworkInterface, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { Direction, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
 import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type OrderedRule } from '../net/evaluate.js';
 import { evidenceOf } from '../net/evidence.js';
@@ -36,12 +36,12 @@ function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Dire
     const deciders = decidingRulesOfGroups(view, [group], direction);
     return candidates.filter((rule) => !deciders.has(rule));
   }
-  const anyClassic = enis.some(({ item }) => isClassic(view, item));
+  const anyClassic = enis.some(({ item }) => view.isClassicEni(item));
   const everywhere = (rule: Rule) => !narrowed(rule) && !(anyClassic && rule.nicType);
   const allEverywhere = group.rules.every((rule) => rule.direction !== direction || everywhere(rule));
   const coveredDeciders = decidingRulesOfGroups(view, [group], direction, allEverywhere ? {} : { onlyRules: everywhere });
   let aloneDeciders: Set<Rule> | undefined;
-  const soloVpcEni = enis.some(({ item }) => !isClassic(view, item) && item.securityGroupIds.every((id) => id === group.id || !view.groups.has(id)));
+  const soloVpcEni = enis.some(({ item }) => !view.isClassicEni(item) && item.securityGroupIds.every((id) => id === group.id || !view.groups.has(id)));
   const pools = lazyPolicies(view, group, direction);
   const result: Rule[] = [];
   for (const rule of candidates) {
@@ -60,10 +60,6 @@ function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Dire
   return result;
 }
 
-function isClassic(view: SnapshotView, eni: NetworkInterface): boolean {
-  return view.instanceOfEni(eni)?.networkType === 'classic';
-}
-
 /** The group's pools (one per distinct ENI evaluation; classic ENIs: both NICs), evaluated only as far as a caller iterates. */
 function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direction): { some(test: (policy: EffectivePolicy) => boolean): boolean } {
   const enis = view.enisByGroup.get(group.id) ?? [];
@@ -73,7 +69,7 @@ function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direc
     if (next >= enis.length) return false;
     const eni = (enis[next++] as (typeof enis)[number]).item;
     evaluated.push(evaluateEni(view, eni, direction, { nic: 'internet' }));
-    if (isClassic(view, eni)) evaluated.push(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+    if (view.isClassicEni(eni)) evaluated.push(evaluateEni(view, eni, direction, { nic: 'intranet' }));
     return true;
   };
   return {
@@ -117,7 +113,7 @@ function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Dire
       nextEni++;
       return rulesOfEni(view, eni, direction, { nic: 'intranet' });
     }
-    if (isClassic(view, eni)) intranetNext = true;
+    if (view.isClassicEni(eni)) intranetNext = true;
     else nextEni++;
     return rulesOfEni(view, eni, direction, { nic: 'internet' });
   };

@@ -124,8 +124,7 @@ export interface EniEvaluation {
 export function prepareEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EniEvaluation {
   const ordering = options.ordering ?? 'alibaba';
   const nic = options.nic ?? 'internet';
-  const instance = view.instanceOfEni(eni);
-  const classic = instance?.networkType === 'classic';
+  const classic = view.isClassicEni(eni);
   const groupIds = [...new Set(eni.securityGroupIds)];
   const groups: SecurityGroup[] = [];
   const missingGroupIds: string[] = [];
