@@ -4,7 +4,7 @@ import { AddressSet } from './net/address-set.js';
 import { acceptedFrom, decisionFor, evaluateEni, EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './net/evaluate.js';
 import { evidenceOf, witnessEvidence } from './net/evidence.js';
 import { displayCidrs } from './net/exposure.js';
-import type { PublicAddress, SnapshotView } from './view.js';
+import { isPrimaryType, type PublicAddress, type SnapshotView } from './view.js';
 
 /**
  * `sgaudit explain`: what one network interface really accepts (or sends), or the decision for
@@ -42,7 +42,7 @@ function findEni(view: SnapshotView, target: string): { eni: NetworkInterface; a
   const direct = view.enis.get(target);
   if (direct) return { eni: direct.item, accountId: direct.accountId, regionId: direct.regionId };
   const attached = view.enisByInstance.get(target) ?? [];
-  const primary = attached.find((located) => located.item.type.toLowerCase() === 'primary') ?? attached[0];
+  const primary = attached.find((located) => isPrimaryType(located.item.type)) ?? attached[0];
   return primary ? { eni: primary.item, accountId: primary.accountId, regionId: primary.regionId } : undefined;
 }
 

@@ -88,7 +88,7 @@ export class SnapshotView {
       }
       for (const eni of region.networkInterfaces) this.addEni({ item: eni, accountId, regionId });
       for (const instance of region.instances) {
-        const hasPrimary = (this.enisByInstance.get(instance.id) ?? []).some((e) => e.item.type.toLowerCase() === 'primary');
+        const hasPrimary = (this.enisByInstance.get(instance.id) ?? []).some((e) => isPrimaryType(e.item.type));
         if (!hasPrimary) this.addEni({ item: synthesizePrimaryEni(instance), accountId, regionId });
       }
     }
@@ -133,31 +133,27 @@ export class SnapshotView {
   }
 
   private computePublicAddresses(eni: NetworkInterface): PublicAddress[] {
-    // Most ENIs have no public address at all: no allocation for them.
+    // Most ENIs have no public address at all: no allocation for them (and no closure per call).
     let found: PublicAddress[] | undefined;
-    const add = (address: PublicAddress) => {
-      found ??= [];
-      if (!found.some((existing) => existing.address === address.address)) found.push(address);
-    };
-    if (eni.publicIp) add({ address: eni.publicIp, via: 'publicIp' });
+    if (eni.publicIp) found = addAddress(found, { address: eni.publicIp, via: 'publicIp' });
     const ownEips = this.eipsByBoundId.get(eni.id);
-    if (ownEips) for (const eip of ownEips) add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
-    if (eni.instanceId && (eni.type === 'Primary' || eni.type.toLowerCase() === 'primary')) {
+    if (ownEips) for (const eip of ownEips) found = addAddress(found, { address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+    if (eni.instanceId && isPrimaryType(eni.type)) {
       const instance = this.instances.get(eni.instanceId)?.item;
       if (instance) {
-        for (const ip of instance.publicIps) add({ address: ip, via: 'publicIp' });
-        if (instance.eip?.ip) add({ address: instance.eip.ip, via: 'eip', eipAllocationId: instance.eip.allocationId });
+        for (const ip of instance.publicIps) found = addAddress(found, { address: ip, via: 'publicIp' });
+        if (instance.eip?.ip) found = addAddress(found, { address: instance.eip.ip, via: 'eip', eipAllocationId: instance.eip.allocationId });
       }
       const instanceEips = this.eipsByBoundId.get(eni.instanceId);
       if (instanceEips) {
         for (const eip of instanceEips) {
           if (eip.item.boundInstanceType === undefined || eip.item.boundInstanceType === 'EcsInstance') {
-            add({ address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
+            found = addAddress(found, { address: eip.item.ip, via: 'eip', eipAllocationId: eip.item.allocationId });
           }
         }
       }
     }
-    for (const address of eni.ipv6Addresses) if (isGlobalUnicastIpv6(address)) add({ address, via: 'ipv6' });
+    for (const address of eni.ipv6Addresses) if (isGlobalUnicastIpv6(address)) found = addAddress(found, { address, via: 'ipv6' });
     return found ?? NO_ADDRESSES;
   }
 
@@ -177,6 +173,19 @@ export class SnapshotView {
 
 /** Shared by every ENI without a public address; callers only read it. */
 const NO_ADDRESSES: PublicAddress[] = [];
+
+/** `found` with `address` added unless an address with the same text is already there (the first way it was found wins). */
+function addAddress(found: PublicAddress[] | undefined, address: PublicAddress): PublicAddress[] {
+  if (!found) return [address];
+  for (const existing of found) if (existing.address === address.address) return found;
+  found.push(address);
+  return found;
+}
+
+/** Whether an ENI type is the primary interface: the API says `Primary`; other spellings are accepted without lower-casing every `Secondary`. */
+export function isPrimaryType(type: string): boolean {
+  return type === 'Primary' || (type.length === 7 && type.toLowerCase() === 'primary');
+}
 
 const GLOBAL_UNICAST_BLOCK = ipaddr.IPv6.parse('2000::');
 const globalUnicastCache = new Map<string, boolean>();

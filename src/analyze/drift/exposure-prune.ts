@@ -1,5 +1,5 @@
 import type { Eip, Instance, NetworkInterface, PrefixList, SecurityGroup, Snapshot, Tags } from '../../model/snapshot.js';
-import { SnapshotView, SYNTHETIC_ENI_SUFFIX, type Located } from '../view.js';
+import { SnapshotView, SYNTHETIC_ENI_SUFFIX, isPrimaryType, type Located } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
 /**
@@ -225,7 +225,7 @@ function contextEnis(snapshotRegion: Snapshot['accounts'][number]['regions'][num
   const withPrimary = new Set<string>();
   for (const eni of snapshotRegion.networkInterfaces) {
     if (!keys.has(unitKey(eni))) continue;
-    if (eni.instanceId && eni.type.toLowerCase() === 'primary') withPrimary.add(eni.instanceId);
+    if (eni.instanceId && isPrimaryType(eni.type)) withPrimary.add(eni.instanceId);
     const { instanceId: _instanceId, publicIp: _publicIp, ...rest } = eni;
     enis.push({ ...rest, id: `${eni.id}${CONTEXT_SUFFIX}`, type: 'Secondary' });
   }

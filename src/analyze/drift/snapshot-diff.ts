@@ -2,6 +2,7 @@ import type { Eip, Instance, Region, Rule, SecurityGroup, Snapshot } from '../..
 import { ComparisonScope, type RegionPair } from './coverage.js';
 import { canonicalRuleKey, describePeer, ruleContent, ruleEvidence, rulePeer, ruleSummary, sameRuleContent } from './rule-key.js';
 import type { DiffOptions, DriftChange, DriftResult } from './types.js';
+import { isPrimaryType } from '../view.js';
 
 /**
  * Structural diff of two snapshots: groups, rules, membership, public IPs and EIPs, in O(n)
@@ -307,7 +308,7 @@ function diffEnis(pair: RegionPair, changes: DriftChange[]): void {
 
 function instancesWithPrimaryEni(region: Region): Set<string> {
   const ids = new Set<string>();
-  for (const eni of region.networkInterfaces) if (eni.instanceId && eni.type.toLowerCase() === 'primary') ids.add(eni.instanceId);
+  for (const eni of region.networkInterfaces) if (eni.instanceId && isPrimaryType(eni.type)) ids.add(eni.instanceId);
   return ids;
 }
 

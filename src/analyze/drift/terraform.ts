@@ -6,6 +6,7 @@ import type { Coverage, CoverageApi, Instance, Peer, Protocol, Rule, SecurityGro
 import { changedGroupFields, describeRule, matchRules, ruleChange } from './snapshot-diff.js';
 import { sameRuleContent } from './rule-key.js';
 import type { DriftChange, DriftResult, NotCompared } from './types.js';
+import { isPrimaryType } from '../view.js';
 
 /**
  * Terraform state (v4 JSON, `terraform state pull > state.json`) as a drift baseline. Only the
@@ -285,7 +286,7 @@ function indexLive(live: Snapshot): LiveIndex {
         }
       }
       const primary = new Map<string, string[]>();
-      for (const eni of region.networkInterfaces) if (eni.instanceId && eni.type.toLowerCase() === 'primary') primary.set(eni.instanceId, eni.securityGroupIds);
+      for (const eni of region.networkInterfaces) if (eni.instanceId && isPrimaryType(eni.type)) primary.set(eni.instanceId, eni.securityGroupIds);
       for (const instance of region.instances) {
         const primaryGroups = primary.get(instance.id);
         index.instances.set(instance.id, { accountId, regionId, instance, ...(primaryGroups ? { primaryGroups } : {}) });
