@@ -1,3 +1,4 @@
+import { copyEvery } from '../util/copy-every.js';
 import type { Instance, NetworkInterface, SecurityGroup } from './snapshot.js';
 
 /**
@@ -17,16 +18,9 @@ export function fastSecurityGroup(input: unknown): SecurityGroup | undefined {
   if (!putString(out, input, 'id') || !putString(out, input, 'name') || !putStringOr(out, input, 'description', '')) return undefined;
   if (!putOptionalString(out, input, 'vpcId') || !putEnum(out, input, 'type', GROUP_TYPES) || !putEnum(out, input, 'innerAccessPolicy', POLICIES)) return undefined;
   if (!putBooleanOr(out, input, 'serviceManaged', false) || !putTags(out, input) || !putOptionalString(out, input, 'createdAt')) return undefined;
-  const rules = input.rules;
-  if (!Array.isArray(rules)) return undefined;
-  const copied: Json[] = [];
-  for (let i = 0; i < rules.length; i++) {
-    if (!(i in rules)) return undefined;
-    const rule = fastRule(rules[i]);
-    if (!rule) return undefined;
-    copied.push(rule);
-  }
-  out.rules = copied;
+  const rules = Array.isArray(input.rules) ? copyEvery(input.rules as unknown[], fastRule) : undefined;
+  if (!rules) return undefined;
+  out.rules = rules;
   if (!putOptionalInteger(out, input, 'sequence')) return undefined;
   return out as unknown as SecurityGroup;
 }
@@ -68,18 +62,17 @@ function fastRule(input: unknown): Json | undefined {
   out.ports = { from: ports.from, to: ports.to };
   if (!putOptionalString(out, input, 'portListId') || !putPeer(out, input, 'source') || !putPeer(out, input, 'destination')) return undefined;
   if (!putOptionalEnum(out, input, 'nicType', NIC_TYPES) || !putOptionalString(out, input, 'description') || !putOptionalString(out, input, 'createdAt')) return undefined;
-  const problems = input.problems;
-  if (problems !== undefined) {
-    if (!Array.isArray(problems)) return undefined;
-    const copied: Json[] = [];
-    for (let i = 0; i < problems.length; i++) {
-      const problem: unknown = problems[i];
-      if (!(i in problems) || !isObject(problem) || typeof problem.field !== 'string' || typeof problem.value !== 'string' || typeof problem.problem !== 'string') return undefined;
-      copied.push({ field: problem.field, value: problem.value, problem: problem.problem });
-    }
-    out.problems = copied;
+  if (input.problems !== undefined) {
+    const problems = Array.isArray(input.problems) ? copyEvery(input.problems as unknown[], fastProblem) : undefined;
+    if (!problems) return undefined;
+    out.problems = problems;
   }
   return out;
+}
+
+function fastProblem(problem: unknown): Json | undefined {
+  if (!isObject(problem) || typeof problem.field !== 'string' || typeof problem.value !== 'string' || typeof problem.problem !== 'string') return undefined;
+  return { field: problem.field, value: problem.value, problem: problem.problem };
 }
 
 const PEER_KEYS = ['cidr', 'ipv6Cidr', 'groupId', 'ownerAccount', 'prefixListId'] as const;
@@ -117,34 +110,28 @@ function putString(out: Json, input: Json, key: string): boolean {
   return true;
 }
 
-function putOptionalString(out: Json, input: Json, key: string): boolean {
+/** A member of one primitive type; when absent, the schema's default if it has one (else nothing: optional). */
+function putPrimitive(out: Json, input: Json, key: string, type: 'string' | 'boolean', fallback?: string | boolean): boolean {
   const value = input[key];
-  if (value === undefined) return true;
-  if (typeof value !== 'string') return false;
+  if (value === undefined) {
+    if (fallback !== undefined) out[key] = fallback;
+    return true;
+  }
+  if (typeof value !== type) return false;
   out[key] = value;
   return true;
+}
+
+function putOptionalString(out: Json, input: Json, key: string): boolean {
+  return putPrimitive(out, input, key, 'string');
 }
 
 function putStringOr(out: Json, input: Json, key: string, fallback: string): boolean {
-  const value = input[key];
-  if (value === undefined) {
-    out[key] = fallback;
-    return true;
-  }
-  if (typeof value !== 'string') return false;
-  out[key] = value;
-  return true;
+  return putPrimitive(out, input, key, 'string', fallback);
 }
 
 function putBooleanOr(out: Json, input: Json, key: string, fallback: boolean): boolean {
-  const value = input[key];
-  if (value === undefined) {
-    out[key] = fallback;
-    return true;
-  }
-  if (typeof value !== 'boolean') return false;
-  out[key] = value;
-  return true;
+  return putPrimitive(out, input, key, 'boolean', fallback);
 }
 
 function putEnum(out: Json, input: Json, key: string, values: ReadonlySet<unknown>): boolean {

@@ -1,4 +1,5 @@
 import { Finding, SEVERITIES, type Evidence, type FindingResource } from '../model/findings.js';
+import { copyEvery } from '../util/copy-every.js';
 
 /**
  * A finding in schema order, as `Finding.parse` returns it (zod rebuilds every object with its
@@ -120,13 +121,8 @@ export function schemaOrderedCopy(finding: unknown): Finding | undefined {
   const orderedResourceValue = orderedResource(resource);
   const orderedDetailValue = orderedDetail(detail);
   if (!orderedResourceValue || !orderedDetailValue) return undefined;
-  const orderedEvidenceList: Evidence[] = [];
-  for (let i = 0; i < evidence.length; i++) {
-    if (!(i in evidence)) return undefined;
-    const item = orderedEvidence(evidence[i]);
-    if (!item) return undefined;
-    orderedEvidenceList.push(item);
-  }
+  const orderedEvidenceList = copyEvery(evidence as unknown[], orderedEvidence);
+  if (!orderedEvidenceList) return undefined;
   const orderedSuppressed = suppressed === undefined ? undefined : orderedSuppression(suppressed);
   if (suppressed !== undefined && !orderedSuppressed) return undefined;
   return {
