@@ -263,7 +263,10 @@ function createOrderedRule(view: SnapshotView, group: SecurityGroup, rule: Rule,
 
 /** Rules repeat a few hundred port ranges: share the PortSets. */
 const portRanges = new Map<number, PortSet>();
+/** Single ports (most rules) by port number: an array index, not a hash lookup per rule. */
+const singlePorts = new Array<PortSet | undefined>(65536);
 function portRange(from: number, to: number): PortSet {
+  if (from === to && Number.isInteger(from) && from >= 0 && from < 65536) return (singlePorts[from] ??= PortSet.range(from, to));
   // Odd values (unparseable-rule reports them) are not worth a collision-proof key.
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < 0 || to >= 131072) return PortSet.range(from, to);
   const key = from * 131072 + to;
