@@ -1,4 +1,4 @@
-import { copyEvery } from '../util/copy-every.js';
+import { copyEvery, copyStrings, isPlainObject } from '../util/plain-copy.js';
 import type { Instance, NetworkInterface, SecurityGroup } from './snapshot.js';
 
 /**
@@ -13,7 +13,7 @@ import type { Instance, NetworkInterface, SecurityGroup } from './snapshot.js';
  * compares the two on generated estates and on random odd records.
  */
 export function fastSecurityGroup(input: unknown): SecurityGroup | undefined {
-  if (!isObject(input)) return undefined;
+  if (!isPlainObject(input)) return undefined;
   const out: Json = {};
   if (!putString(out, input, 'id') || !putString(out, input, 'name') || !putStringOr(out, input, 'description', '')) return undefined;
   if (!putOptionalString(out, input, 'vpcId') || !putEnum(out, input, 'type', GROUP_TYPES) || !putEnum(out, input, 'innerAccessPolicy', POLICIES)) return undefined;
@@ -26,14 +26,14 @@ export function fastSecurityGroup(input: unknown): SecurityGroup | undefined {
 }
 
 export function fastInstance(input: unknown): Instance | undefined {
-  if (!isObject(input)) return undefined;
+  if (!isPlainObject(input)) return undefined;
   const out: Json = {};
   if (!putString(out, input, 'id') || !putStringOr(out, input, 'name', '') || !putOptionalString(out, input, 'hostname') || !putStringOr(out, input, 'status', '')) return undefined;
   if (!putEnumOr(out, input, 'networkType', NETWORK_TYPES, 'vpc') || !putOptionalString(out, input, 'vpcId') || !putOptionalString(out, input, 'vSwitchId')) return undefined;
   if (!putStringListOr(out, input, 'securityGroupIds') || !putStringListOr(out, input, 'privateIps') || !putStringListOr(out, input, 'publicIps')) return undefined;
   const eip = input.eip;
   if (eip !== undefined) {
-    if (!isObject(eip) || typeof eip.ip !== 'string' || typeof eip.allocationId !== 'string') return undefined;
+    if (!isPlainObject(eip) || typeof eip.ip !== 'string' || typeof eip.allocationId !== 'string') return undefined;
     out.eip = { ip: eip.ip, allocationId: eip.allocationId };
   }
   if (!putTags(out, input)) return undefined;
@@ -41,7 +41,7 @@ export function fastInstance(input: unknown): Instance | undefined {
 }
 
 export function fastNetworkInterface(input: unknown): NetworkInterface | undefined {
-  if (!isObject(input)) return undefined;
+  if (!isPlainObject(input)) return undefined;
   const out: Json = {};
   if (!putString(out, input, 'id') || !putStringOr(out, input, 'name', '') || !putStringOr(out, input, 'description', '') || !putStringOr(out, input, 'type', 'Secondary')) return undefined;
   if (!putStringOr(out, input, 'status', '') || !putOptionalString(out, input, 'instanceId') || !putBooleanOr(out, input, 'serviceManaged', false)) return undefined;
@@ -53,12 +53,12 @@ export function fastNetworkInterface(input: unknown): NetworkInterface | undefin
 }
 
 function fastRule(input: unknown): Json | undefined {
-  if (!isObject(input)) return undefined;
+  if (!isPlainObject(input)) return undefined;
   const out: Json = {};
   if (!putOptionalString(out, input, 'id') || !putEnum(out, input, 'direction', DIRECTIONS) || !putEnum(out, input, 'policy', POLICIES)) return undefined;
   if (!putInteger(out, input, 'priority') || !putEnum(out, input, 'protocol', PROTOCOLS)) return undefined;
   const ports = input.ports;
-  if (!isObject(ports) || !Number.isSafeInteger(ports.from) || !Number.isSafeInteger(ports.to)) return undefined;
+  if (!isPlainObject(ports) || !Number.isSafeInteger(ports.from) || !Number.isSafeInteger(ports.to)) return undefined;
   out.ports = { from: ports.from, to: ports.to };
   if (!putOptionalString(out, input, 'portListId') || !putPeer(out, input, 'source') || !putPeer(out, input, 'destination')) return undefined;
   if (!putOptionalEnum(out, input, 'nicType', NIC_TYPES) || !putOptionalString(out, input, 'description') || !putOptionalString(out, input, 'createdAt')) return undefined;
@@ -71,7 +71,7 @@ function fastRule(input: unknown): Json | undefined {
 }
 
 function fastProblem(problem: unknown): Json | undefined {
-  if (!isObject(problem) || typeof problem.field !== 'string' || typeof problem.value !== 'string' || typeof problem.problem !== 'string') return undefined;
+  if (!isPlainObject(problem) || typeof problem.field !== 'string' || typeof problem.value !== 'string' || typeof problem.problem !== 'string') return undefined;
   return { field: problem.field, value: problem.value, problem: problem.problem };
 }
 
@@ -80,7 +80,7 @@ const PEER_KEYS = ['cidr', 'ipv6Cidr', 'groupId', 'ownerAccount', 'prefixListId'
 function putPeer(out: Json, input: Json, key: string): boolean {
   const peer = input[key];
   if (peer === undefined) return true;
-  if (!isObject(peer)) return false;
+  if (!isPlainObject(peer)) return false;
   const copy: Json = {};
   for (const member of PEER_KEYS) if (!putOptionalString(copy, peer, member)) return false;
   out[key] = copy;
@@ -95,10 +95,6 @@ const DIRECTIONS: ReadonlySet<unknown> = new Set(['ingress', 'egress']);
 const PROTOCOLS: ReadonlySet<unknown> = new Set(['tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all']);
 const NIC_TYPES: ReadonlySet<unknown> = new Set(['internet', 'intranet']);
 const NETWORK_TYPES: ReadonlySet<unknown> = new Set(['vpc', 'classic']);
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 // Each put* copies one member into `out` as the schema returns it and says whether the input's
 // member is one the schema accepts (false sends the whole record to zod).
@@ -170,13 +166,8 @@ function putStringListOr(out: Json, input: Json, key: string): boolean {
     out[key] = [];
     return true;
   }
-  if (!Array.isArray(value)) return false;
-  const copy: string[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    if (typeof item !== 'string' || !(i in value)) return false;
-    copy.push(item);
-  }
+  const copy = copyStrings(value);
+  if (!copy) return false;
   out[key] = copy;
   return true;
 }
@@ -188,7 +179,7 @@ function putTags(out: Json, input: Json): boolean {
     out.tags = {};
     return true;
   }
-  if (!isObject(tags)) return false;
+  if (!isPlainObject(tags)) return false;
   const copy: Record<string, string> = {};
   for (const key in tags) {
     const value = tags[key];

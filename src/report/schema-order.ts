@@ -1,5 +1,5 @@
 import { Finding, SEVERITIES, type Evidence, type FindingResource } from '../model/findings.js';
-import { copyEvery } from '../util/copy-every.js';
+import { copyEvery, copyStrings, isPlainObject } from '../util/plain-copy.js';
 
 /**
  * A finding in schema order, as `Finding.parse` returns it (zod rebuilds every object with its
@@ -29,10 +29,6 @@ const POLICIES = new Set<string>(['accept', 'drop']);
 
 type Plain = Record<string, unknown>;
 
-function isPlain(value: unknown): value is Plain {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Every own enumerable key is one the schema names. */
 function onlyKeys(value: Plain, allowed: ReadonlySet<string>): boolean {
   for (const key in value) if (!allowed.has(key) || !Object.hasOwn(value, key)) return false;
@@ -46,43 +42,39 @@ const isInteger = (value: unknown): value is number => Number.isSafeInteger(valu
 const inSet = (set: ReadonlySet<string>, value: unknown): value is string => typeof value === 'string' && set.has(value);
 const optionalInSet = (set: ReadonlySet<string>, value: unknown): boolean => value === undefined || inSet(set, value);
 
-function stringList(value: unknown): value is string[] {
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) if (!(i in value) || typeof value[i] !== 'string') return false;
-  return true;
-}
-
 function orderedPorts(value: unknown): { from: number; to: number } | undefined {
-  if (!isPlain(value) || !onlyKeys(value, PORT_KEYS) || !isInteger(value.from) || !isInteger(value.to)) return undefined;
+  if (!isPlainObject(value) || !onlyKeys(value, PORT_KEYS) || !isInteger(value.from) || !isInteger(value.to)) return undefined;
   return { from: value.from, to: value.to };
 }
 
 function orderedResource(value: unknown): FindingResource | undefined {
-  if (!isPlain(value) || !onlyKeys(value, RESOURCE_KEYS) || !inSet(RESOURCE_TYPES, value.type) || !isString(value.id) || !optionalString(value.name)) return undefined;
+  if (!isPlainObject(value) || !onlyKeys(value, RESOURCE_KEYS) || !inSet(RESOURCE_TYPES, value.type) || !isString(value.id) || !optionalString(value.name)) return undefined;
   return { type: value.type as FindingResource['type'], id: value.id, name: value.name };
 }
 
 function orderedDetail(value: unknown): Finding['detail'] | undefined {
-  if (!isPlain(value) || !onlyKeys(value, DETAIL_KEYS)) return undefined;
+  if (!isPlainObject(value) || !onlyKeys(value, DETAIL_KEYS)) return undefined;
   const { direction, protocol, ports, sources, addresses, extra } = value;
   if (!optionalInSet(DIRECTIONS, direction) || !optionalString(protocol)) return undefined;
   const orderedPortRange = ports === undefined ? undefined : orderedPorts(ports);
   if (ports !== undefined && !orderedPortRange) return undefined;
-  if ((sources !== undefined && !stringList(sources)) || (addresses !== undefined && !stringList(addresses))) return undefined;
+  const sourcesCopy = sources === undefined ? undefined : copyStrings(sources);
+  const addressesCopy = addresses === undefined ? undefined : copyStrings(addresses);
+  if ((sources !== undefined && !sourcesCopy) || (addresses !== undefined && !addressesCopy)) return undefined;
   // A record of anything (zod's record of unknown copies the members as they are).
-  if (extra !== undefined && !isPlain(extra)) return undefined;
+  if (extra !== undefined && !isPlainObject(extra)) return undefined;
   return {
     direction: direction as Finding['detail']['direction'],
     protocol,
     ports: orderedPortRange,
-    sources: sources === undefined ? undefined : [...sources],
-    addresses: addresses === undefined ? undefined : [...addresses],
+    sources: sourcesCopy,
+    addresses: addressesCopy,
     extra: extra === undefined ? undefined : { ...extra },
   };
 }
 
 function orderedEvidence(value: unknown): Evidence | undefined {
-  if (!isPlain(value) || !onlyKeys(value, EVIDENCE_KEYS)) return undefined;
+  if (!isPlainObject(value) || !onlyKeys(value, EVIDENCE_KEYS)) return undefined;
   const { role, groupId, groupName, ruleId, direction, policy, priority, protocol, ports, peer, description, note } = value;
   if (!inSet(ROLES, role) || !isString(groupId) || !optionalString(groupName) || !optionalString(ruleId)) return undefined;
   if (!optionalInSet(DIRECTIONS, direction) || !optionalInSet(POLICIES, policy) || (priority !== undefined && !isInteger(priority))) return undefined;
@@ -106,7 +98,7 @@ function orderedEvidence(value: unknown): Evidence | undefined {
 }
 
 function orderedSuppression(value: unknown): Finding['suppressed'] | undefined {
-  if (!isPlain(value) || !onlyKeys(value, SUPPRESSION_KEYS)) return undefined;
+  if (!isPlainObject(value) || !onlyKeys(value, SUPPRESSION_KEYS)) return undefined;
   const { reason, owner, expires, matchedBy } = value;
   if (!isString(reason) || !isString(owner) || !isString(expires) || !isString(matchedBy)) return undefined;
   return { reason, owner, expires, matchedBy };
@@ -114,7 +106,7 @@ function orderedSuppression(value: unknown): Finding['suppressed'] | undefined {
 
 /** The schema-ordered copy when the finding has exactly the allowed shape; undefined sends it to zod. */
 export function schemaOrderedCopy(finding: unknown): Finding | undefined {
-  if (!isPlain(finding) || !onlyKeys(finding, FINDING_KEYS)) return undefined;
+  if (!isPlainObject(finding) || !onlyKeys(finding, FINDING_KEYS)) return undefined;
   const { id, check, severity, title, message, accountId, regionId, resource, detail, evidence, remediation, docs, suppressed } = finding;
   if (!isString(id) || !isString(check) || !inSet(SEVERITY_VALUES, severity) || !isString(title) || !isString(message)) return undefined;
   if (!isString(accountId) || !isString(regionId) || !isString(remediation) || !optionalString(docs) || !Array.isArray(evidence)) return undefined;
