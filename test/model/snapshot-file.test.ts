@@ -112,14 +112,20 @@ describe('snapshot file', () => {
     changed.id = 'snap-2';
     changed.accounts[0]!.regions[0]!.eips[0]!.status = 'Available';
 
-    it('shares the records whose lines are identical and equals two separate reads', async () => {
+    /** Both written, then read as a pair: each side equals a read of its own file. */
+    async function readBoth(one: Snapshot, two: Snapshot): Promise<[Snapshot, Snapshot]> {
       const first = join(dir, 'a.jsonl.gz');
       const second = join(dir, 'b.jsonl.gz');
-      await writeSnapshot(first, snapshot);
-      await writeSnapshot(second, changed);
+      await writeSnapshot(first, one);
+      await writeSnapshot(second, two);
       const [a, b] = await readSnapshotPair(first, second);
       expect(a).toEqual(await readSnapshot(first));
       expect(b).toEqual(await readSnapshot(second));
+      return [a, b];
+    }
+
+    it('shares the records whose lines are identical and equals two separate reads', async () => {
+      const [a, b] = await readBoth(snapshot, changed);
       const [groupA, groupB] = [a.accounts[0]!.regions[0]!.securityGroups[0], b.accounts[0]!.regions[0]!.securityGroups[0]];
       expect(groupB).toBe(groupA);
       expect(b.accounts[0]!.regions[0]!.eips[0]).not.toBe(a.accounts[0]!.regions[0]!.eips[0]);
@@ -136,13 +142,7 @@ describe('snapshot file', () => {
       groups.splice(10, 0, ...Array.from({ length: 15 }, (_, n) => group(100 + n))); // a run of additions
       groups[30]!.description = 'changed';
       groups.push(groups.splice(2, 1)[0]!); // one record moved to the end
-      const first = join(dir, 'a.jsonl.gz');
-      const second = join(dir, 'b.jsonl.gz');
-      await writeSnapshot(first, many);
-      await writeSnapshot(second, edited);
-      const [a, b] = await readSnapshotPair(first, second);
-      expect(a).toEqual(await readSnapshot(first));
-      expect(b).toEqual(await readSnapshot(second));
+      const [a, b] = await readBoth(many, edited);
       const before = new Map(a.accounts[0]!.regions[0]!.securityGroups.map((g) => [g.id, g]));
       for (const after of b.accounts[0]!.regions[0]!.securityGroups) {
         const old = before.get(after.id);
