@@ -5,7 +5,8 @@ import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageAp
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import { TOOL } from '../version.js';
-import { accountIdFromRoleArn, assumeRole, BOOTSTRAP_REGION, callerAccountId, createClientFactory, type ClientFactory } from './alicloud/clients.js';
+import { accountIdFromRoleArn } from './alicloud/arn.js';
+import { assumeRole, BOOTSTRAP_REGION, callerAccountId, createClientFactory, type ClientFactory } from './alicloud/clients.js';
 import { fetchRegions, type CalledApi, type Caller } from './alicloud/paginate.js';
 import { collectRegion } from './alicloud/region.js';
 import { mapPool, Semaphore } from './pool.js';

@@ -15,8 +15,6 @@ import type { ReportFormat } from '../report/index.js';
 import { writeReports } from '../report/write-reports.js';
 import { openLocalStore } from '../store/index.js';
 import { log } from '../util/log.js';
-
-export { collectOptionsFromConfig } from './collect-options.js';
 import type { Progress } from '../util/progress.js';
 
 /**

@@ -127,8 +127,6 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
   };
 }
 
-export { accountIdFromRoleArn, roleArnFor } from './arn.js';
-
 /**
  * STS AssumeRole through the SDK client, so it honours `--endpoint` (the credentials package's
  * ram_role_arn provider always calls the public STS endpoint over HTTPS).
