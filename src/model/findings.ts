@@ -41,6 +41,27 @@ export const FindingResource = z.strictObject({
 });
 export type FindingResource = z.infer<typeof FindingResource>;
 
+/**
+ * How many public addresses an exposure admits, counted exactly from the accepted source set
+ * (several narrow ranges add up), and the class that follows from the configured thresholds.
+ * IPv6 counts exceed what a JSON number holds exactly, so they are decimal strings.
+ */
+export const BREADTH_CLASSES = ['internet', 'wide', 'allow-listed'] as const;
+export const BreadthClass = z.enum(BREADTH_CLASSES);
+export type BreadthClass = z.infer<typeof BreadthClass>;
+export const Breadth = z.strictObject({
+  class: BreadthClass,
+  publicIpv4: z.number().int().nonnegative(),
+  publicIpv6: z.string().regex(/^\d+$/),
+  /** For readers: `internet: 0.0.0.0/0`, `allow-list: 3 public addresses (203.0.113.7/32, …)`. */
+  summary: z.string(),
+});
+export type Breadth = z.infer<typeof Breadth>;
+
+/** The instance an interface belongs to, so a reader need not look the ENI up. */
+export const FindingInstance = z.strictObject({ id: z.string(), name: z.string().optional() });
+export type FindingInstance = z.infer<typeof FindingInstance>;
+
 export const Suppression = z.strictObject({
   reason: z.string(),
   owner: z.string(),
@@ -72,9 +93,54 @@ export const Finding = z.strictObject({
   evidence: z.array(Evidence),
   remediation: z.string(),
   docs: z.string().optional(),
+  /** Exposure findings (public-exposure, latent-exposure, public broad-rule): who can reach it. */
+  breadth: Breadth.optional(),
+  /** The instance of the interface, for interface findings. */
+  instance: FindingInstance.optional(),
+  /** Keys of the deciding rules that admit the traffic (`rootCauses[].key`): fix those and the finding goes. */
+  rootCauses: z.array(z.string()).optional(),
   suppressed: Suppression.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/**
+ * One deciding rule and everything it exposes: one rule change usually fixes hundreds of
+ * findings, so reports open with these, worst first (severity, then internet-reachable
+ * interfaces exposed, then interfaces, then key).
+ */
+export const RootCause = z.strictObject({
+  /** `<groupId>/<ruleId>`, or `<groupId>/rule-<index>` for a rule the API returned without an id. */
+  key: z.string(),
+  accountId: z.string(),
+  regionId: z.string(),
+  groupId: z.string(),
+  groupName: z.string().optional(),
+  ruleId: z.string().optional(),
+  /** The rule as a reader checks it by hand. */
+  rule: z.strictObject({
+    priority: z.number().int().optional(),
+    policy: Policy,
+    protocol: z.string(),
+    ports: PortRange,
+    peer: z.string(),
+    description: z.string().optional(),
+  }),
+  severity: Severity,
+  checks: z.array(z.string()),
+  /** Exposed traffic, e.g. `tcp 22 (ssh)`, `all protocols and ports`. */
+  exposes: z.array(z.string()),
+  /** Public sources admitted (capped for display) and the widest breadth among its findings. */
+  sources: z.array(z.string()),
+  breadth: BreadthClass,
+  findings: z.number().int(),
+  interfaces: z.number().int(),
+  /** Interfaces with a public address that the rule exposes today: the blast radius. */
+  internetInterfaces: z.number().int(),
+  instances: z.number().int(),
+  /** The one change that fixes it. */
+  fix: z.string(),
+});
+export type RootCause = z.infer<typeof RootCause>;
 
 export const SuppressionReport = z.strictObject({
   matcher: z.string(),
@@ -117,6 +183,8 @@ export const FindingsDocument = z.strictObject({
   summary: FindingsSummary,
   findings: z.array(Finding),
   suppressions: z.array(SuppressionReport).default([]),
+  /** Exposure root causes, worst first (see RootCause); absent in documents of older versions. */
+  rootCauses: z.array(RootCause).optional(),
   /** Scopes drift could not compare because coverage was incomplete on either side. */
   notCompared: z
     .array(z.strictObject({ accountId: z.string(), regionId: z.string(), api: z.string().optional(), reason: z.string() }))
