@@ -5,7 +5,8 @@ import { FINDINGS_SCHEMA, SEVERITIES, SEVERITY_RANK, type CheckInfo, type Findin
 import type { Snapshot } from '../model/snapshot.js';
 import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
-import type { AnalyzerSettings, Check, CheckContext, CheckMeta, FindingDraft } from './checks/types.js';
+import type { AnalyzerSettings, Check, CheckContext, CheckMeta, FindingDraft, RootCauseDraft } from './checks/types.js';
+import { ROOT_CAUSE_CHECKS, summarizeRootCauses } from './root-causes.js';
 import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';
 import { applySuppressions } from './suppress.js';
@@ -38,6 +39,8 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
 export interface CheckRun {
   findings: Finding[];
   checks: CheckInfo[];
+  /** The deciding rules behind each exposure finding, summarized into the document's rootCauses. */
+  causes: Map<Finding, readonly RootCauseDraft[]>;
 }
 
 /** Runs the enabled checks over one snapshot: fingerprinted findings in check order, not yet sorted. */
@@ -54,6 +57,7 @@ export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now
 
   const findings: Finding[] = [];
   const checks: CheckInfo[] = [];
+  const causes = new Map<Finding, readonly RootCauseDraft[]>();
   for (const check of enabled) {
     const { meta } = check;
     const severityOverride = checkSettings[meta.id]?.severity;
@@ -69,10 +73,14 @@ export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now
     const drafts = runCheck(check, context);
     timing?.(meta.id, performance.now() - started);
     started = performance.now();
-    for (const draft of drafts) findings.push(findingFromDraft(meta, draft, severityOverride));
+    for (const draft of drafts) {
+      const finding = findingFromDraft(meta, draft, severityOverride);
+      findings.push(finding);
+      if (draft.rootCauses && ROOT_CAUSE_CHECKS.has(meta.id)) causes.set(finding, draft.rootCauses);
+    }
     timing?.('fingerprint', performance.now() - started);
   }
-  return { findings, checks };
+  return { findings, checks, causes };
 }
 
 /**
@@ -103,6 +111,7 @@ export function finishAnalysis(
     summary: summarize(suppressed.findings, checks),
     findings: suppressed.findings,
     suppressions: suppressed.report,
+    rootCauses: summarizeRootCauses(suppressed.findings, run.causes),
   };
   if (options.baseline) document.baselineId = options.baseline.id;
   options.onTiming?.('finish', performance.now() - started);
@@ -112,8 +121,8 @@ export function finishAnalysis(
 /** A check's draft as a finding: its fingerprint id and the check's defaults filled in. */
 export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityOverride?: Severity): Finding {
   // Member order is the document's (reports serialize findings as built).
-  return {
-    id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.detail }),
+  const finding: Finding = {
+    id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.idDetail ?? draft.detail }),
     check: meta.id,
     accountId: draft.accountId,
     regionId: draft.regionId,
@@ -127,6 +136,10 @@ export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityO
     remediation: draft.remediation ?? meta.remediation,
     docs: meta.docs,
   };
+  if (draft.breadth) finding.breadth = draft.breadth;
+  if (draft.instance) finding.instance = draft.instance;
+  if (draft.rootCauses && draft.rootCauses.length > 0) finding.rootCauses = [...new Set(draft.rootCauses.map((cause) => cause.key))];
+  return finding;
 }
 
 export function runCheck(check: Check, context: CheckContext): ReturnType<Check['run']> {

@@ -163,6 +163,11 @@ export function resolveAnalyzerSettings(config: SgauditConfig | undefined): Anal
   if (thresholds.broadSourcePrefix !== undefined) settings.broadSourcePrefix = thresholds.broadSourcePrefix;
   if (thresholds.broadSourcePrefixV6 !== undefined) settings.broadSourcePrefixV6 = thresholds.broadSourcePrefixV6;
   if (thresholds.maxGroupsPerEni !== undefined) settings.maxGroupsPerEni = thresholds.maxGroupsPerEni;
+  const breadth = config.breadth ?? {};
+  if (breadth.internet?.ipv4Prefix !== undefined) settings.breadth.internetIpv4Prefix = breadth.internet.ipv4Prefix;
+  if (breadth.internet?.ipv6Prefix !== undefined) settings.breadth.internetIpv6Prefix = breadth.internet.ipv6Prefix;
+  if (breadth.wide?.ipv4Prefix !== undefined) settings.breadth.wideIpv4Prefix = breadth.wide.ipv4Prefix;
+  if (breadth.wide?.ipv6Prefix !== undefined) settings.breadth.wideIpv6Prefix = breadth.wide.ipv6Prefix;
   const internal = config.tiers?.internal;
   if (internal?.tags) settings.internalTier.tags = internal.tags;
   if (internal?.instanceNamePatterns) settings.internalTier.instanceNamePatterns = internal.instanceNamePatterns;

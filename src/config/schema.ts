@@ -1,6 +1,7 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { CHECK_IDS } from '../analyze/checks/index.js';
+import { DEFAULT_BREADTH_THRESHOLDS } from '../analyze/net/breadth.js';
 import { Severity } from '../model/findings.js';
 import { parsePortSpec, PORT_SPEC_PATTERN } from './ports.js';
 
@@ -26,6 +27,13 @@ const PortSpecString = z
 const NamedPort = z.strictObject({ name: z.string().min(1), port: PortSpecString });
 
 const PositiveInt = z.number().int().positive();
+
+const BreadthThreshold = z.strictObject({
+  ipv4Prefix: z.number().int().min(0).max(32).optional(),
+  ipv6Prefix: z.number().int().min(0).max(128).optional(),
+});
+const DEFAULT_BREADTH = { ipv4Prefix: DEFAULT_BREADTH_THRESHOLDS.internetIpv4Prefix, ipv6Prefix: DEFAULT_BREADTH_THRESHOLDS.internetIpv6Prefix };
+const DEFAULT_WIDE = { ipv4Prefix: DEFAULT_BREADTH_THRESHOLDS.wideIpv4Prefix, ipv6Prefix: DEFAULT_BREADTH_THRESHOLDS.wideIpv6Prefix };
 
 const Account = z
   .strictObject({
@@ -115,6 +123,21 @@ export const ConfigSchema = z
         maxGroupsPerEni: PositiveInt.optional(),
       })
       .optional(),
+    breadth: z
+      .strictObject({
+        internet: BreadthThreshold.optional().meta({ description: 'from how many public addresses a source is "the internet": a /N\'s worth (default ipv4Prefix 8, ipv6Prefix 32)' }),
+        wide: BreadthThreshold.optional().meta({ description: 'from how many public addresses a source is "wide" (default ipv4Prefix 16, ipv6Prefix 48)' }),
+      })
+      .optional()
+      .superRefine((breadth, ctx) => {
+        if (!breadth) return;
+        const internet = { ...DEFAULT_BREADTH, ...breadth.internet };
+        const wide = { ...DEFAULT_WIDE, ...breadth.wide };
+        for (const key of ['ipv4Prefix', 'ipv6Prefix'] as const) {
+          if (wide[key] < internet[key]) ctx.addIssue({ code: 'custom', path: ['wide', key], message: `wide (/${wide[key]}) must not be broader than internet (/${internet[key]})` });
+        }
+      })
+      .meta({ description: 'how many public addresses an exposure admits decides its severity (sensitivity × breadth)' }),
     tiers: z
       .strictObject({
         internal: z

@@ -1,7 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import type { Rule } from '../../model/snapshot.js';
-import { parsePlainV4 } from '../net/address-set.js';
-import { isPublic } from '../net/public.js';
+import { AddressSet, parsePlainV4 } from '../net/address-set.js';
+import { breadthOf } from '../net/breadth.js';
+import { PUBLIC_SPACE } from '../net/public.js';
+import { broadRuleSeverity } from '../severity.js';
 import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from './rule-ref.js';
 import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
 
@@ -20,7 +22,7 @@ export const check: Check = {
     title: 'Accept rule is broader than needed',
     severity: 'medium',
     description:
-      'Reports ingress accept rules that allow every protocol, a port range wider than thresholds.broadPortSpan (default 100 ports), or a source wider than thresholds.broadSourcePrefix (default /16 for IPv4, /48 for IPv6; rules that only open allowedPublicPorts such as tcp/443 are exempt from the source test). High when the source includes public addresses, medium otherwise.',
+      'Reports ingress accept rules that allow every protocol, a port range wider than thresholds.broadPortSpan (default 100 ports), or a source wider than thresholds.broadSourcePrefix (default /16 for IPv4, /48 for IPv6; rules that only open allowedPublicPorts such as tcp/443 are exempt from the source test). A public source ranks by its breadth: high when it is the internet at large, medium when wide, low for an allow-list; a private source is low.',
     rationale:
       'Broad rules are how least privilege erodes: a range opened "for now" keeps admitting every new service that starts listening in it, and a whole-VPC or whole-internet source lets any compromised host reach the port.',
     remediation:
@@ -34,10 +36,13 @@ export const check: Check = {
         if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
         const reasons = broadReasons(rule, settings);
         if (reasons.length === 0) continue;
-        const publicSource = sourceFacts(rule)?.public === true;
+        const facts = sourceFacts(rule);
         const peer = formatPeer(rule.source);
+        const breadth = facts?.public ? breadthOf(facts.publicPart, [peer], settings.breadth) : undefined;
+        const publicSource = breadth !== undefined;
         findings.push({
-          severity: publicSource ? 'high' : 'medium',
+          severity: broadRuleSeverity(breadth?.class),
+          ...(breadth ? { breadth } : {}),
           message: `${rule.id ? `Rule ${rule.id}` : 'Rule'} in ${group.id} (${group.name}) accepts ${describeTraffic(rule)} from ${peer}${publicSource ? ' (public)' : ''}: ${reasons.map(explain).join(', ')}.`,
           accountId,
           regionId,
@@ -81,6 +86,8 @@ interface SourceFacts {
   kind: 'ipv4' | 'ipv6';
   length: number;
   public: boolean;
+  /** The source's public addresses, which its breadth counts. */
+  publicPart: AddressSet;
 }
 
 /** Estates repeat a few thousand distinct CIDRs across 200,000 rules: classify each text once. */
@@ -99,16 +106,19 @@ function sourceFacts(rule: Rule): SourceFacts | undefined {
 }
 
 function classifySource(text: string): SourceFacts | null {
+  const set = AddressSet.parse(text);
+  if (!set) return null; // unparseable-rule reports it
+  const publicPart = set.intersect(PUBLIC_SPACE);
   const plain = parsePlainV4(text);
-  if (plain) return { kind: 'ipv4', length: plain.prefix, public: isPublic(text) };
+  if (plain) return { kind: 'ipv4', length: plain.prefix, public: !publicPart.isEmpty(), publicPart };
   try {
     if (text.includes('/')) {
       const [address, length] = ipaddr.parseCIDR(text);
-      return { kind: address.kind(), length, public: isPublic(text) };
+      return { kind: address.kind(), length, public: !publicPart.isEmpty(), publicPart };
     }
     const address = ipaddr.parse(text);
-    return { kind: address.kind(), length: address.kind() === 'ipv4' ? 32 : 128, public: isPublic(text) };
+    return { kind: address.kind(), length: address.kind() === 'ipv4' ? 32 : 128, public: !publicPart.isEmpty(), publicPart };
   } catch {
-    return null; // unparseable-rule reports it
+    return null;
   }
 }

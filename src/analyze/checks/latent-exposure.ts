@@ -5,6 +5,8 @@ import { groupRules } from '../net/rule-order.js';
 import type { SnapshotView } from '../view.js';
 import { witnessEvidence } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
+import { latentExposureSeverity } from '../severity.js';
+import { rangeBreadth, rootCausesOfRange, sensitiveServices } from './exposure-facts.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Check, FindingDraft, PortSpec } from './types.js';
 
@@ -19,7 +21,7 @@ export const check: Check = {
     title: 'Security group would expose sensitive ports if given a public address',
     severity: 'medium',
     description:
-      'Reports security groups whose rules accept public IPv4 sources on sensitive ports (sensitivePorts: SSH, RDP, databases …) while every network interface carrying the group has no public address. Nothing is exposed today; binding an EIP or assigning a public IP to any of those interfaces would expose the ports at once.',
+      'Reports security groups whose rules accept public IPv4 sources on sensitive ports (sensitivePorts: SSH, RDP, databases …) while every network interface carrying the group has no public address. Nothing is exposed today; binding an EIP or assigning a public IP to any of those interfaces would expose the ports at once. Medium when the sources are the internet at large (breadth internet), low for a wide range or an allow-list.',
     rationale:
       'EIPs are bound for troubleshooting and forgotten, and an interface can be moved behind a public address without anyone reading its security groups again. An accept from the internet on an admin or database port is a trap set in advance.',
     remediation:
@@ -57,20 +59,26 @@ export const check: Check = {
         }
       }
       if (accepted.length === 0) continue;
+      const interfaces = enis.map((located) => located.item.id);
       for (const range of exposedRanges(accepted, settings.allowedPublicPorts)) {
-        const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
-        if (sensitive.length === 0) continue;
+        const services = sensitiveServices(range, settings);
+        if (services.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
         const sources = sourceCidrs(range.sources, range.pieces);
-        const names = [...new Set(sensitive.map((s) => s.name ?? `${s.protocol}/${s.from}`))];
+        const breadth = rangeBreadth(range.sources, sources, settings);
+        const detail = { direction: 'ingress' as const, protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: services } };
         findings.push({
-          title: `Security group would expose ${traffic} to the internet`,
-          message: `${group.id} (${group.name}) accepts ${traffic} (${names.join(', ')}) from ${capList(sources, 3).join(', ')}; none of its ${enis.length} interface(s) has a public address yet.`,
+          severity: latentExposureSeverity(breadth.class),
+          title: `Security group would expose ${traffic} to ${breadth.class === 'internet' ? 'the internet' : 'public sources'}`,
+          message: `${group.id} (${group.name}) accepts ${traffic} (${services.join(', ')}) from ${breadth.summary}; none of its ${enis.length} interface(s) has a public address yet.`,
           accountId,
           regionId,
           resource: { type: 'securityGroup', id: group.id, name: group.name },
-          detail: { direction: 'ingress', protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: names } },
+          detail,
+          idDetail: { ...detail, sources: range.sources.toCidrs() },
           evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+          breadth,
+          rootCauses: rootCausesOfRange(range, settings).map((cause) => ({ ...cause, interfaces })),
         });
       }
     }

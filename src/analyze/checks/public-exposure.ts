@@ -1,13 +1,15 @@
-import type { Evidence, Severity } from '../../model/findings.js';
+import type { Breadth, Evidence, Severity } from '../../model/findings.js';
+import { exposureSeverity } from '../severity.js';
+import { rangeBreadth, rangeSensitivity, rootCausesOfRange, sensitiveServices } from './exposure-facts.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
 import { groupRules } from '../net/rule-order.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs, type ExposedRange } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../view.js';
-import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
+import type { AnalyzerSettings, Check, FindingDraft, RootCauseDraft } from './types.js';
 
 /**
  * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups
@@ -20,9 +22,9 @@ export const check: Check = {
     title: 'Internet-reachable network interface accepts public traffic',
     severity: 'high',
     description:
-      'Reports every network interface that has a public IPv4 address, an EIP or a global IPv6 address and whose security groups, taken together, accept traffic from public addresses on a protocol or port range outside allowedPublicPorts (default tcp 80 and 443). One finding per interface, protocol and maximal port range. IPv4 sources count only when the interface has a public IPv4 address or EIP, IPv6 sources only when it has a global IPv6 address.',
+      'Reports every network interface that has a public IPv4 address, an EIP or a global IPv6 address and whose security groups, taken together, accept traffic from public addresses on a protocol or port range outside allowedPublicPorts (default tcp 80 and 443). One finding per interface, protocol and maximal port range on which the same public sources are accepted, with its breadth: how many public addresses are admitted (several narrow ranges add up) and the class that follows — internet (at least a /8\'s worth of IPv4 or a /32\'s worth of IPv6), wide (a /16 or /48), or allow-listed. IPv4 sources count only when the interface has a public IPv4 address or EIP, IPv6 sources only when it has a global IPv6 address; ICMP only from IPv4 sources, ICMPv6 only from IPv6 ones.',
     rationale:
-      'Anything on the internet can reach these ports. Admin and database ports (SSH, RDP, MySQL, Redis …) facing the internet are the most common way cloud instances are compromised; the severity is critical for them and for all ports or all protocols.',
+      'Severity is sensitivity × breadth (docs/severity.md): an admin or database port (SSH, RDP, MySQL, Redis …) or every protocol open to the internet at large is critical, because anyone can reach it today; the same port open to a wide public range is high, and to a partner allow-list low. Other ports are high, medium and info; ICMP is at most low. Each finding names its root cause, the deciding rule, and the report ranks root causes by how many internet-facing interfaces they expose.',
     remediation:
       'Restrict the source of the deciding rule to the addresses that need access (office egress, a bastion, a prefix list), move the service behind a load balancer or a bastion, or add a drop rule with a higher priority (lower number). Remove the public address if the instance does not need one.',
     docs: 'docs/checks/public-exposure.md',
@@ -76,16 +78,17 @@ function exposureFindings(
   let ranges = rangesByFamily.get(filter);
   if (!ranges) rangesByFamily.set(filter, (ranges = exposedRanges(publicAccepted(policy, filter), settings.allowedPublicPorts)));
   if (ranges.length === 0) return findings;
-  const name = view.instanceOfEni(eni)?.name || eni.name || undefined;
+  const instance = view.instanceOfEni(eni);
+  const name = instance?.name || eni.name || undefined;
   for (const range of ranges) {
     let facts = factsOfRange.get(range);
     if (!facts) factsOfRange.set(range, (facts = describeRange(range, filter, sourcesOfPiece, settings)));
     const reachable = addresses.filter((a) => (a.via === 'ipv6' ? facts.v6Sources : facts.v4Sources));
-    const { sensitiveNames } = facts;
-    findings.push({
+    const { services } = facts;
+    const draft: FindingDraft = {
       severity: facts.severity,
       title: facts.title,
-      message: `${eni.id}${name ? ` (${name})` : ''} accepts ${facts.traffic} from ${facts.shortSources} on ${reachable.map((a) => a.address).join(', ')}${sensitiveNames.length > 0 ? ` (${sensitiveNames.join(', ')})` : ''}.`,
+      message: `${eni.id}${name ? ` (${name})` : ''}${instance ? ` on ${instance.id}` : ''} accepts ${facts.traffic}${services.length > 0 ? ` (${services.join(', ')})` : ''} from ${facts.breadth.summary} on ${reachable.map((a) => a.address).join(', ')}.`,
       accountId,
       regionId,
       resource: name ? { type: 'networkInterface', id: eni.id, name } : { type: 'networkInterface', id: eni.id },
@@ -95,10 +98,15 @@ function exposureFindings(
         ports: range.ports,
         sources: facts.sources,
         addresses: reachable.map((a) => a.address),
-        ...(sensitiveNames.length > 0 || eni.serviceManaged ? { extra: { ...(sensitiveNames.length > 0 ? { sensitive: sensitiveNames } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
+        ...(services.length > 0 || eni.serviceManaged ? { extra: { ...(services.length > 0 ? { sensitive: services } : {}), ...(eni.serviceManaged ? { serviceManaged: eni.serviceId ?? true } : {}) } } : {}),
       },
       evidence: facts.evidence,
-    });
+      breadth: facts.breadth,
+      rootCauses: facts.causes,
+    };
+    draft.idDetail = { ...draft.detail, sources: facts.publicSources };
+    if (instance) draft.instance = instance.name ? { id: instance.id, name: instance.name } : { id: instance.id };
+    findings.push(draft);
   }
   return findings;
 }
@@ -133,9 +141,12 @@ interface RangeFacts {
   severity: Severity;
   title: string;
   traffic: string;
-  shortSources: string;
   sources: string[];
-  sensitiveNames: string[];
+  /** The exact public sources, what the finding's id names. */
+  publicSources: string[];
+  services: string[];
+  breadth: Breadth;
+  causes: RootCauseDraft[];
   v4Sources: boolean;
   v6Sources: boolean;
   evidence: Evidence[];
@@ -160,17 +171,19 @@ function rangeSources(range: ExposedRange, filter: AddressSet, memo: SourcesMemo
 }
 
 function describeRange(range: ExposedRange, filter: AddressSet, sourcesOfPiece: SourcesMemo, settings: AnalyzerSettings): RangeFacts {
-  const sensitive = touchedSpecs(settings.sensitivePorts, range.protocol, range.ports);
-  const allPorts = range.protocol === 'all' || ((range.protocol === 'tcp' || range.protocol === 'udp') && range.ports.from <= 1 && range.ports.to >= 65535);
+  const services = sensitiveServices(range, settings);
   const traffic = describeExposure(range.protocol, range.ports);
   const sources = rangeSources(range, filter, sourcesOfPiece);
+  const breadth = rangeBreadth(range.sources, sources, settings);
   return {
-    severity: sensitive.length > 0 || allPorts ? 'critical' : 'high',
-    title: `Internet-reachable interface accepts ${traffic} from public sources`,
+    severity: exposureSeverity(rangeSensitivity(range, services), breadth.class),
+    title: `Internet-reachable interface accepts ${traffic} from ${breadth.class === 'internet' ? 'the internet' : breadth.class === 'wide' ? 'a wide public range' : 'allow-listed public sources'}`,
     traffic,
-    shortSources: capList(sources, 3).join(', '),
     sources: capList(sources, 20),
-    sensitiveNames: [...new Set(sensitive.map((spec) => spec.name ?? `${spec.protocol}/${spec.from}`))],
+    publicSources: range.sources.toCidrs(),
+    services,
+    breadth,
+    causes: rootCausesOfRange(range, settings),
     v4Sources: range.sources.intersects(AddressSet.ALL_V4),
     v6Sources: range.sources.intersects(AddressSet.ALL_V6),
     evidence: witnessEvidence(range.pieces.map((p) => p.piece)),

@@ -1,5 +1,6 @@
-import type { Evidence, Finding, FindingResource, Severity } from '../../model/findings.js';
+import type { Breadth, Evidence, Finding, FindingInstance, FindingResource, RootCause, Severity } from '../../model/findings.js';
 import type { Protocol } from '../../model/snapshot.js';
+import type { BreadthThresholds } from '../net/breadth.js';
 import type { SnapshotView } from '../view.js';
 
 /** A protocol + inclusive port range, as settings name them (`tcp/22`, `udp/53`, `tcp/8000-8100`). */
@@ -27,6 +28,8 @@ export interface AnalyzerSettings {
   broadSourcePrefix: number;
   broadSourcePrefixV6: number;
   maxGroupsPerEni: number;
+  /** Where an exposure's sources count as the internet, wide, or an allow-list. */
+  breadth: BreadthThresholds;
   internalTier: TierMatcher;
 }
 
@@ -45,6 +48,19 @@ export interface CheckMeta {
   docs: string;
 }
 
+/** A deciding rule that admits an exposure: the engine summarizes these into the document's rootCauses. */
+export interface RootCauseDraft {
+  key: string;
+  groupId: string;
+  groupName?: string;
+  ruleId?: string;
+  rule: RootCause['rule'];
+  /** What this rule admits of the finding's traffic, e.g. `tcp 22 (SSH)`. */
+  exposes: string;
+  /** The interfaces the finding says this rule exposes (for findings whose resource is not an interface). */
+  interfaces?: readonly string[];
+}
+
 /** What a check returns; the engine adds id (fingerprint), check, defaults and suppression state. */
 export interface FindingDraft {
   severity?: Severity;
@@ -54,8 +70,16 @@ export interface FindingDraft {
   regionId: string;
   resource: FindingResource;
   detail: Finding['detail'];
+  /**
+   * What the id fingerprints when it is not `detail`: exposure ids name the exact public sources,
+   * not the printed (filled) ones, so a change to a private rule leaves them alone.
+   */
+  idDetail?: Finding['detail'];
   evidence: Evidence[];
   remediation?: string;
+  breadth?: Breadth;
+  instance?: FindingInstance;
+  rootCauses?: readonly RootCauseDraft[];
 }
 
 export interface CheckContext {

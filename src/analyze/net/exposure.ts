@@ -8,8 +8,8 @@ import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './rule-order.
 
 /** One maximal exposed range: what a single exposure finding reports. */
 export interface ExposedRange {
-  /** `all` when every protocol is exposed on every port (one finding instead of five). */
-  protocol: Protocol;
+  /** `all` when every protocol is exposed on every port (one finding instead of six). */
+  protocol: Protocol | EvalProtocol;
   ports: PortRange;
   sources: AddressSet;
   pieces: AcceptedPiece[];
@@ -32,7 +32,7 @@ export function portsOfSpecs(specs: readonly PortSpec[], protocol: EvalProtocol)
  * meets the range (all ports for protocols without them) on one of the protocols. Compared as
  * clamped bounds, not PortSets: this runs for every exposed range against ~30 specs.
  */
-export function touchedSpecs(specs: readonly PortSpec[], protocol: Protocol, ports: PortRange): PortSpec[] {
+export function touchedSpecs(specs: readonly PortSpec[], protocol: Protocol | EvalProtocol, ports: PortRange): PortSpec[] {
   const protocols: readonly EvalProtocol[] = protocol === 'all' ? EVAL_PROTOCOLS : [protocol];
   // Plain loops: closures per spec and protocol were ~100 MB of garbage at 50k instances.
   const touched: PortSpec[] = [];
@@ -57,41 +57,122 @@ function rangesMeet(aFrom: number, aTo: number, bFrom: number, bTo: number): boo
 }
 
 /**
- * Groups accepted pieces into maximal exposed ranges per protocol, after removing the allowed
- * ports; adjacent ranges from different rules merge. When all protocols are open on all ports
- * (protocol ALL rules) the result is a single `all` range.
+ * ICMP is an IPv4 protocol and ICMPv6 an IPv6 one: an ALL rule from `0.0.0.0/0` admits no
+ * ICMPv6, and one from `::/0` no ICMP, whatever the evaluator's protocol axis says.
  */
-export function exposedRanges(accepted: readonly AcceptedPiece[], allowed: readonly PortSpec[]): ExposedRange[] {
+function familyPeers(protocol: EvalProtocol, peers: AddressSet): AddressSet {
+  if (protocol === 'icmp') return peers.ipv4();
+  if (protocol === 'icmpv6') return peers.ipv6();
+  return peers;
+}
+
+/** The accepted pieces of one protocol, their peers limited to the families that protocol exists in. */
+function piecesByProtocol(accepted: readonly AcceptedPiece[]): Map<EvalProtocol, AcceptedPiece[]> {
   const byProtocol = new Map<EvalProtocol, AcceptedPiece[]>();
   for (const piece of accepted) {
+    const peers = familyPeers(piece.protocol, piece.peers);
+    if (peers.isEmpty()) continue;
+    const kept = peers === piece.peers ? piece : { ...piece, peers };
     const list = byProtocol.get(piece.protocol);
-    if (list) list.push(piece);
-    else byProtocol.set(piece.protocol, [piece]);
+    if (list) list.push(kept);
+    else byProtocol.set(piece.protocol, [kept]);
   }
-  const portsOf = (pieces: readonly AcceptedPiece[]) => pieces.reduce((set, piece) => set.union(piece.ports), PortSet.EMPTY);
-  const everything = EVAL_PROTOCOLS.every((p) => portsOf(byProtocol.get(p) ?? []).isAll());
+  return byProtocol;
+}
+
+/**
+ * Cuts the ports of one protocol into maximal ranges on which the accepted sources are the same
+ * set: every port of a range is reachable from exactly `sources`, so its breadth (and severity)
+ * is true of each port, and a partner /24 on tcp 3306 is never merged into an open tcp 3300-3310.
+ * Ports in `excluded` (allowed public ports) are left out. Protocols without ports are one range.
+ */
+function uniformRanges(protocol: EvalProtocol, pieces: readonly AcceptedPiece[], excluded: PortSet): ExposedRange[] {
+  if (!PORT_PROTOCOLS.has(protocol)) {
+    if (!excluded.isEmpty()) return [];
+    return [{ protocol, ports: { from: MIN_PORT, to: MAX_PORT }, sources: AddressSet.unionAll(pieces.map((p) => p.peers)), pieces: [...pieces] }];
+  }
+  const cuts = new Set<number>();
+  for (const piece of pieces) for (const bound of piece.ports.bounds) cuts.add(bound);
+  for (const bound of excluded.bounds) cuts.add(bound);
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const result: ExposedRange[] = [];
+  let open: { from: number; end: number; sources: AddressSet; pieces: AcceptedPiece[] } | undefined;
+  const close = () => {
+    if (open) result.push({ protocol, ports: { from: open.from, to: open.end - 1 }, sources: open.sources, pieces: open.pieces });
+    open = undefined;
+  };
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const start = sorted[i] as number;
+    const end = sorted[i + 1] as number;
+    const covering = excluded.contains(start) ? [] : pieces.filter((piece) => piece.ports.contains(start));
+    if (covering.length === 0) {
+      close();
+      continue;
+    }
+    const sources = covering.length === 1 ? (covering[0] as AcceptedPiece).peers : AddressSet.unionAll(covering.map((p) => p.peers));
+    if (open && open.end === start && open.sources.equals(sources)) {
+      open.end = end;
+      for (const piece of covering) if (!open.pieces.includes(piece)) open.pieces.push(piece);
+      continue;
+    }
+    close();
+    open = { from: start, end, sources, pieces: [...covering] };
+  }
+  close();
+  return result;
+}
+
+/**
+ * The exposed ranges of accepted pieces: per protocol, maximal port ranges with one source set
+ * each (see uniformRanges), after removing the allowed ports. When every protocol is open on
+ * every port to the same sources (an ALL rule nothing overrides), one `all` range instead of six.
+ * Partly overridden ALL rules leave their residue per protocol, `other` (GRE aside, every IP
+ * protocol without a name here: ESP, SCTP …) included, ICMP only for IPv4 sources and ICMPv6
+ * only for IPv6 ones.
+ */
+export function exposedRanges(accepted: readonly AcceptedPiece[], allowed: readonly PortSpec[]): ExposedRange[] {
+  const byProtocol = piecesByProtocol(accepted);
+  const everything = openEverywhere(byProtocol);
   if (everything) {
     const allowedEverything = EVAL_PROTOCOLS.every((p) => portsOfSpecs(allowed, p).isAll());
     if (allowedEverything) return [];
-    return [{ protocol: 'all', ports: { from: 1, to: 65535 }, sources: AddressSet.unionAll(accepted.map((p) => p.peers)), pieces: [...accepted] }];
+    return [{ protocol: 'all', ports: { from: MIN_PORT, to: MAX_PORT }, sources: everything, pieces: [...byProtocol.values()].flat() }];
   }
   const result: ExposedRange[] = [];
   for (const protocol of EVAL_PROTOCOLS) {
     const pieces = byProtocol.get(protocol);
-    if (!pieces) continue;
-    const exposed = portsOf(pieces).subtract(portsOfSpecs(allowed, protocol));
-    for (const range of exposed.ranges()) {
-      const rangeSet = PortSet.range(range.from, range.to);
-      const overlapping = pieces.filter((piece) => piece.ports.intersects(rangeSet));
-      result.push({ protocol, ports: range, sources: AddressSet.unionAll(overlapping.map((p) => p.peers)), pieces: overlapping });
-    }
+    if (pieces) result.push(...uniformRanges(protocol, pieces, portsOfSpecs(allowed, protocol)));
   }
   return result;
 }
 
+/** The sources when every protocol is accepted on every port from the same sources (per family for the ICMPs); else undefined. */
+function openEverywhere(byProtocol: Map<EvalProtocol, AcceptedPiece[]>): AddressSet | undefined {
+  const tcp = byProtocol.get('tcp');
+  if (!tcp) return undefined;
+  const whole = uniformRanges('tcp', tcp, PortSet.EMPTY);
+  const first = whole[0];
+  if (whole.length !== 1 || !first || first.ports.from !== MIN_PORT || first.ports.to !== MAX_PORT) return undefined;
+  const sources = first.sources;
+  for (const protocol of EVAL_PROTOCOLS) {
+    const expected = familyPeers(protocol, sources);
+    const pieces = byProtocol.get(protocol);
+    if (expected.isEmpty()) {
+      if (pieces) return undefined;
+      continue;
+    }
+    if (!pieces) return undefined;
+    const ranges = uniformRanges(protocol, pieces, PortSet.EMPTY);
+    const only = ranges[0];
+    if (ranges.length !== 1 || !only || only.ports.from !== MIN_PORT || only.ports.to !== MAX_PORT || !only.sources.equals(expected)) return undefined;
+  }
+  return sources;
+}
+
 /** `tcp 22`, `tcp 1-65535`, `icmp`, `all protocols`: for messages. */
-export function describeExposure(protocol: Protocol, ports: PortRange): string {
+export function describeExposure(protocol: Protocol | EvalProtocol, ports: PortRange): string {
   if (protocol === 'all') return 'all protocols and ports';
+  if (protocol === 'other') return 'other IP protocols (ESP, SCTP …)';
   if (protocol !== 'tcp' && protocol !== 'udp') return protocol;
   return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
 }

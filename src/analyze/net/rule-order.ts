@@ -7,8 +7,11 @@ export type Ordering = 'alibaba' | 'huawei';
 /** Classic-network instances have separate internet and intranet NICs with separate rules. */
 export type NicKind = 'internet' | 'intranet';
 
-/** The protocols the evaluator distinguishes; the model's `all` expands to every one of them. */
-export const EVAL_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'gre'] as const;
+/**
+ * The protocols the evaluator distinguishes; the model's `all` expands to every one of them.
+ * `other` stands for every IP protocol no rule can name (ESP, AH, SCTP …): only ALL admits it.
+ */
+export const EVAL_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'other'] as const;
 export type EvalProtocol = (typeof EVAL_PROTOCOLS)[number];
 export const PORT_PROTOCOLS: ReadonlySet<EvalProtocol> = new Set(['tcp', 'udp']);
 
@@ -207,10 +210,12 @@ export function eniOwnAddresses(eni: NetworkInterface): AddressSet {
 }
 
 /** One shared list per protocol: 200,000 rules need no array each. */
-const SINGLE_PROTOCOLS = new Map<Protocol, readonly EvalProtocol[]>(EVAL_PROTOCOLS.map((protocol) => [protocol, [protocol]]));
+const SINGLE_PROTOCOLS = new Map<Protocol, readonly EvalProtocol[]>(
+  EVAL_PROTOCOLS.filter((protocol): protocol is Exclude<EvalProtocol, 'other'> => protocol !== 'other').map((protocol) => [protocol, [protocol]]),
+);
 
 export function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
-  return protocol === 'all' ? EVAL_PROTOCOLS : (SINGLE_PROTOCOLS.get(protocol) ?? [protocol]);
+  return protocol === 'all' ? EVAL_PROTOCOLS : (SINGLE_PROTOCOLS.get(protocol) ?? []);
 }
 
 let nextUid = 1;

@@ -1,0 +1,60 @@
+import type { Breadth, BreadthClass } from '../../model/findings.js';
+import type { AddressSet } from './address-set.js';
+
+/**
+ * Where the breadth classes start, as "a /N's worth" of addresses: internet from 2^(32-8) public
+ * IPv4 or 2^(128-32) IPv6 addresses, wide from a /16's or a /48's worth. Counted on the union of
+ * the sources, so two disjoint /9s are a /8's worth, and a /8 split by a drop rule is not.
+ */
+export interface BreadthThresholds {
+  internetIpv4Prefix: number;
+  internetIpv6Prefix: number;
+  wideIpv4Prefix: number;
+  wideIpv6Prefix: number;
+}
+
+export const DEFAULT_BREADTH_THRESHOLDS: Readonly<BreadthThresholds> = Object.freeze({ internetIpv4Prefix: 8, internetIpv6Prefix: 32, wideIpv4Prefix: 16, wideIpv6Prefix: 48 });
+
+export interface AddressCount {
+  ipv4: number;
+  ipv6: bigint;
+}
+
+/** Exact number of IPv4 and IPv6 addresses in the set. */
+export function countAddresses(set: AddressSet): AddressCount {
+  let ipv4 = 0;
+  for (let i = 0; i < set.v4.length; i += 2) ipv4 += (set.v4[i + 1] as number) - (set.v4[i] as number);
+  let ipv6 = 0n;
+  for (let i = 0; i < set.v6.length; i += 2) ipv6 += (set.v6[i + 1] as bigint) - (set.v6[i] as bigint);
+  return { ipv4, ipv6 };
+}
+
+export function classifyBreadth(count: AddressCount, thresholds: BreadthThresholds): BreadthClass {
+  if (count.ipv4 >= 2 ** (32 - thresholds.internetIpv4Prefix) || count.ipv6 >= 1n << BigInt(128 - thresholds.internetIpv6Prefix)) return 'internet';
+  if (count.ipv4 >= 2 ** (32 - thresholds.wideIpv4Prefix) || count.ipv6 >= 1n << BigInt(128 - thresholds.wideIpv6Prefix)) return 'wide';
+  return 'allow-listed';
+}
+
+const LABEL: Record<BreadthClass, string> = { internet: 'internet', wide: 'wide', 'allow-listed': 'allow-list' };
+
+/**
+ * The breadth of a set of public sources, with a summary a reader takes in at a glance:
+ * `internet: 0.0.0.0/0`, `wide: 65,536 public addresses (198.51.0.0/16)`,
+ * `allow-list: 3 public addresses (203.0.113.7/32, …)`. `shown` is how the finding prints its
+ * sources (the filled form reads better than the exact public cover).
+ */
+export function breadthOf(publicSources: AddressSet, shown: readonly string[], thresholds: BreadthThresholds): Breadth {
+  const count = countAddresses(publicSources);
+  const kind = classifyBreadth(count, thresholds);
+  const listed = shown.length > 3 ? `${shown.slice(0, 3).join(', ')}, …` : shown.join(', ');
+  const summary = kind === 'internet' ? `internet: ${listed}` : `${LABEL[kind]}: ${describeCount(count)} (${listed})`;
+  return { class: kind, publicIpv4: count.ipv4, publicIpv6: count.ipv6.toString(), summary };
+}
+
+/** `3 public addresses`, `65,536 public addresses`, `2^80 public IPv6 addresses`. */
+export function describeCount({ ipv4, ipv6 }: AddressCount): string {
+  const parts: string[] = [];
+  if (ipv4 > 0) parts.push(`${ipv4.toLocaleString('en-US')} public ${ipv4 === 1 ? 'address' : 'addresses'}`);
+  if (ipv6 > 0n) parts.push(`${ipv6 < 1n << 32n ? Number(ipv6).toLocaleString('en-US') : `~2^${ipv6.toString(2).length - 1}`} public IPv6 ${ipv6 === 1n ? 'address' : 'addresses'}`);
+  return parts.length === 0 ? 'no public addresses' : parts.join(' + ');
+}
