@@ -15,7 +15,6 @@ interface Tally {
   breadth: BreadthClass;
   checks: Set<string>;
   exposes: Set<string>;
-  sources: Set<string>;
   findings: number;
   interfaces: Set<string>;
   internetInterfaces: Set<string>;
@@ -48,7 +47,6 @@ export function summarizeRootCauses(findings: readonly Finding[], causesOf: Read
           breadth: finding.breadth?.class ?? 'allow-listed',
           checks: new Set(),
           exposes: new Set(),
-          sources: new Set(),
           findings: 0,
           interfaces: new Set(),
           internetInterfaces: new Set(),
@@ -61,7 +59,6 @@ export function summarizeRootCauses(findings: readonly Finding[], causesOf: Read
       if (SEVERITY_RANK[finding.severity] > SEVERITY_RANK[tally.severity]) tally.severity = finding.severity;
       if (finding.breadth && BREADTH_RANK[finding.breadth.class] > BREADTH_RANK[tally.breadth]) tally.breadth = finding.breadth.class;
       if (tally.exposes.size < MAX_LISTED) tally.exposes.add(cause.exposes);
-      for (const source of finding.detail.sources ?? []) if (tally.sources.size < MAX_LISTED) tally.sources.add(source);
       if (finding.resource.type === 'networkInterface') {
         tally.interfaces.add(finding.resource.id);
         if (finding.check === 'public-exposure') tally.internetInterfaces.add(finding.resource.id);
@@ -94,7 +91,7 @@ function rootCauseOf(tally: Tally): RootCause {
     severity: tally.severity,
     checks: [...tally.checks].sort(),
     exposes: [...tally.exposes],
-    sources: [...tally.sources],
+    sources: [first.rule.peer],
     breadth: tally.breadth,
     findings: tally.findings,
     interfaces: tally.interfaces.size,

@@ -129,7 +129,7 @@ export const RootCause = z.strictObject({
   checks: z.array(z.string()),
   /** Exposed traffic, e.g. `tcp 22 (ssh)`, `all protocols and ports`. */
   exposes: z.array(z.string()),
-  /** Public sources admitted (capped for display) and the widest breadth among its findings. */
+  /** The rule's source as written (a CIDR, a prefix list), and the widest breadth among its findings. */
   sources: z.array(z.string()),
   breadth: BreadthClass,
   findings: z.number().int(),

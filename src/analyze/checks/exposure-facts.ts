@@ -2,6 +2,7 @@ import type { Breadth } from '../../model/findings.js';
 import type { AddressSet } from '../net/address-set.js';
 import { breadthOf } from '../net/breadth.js';
 import { describeExposure, touchedSpecs, type ExposedRange } from '../net/exposure.js';
+import { PortSet } from '../net/port-set.js';
 import type { RuleRef } from '../net/rule-order.js';
 import type { Sensitivity } from '../severity.js';
 import type { AnalyzerSettings, PortSpec, RootCauseDraft } from './types.js';
@@ -64,15 +65,12 @@ export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSetting
 
 function describeAdmitted(range: ExposedRange, pieces: ExposedRange['pieces'], settings: AnalyzerSettings): string {
   if (range.protocol === 'all' || (range.protocol !== 'tcp' && range.protocol !== 'udp')) return withServices(range, settings);
-  const texts: string[] = [];
-  for (const piece of pieces) {
-    for (const ports of piece.ports.ranges()) {
-      const from = Math.max(ports.from, range.ports.from);
-      const to = Math.min(ports.to, range.ports.to);
-      if (from <= to) texts.push(withServices({ protocol: range.protocol, ports: { from, to } }, settings));
-    }
-  }
-  return [...new Set(texts)].join(', ');
+  // A rule's part of the range can come as several pieces (one per run of identical rule sets).
+  const admitted = pieces.reduce((ports, piece) => ports.union(piece.ports), PortSet.EMPTY).intersect(PortSet.range(range.ports.from, range.ports.to));
+  return admitted
+    .ranges()
+    .map((ports) => withServices({ protocol: range.protocol, ports }, settings))
+    .join(', ');
 }
 
 function withServices(range: Pick<ExposedRange, 'protocol' | 'ports'>, settings: AnalyzerSettings): string {

@@ -4,7 +4,7 @@ import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUB
 import { groupRules } from '../net/rule-order.js';
 import type { SnapshotView } from '../view.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, touchedSpecs } from '../net/exposure.js';
 import { latentExposureSeverity } from '../severity.js';
 import { rangeBreadth, rootCausesOfRange, sensitiveServices } from './exposure-facts.js';
 import { PUBLIC_SPACE } from '../net/public.js';
@@ -65,7 +65,7 @@ export const check: Check = {
         if (services.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
         const sources = sourceCidrs(range.sources, range.pieces);
-        const breadth = rangeBreadth(range.sources, sources, settings);
+        const breadth = rangeBreadth(range.sources, readableSources(range.sources, range.pieces, sources), settings);
         const detail = { direction: 'ingress' as const, protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: services } };
         findings.push({
           severity: latentExposureSeverity(breadth.class),

@@ -6,7 +6,7 @@ import type { NetworkInterface } from '../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
 import { groupRules } from '../net/rule-order.js';
 import { witnessEvidence } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, sourceCidrs, type ExposedRange } from '../net/exposure.js';
+import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../view.js';
 import type { AnalyzerSettings, Check, FindingDraft, RootCauseDraft } from './types.js';
@@ -174,7 +174,7 @@ function describeRange(range: ExposedRange, filter: AddressSet, sourcesOfPiece: 
   const services = sensitiveServices(range, settings);
   const traffic = describeExposure(range.protocol, range.ports);
   const sources = rangeSources(range, filter, sourcesOfPiece);
-  const breadth = rangeBreadth(range.sources, sources, settings);
+  const breadth = rangeBreadth(range.sources, readableSources(range.sources, range.pieces, sources), settings);
   return {
     severity: exposureSeverity(rangeSensitivity(range, services), breadth.class),
     title: `Internet-reachable interface accepts ${traffic} from ${breadth.class === 'internet' ? 'the internet' : breadth.class === 'wide' ? 'a wide public range' : 'allow-listed public sources'}`,

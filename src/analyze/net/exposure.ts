@@ -198,6 +198,33 @@ export function sourceCidrs(publicSources: AddressSet, pieces: readonly Accepted
   return filled.length < exact.length ? filled : exact;
 }
 
+/**
+ * The sources for a reader, in the shortest faithful form: the printed list (`sourceCidrs`), or
+ * the deciding rules' CIDRs minus the public addresses they do not admit here —
+ * `0.0.0.0/0 except 198.51.100.0/24` reads better than the 30 blocks around the hole. Private
+ * holes are not mentioned: they are not internet sources either way.
+ */
+export function readableSources(publicSources: AddressSet, pieces: readonly AcceptedPiece[], printed: readonly string[]): string[] {
+  const named: AddressSet[] = [];
+  for (const { piece } of pieces) {
+    const ref = piece.decidedBy;
+    if (ref.peerKind !== 'cidr') return [...printed];
+    for (const text of ref.peer.split(', ')) {
+      const parsed = AddressSet.parse(text);
+      if (parsed) named.push(parsed);
+    }
+  }
+  let base = AddressSet.unionAll(named);
+  if (publicSources.v6.length === 0) base = base.ipv4();
+  if (publicSources.v4.length === 0) base = base.ipv6();
+  const holes = base.intersect(PUBLIC_SPACE).subtract(publicSources);
+  if (holes.isEmpty()) return printed.length <= base.toCidrs().length ? [...printed] : base.toCidrs();
+  const baseCidrs = base.toCidrs();
+  const holeCidrs = holes.toCidrs();
+  if (baseCidrs.length + holeCidrs.length >= printed.length) return [...printed];
+  return [`${baseCidrs.join(', ')} except ${capList(holeCidrs, 5).join(', ')}`];
+}
+
 export function capList(cidrs: string[], max: number): string[] {
   return cidrs.length <= max ? cidrs : [...cidrs.slice(0, max), `… ${cidrs.length - max} more`];
 }
