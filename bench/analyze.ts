@@ -19,20 +19,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { specFor } from './estate-spec.js';
 
 const SELF = fileURLToPath(import.meta.url);
-
-export function specFor(instances: number) {
-  const scale = instances / 50_000;
-  return {
-    instances,
-    groups: Math.max(10, Math.round(10_000 * scale)),
-    rulesPerGroup: 20,
-    enis: Math.round(60_000 * scale),
-    eips: Math.round(10_000 * scale),
-    seed: 42,
-  };
-}
 
 async function child(instances: number, file: string, phase: 'write' | 'measure', findingsOut?: string): Promise<void> {
   const { generateEstate } = await import('../src/emulator/index.js');

@@ -25,7 +25,7 @@ const MAX_LISTED = 10;
 
 /**
  * Per deciding rule: what it exposes, to whom, on how many interfaces and instances, the worst
- * severity among its findings, and the one change that fixes it. Suppressed findings are left
+ * severity of its own part of those findings (rootCausesOfRange), and the one change that fixes it. Suppressed findings are left
  * out (they were judged acceptable). Ordered worst first: severity, then the internet-reachable
  * interfaces it exposes (the blast radius), then all interfaces, then the key.
  */
@@ -43,8 +43,8 @@ export function summarizeRootCauses(findings: readonly Finding[], causesOf: Read
           first: cause,
           accountId: finding.accountId,
           regionId: finding.regionId,
-          severity: finding.severity,
-          breadth: finding.breadth?.class ?? 'allow-listed',
+          severity: cause.severity,
+          breadth: cause.breadth,
           checks: new Set(),
           exposes: new Set(),
           findings: 0,
@@ -56,8 +56,8 @@ export function summarizeRootCauses(findings: readonly Finding[], causesOf: Read
       }
       tally.findings++;
       tally.checks.add(finding.check);
-      if (SEVERITY_RANK[finding.severity] > SEVERITY_RANK[tally.severity]) tally.severity = finding.severity;
-      if (finding.breadth && BREADTH_RANK[finding.breadth.class] > BREADTH_RANK[tally.breadth]) tally.breadth = finding.breadth.class;
+      if (SEVERITY_RANK[cause.severity] > SEVERITY_RANK[tally.severity]) tally.severity = cause.severity;
+      if (BREADTH_RANK[cause.breadth] > BREADTH_RANK[tally.breadth]) tally.breadth = cause.breadth;
       if (tally.exposes.size < MAX_LISTED) tally.exposes.add(cause.exposes);
       if (finding.resource.type === 'networkInterface') {
         tally.interfaces.add(finding.resource.id);

@@ -129,7 +129,7 @@ export const RootCause = z.strictObject({
   checks: z.array(z.string()),
   /** Exposed traffic, e.g. `tcp 22 (ssh)`, `all protocols and ports`. */
   exposes: z.array(z.string()),
-  /** The rule's source as written (a CIDR, a prefix list), and the widest breadth among its findings. */
+  /** The rule's source as written (a CIDR, a prefix list), and the widest breadth it admits itself. */
   sources: z.array(z.string()),
   breadth: BreadthClass,
   findings: z.number().int(),

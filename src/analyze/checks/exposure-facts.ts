@@ -1,6 +1,6 @@
-import type { Breadth } from '../../model/findings.js';
-import type { AddressSet } from '../net/address-set.js';
-import { breadthOf } from '../net/breadth.js';
+import type { Breadth, BreadthClass, Severity } from '../../model/findings.js';
+import { AddressSet } from '../net/address-set.js';
+import { breadthOf, classifyBreadth, countAddresses } from '../net/breadth.js';
 import { describeExposure, touchedSpecs, type ExposedRange } from '../net/exposure.js';
 import { PortSet } from '../net/port-set.js';
 import type { RuleRef } from '../net/rule-order.js';
@@ -35,10 +35,11 @@ export function ruleKey(ref: RuleRef): string {
 }
 
 /**
- * The deciding rules of an exposed range as root causes, each with the part of the range it
- * admits: when two rules decide tcp 1-21 and tcp 22, each is told which ports are its own.
+ * The deciding rules of an exposed range as root causes, each judged on its own part: the ports
+ * and public sources it admits itself. A partner /24 that shares a finding with `0.0.0.0/0` is
+ * an allow-list, and removing it would close nothing, so it is not ranked as the internet one.
  */
-export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSettings): RootCauseDraft[] {
+export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSettings, severityOf: (sensitivity: Sensitivity, breadth: BreadthClass) => Severity): RootCauseDraft[] {
   const byRule = new Map<RuleRef, ExposedRange['pieces']>();
   for (const accepted of range.pieces) {
     const ref = accepted.piece.decidedBy;
@@ -48,11 +49,16 @@ export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSetting
   }
   const causes: RootCauseDraft[] = [];
   for (const [ref, pieces] of byRule) {
+    const admitted = admittedRanges(range, pieces);
+    const services = [...new Set(admitted.flatMap((part) => sensitiveServices(part, settings)))];
+    const breadth = classifyBreadth(countAddresses(AddressSet.unionAll(pieces.map((piece) => piece.peers))), settings.breadth);
     const cause: RootCauseDraft = {
       key: ruleKey(ref),
       groupId: ref.groupId,
       rule: { policy: ref.policy, protocol: ref.protocol, ports: { from: ref.ports.from, to: ref.ports.to }, peer: ref.peer },
-      exposes: describeAdmitted(range, pieces, settings),
+      exposes: admitted.map((part) => withServices(part, settings)).join(', '),
+      severity: severityOf(rangeSensitivity(range, services), breadth),
+      breadth,
     };
     if (ref.groupName) cause.groupName = ref.groupName;
     if (ref.ruleId) cause.ruleId = ref.ruleId;
@@ -63,14 +69,11 @@ export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSetting
   return causes;
 }
 
-function describeAdmitted(range: ExposedRange, pieces: ExposedRange['pieces'], settings: AnalyzerSettings): string {
-  if (range.protocol === 'all' || (range.protocol !== 'tcp' && range.protocol !== 'udp')) return withServices(range, settings);
-  // A rule's part of the range can come as several pieces (one per run of identical rule sets).
+/** The parts of the range one rule's pieces admit (a rule's part can come as several pieces, one per run of identical rule sets). */
+function admittedRanges(range: ExposedRange, pieces: ExposedRange['pieces']): Pick<ExposedRange, 'protocol' | 'ports'>[] {
+  if (range.protocol !== 'tcp' && range.protocol !== 'udp') return [range];
   const admitted = pieces.reduce((ports, piece) => ports.union(piece.ports), PortSet.EMPTY).intersect(PortSet.range(range.ports.from, range.ports.to));
-  return admitted
-    .ranges()
-    .map((ports) => withServices({ protocol: range.protocol, ports }, settings))
-    .join(', ');
+  return admitted.ranges().map((ports) => ({ protocol: range.protocol, ports }));
 }
 
 function withServices(range: Pick<ExposedRange, 'protocol' | 'ports'>, settings: AnalyzerSettings): string {

@@ -78,7 +78,7 @@ export const check: Check = {
           idDetail: { ...detail, sources: range.sources.toCidrs() },
           evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
           breadth,
-          rootCauses: rootCausesOfRange(range, settings).map((cause) => ({ ...cause, interfaces })),
+          rootCauses: rootCausesOfRange(range, settings, (_sensitivity, breadthClass) => latentExposureSeverity(breadthClass)).map((cause) => ({ ...cause, interfaces })),
         });
       }
     }

@@ -183,7 +183,7 @@ function describeRange(range: ExposedRange, filter: AddressSet, sourcesOfPiece: 
     publicSources: range.sources.toCidrs(),
     services,
     breadth,
-    causes: rootCausesOfRange(range, settings),
+    causes: rootCausesOfRange(range, settings, exposureSeverity),
     v4Sources: range.sources.intersects(AddressSet.ALL_V4),
     v6Sources: range.sources.intersects(AddressSet.ALL_V6),
     evidence: witnessEvidence(range.pieces.map((p) => p.piece)),

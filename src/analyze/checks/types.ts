@@ -1,4 +1,4 @@
-import type { Breadth, Evidence, Finding, FindingInstance, FindingResource, RootCause, Severity } from '../../model/findings.js';
+import type { Breadth, BreadthClass, Evidence, Finding, FindingInstance, FindingResource, RootCause, Severity } from '../../model/findings.js';
 import type { Protocol } from '../../model/snapshot.js';
 import type { BreadthThresholds } from '../net/breadth.js';
 import type { SnapshotView } from '../view.js';
@@ -57,6 +57,9 @@ export interface RootCauseDraft {
   rule: RootCause['rule'];
   /** What this rule admits of the finding's traffic, e.g. `tcp 22 (SSH)`. */
   exposes: string;
+  /** Judged on the rule's own part: its ports and the public sources it admits itself. */
+  severity: Severity;
+  breadth: BreadthClass;
   /** The interfaces the finding says this rule exposes (for findings whose resource is not an interface). */
   interfaces?: readonly string[];
 }
