@@ -1,9 +1,10 @@
 import { AddressSet } from './address-set.js';
 
 /**
- * IPv4 space that is not reachable from the internet. Documentation ranges (192.0.2.0/24,
- * 198.51.100.0/24, 203.0.113.0/24) are deliberately NOT here: real estates use them as
- * stand-ins for real public peers, so they count as public.
+ * IPv4 space that is not reachable from the internet: the IANA special-purpose blocks marked
+ * "Globally Reachable: False". Documentation ranges (192.0.2.0/24, 198.51.100.0/24,
+ * 203.0.113.0/24) are deliberately NOT here: real estates use them as stand-ins for real public
+ * peers, so they count as public.
  */
 export const NON_PUBLIC_V4 = [
   '0.0.0.0/8', // "this network"
@@ -12,7 +13,9 @@ export const NON_PUBLIC_V4 = [
   '127.0.0.0/8',
   '169.254.0.0/16',
   '172.16.0.0/12',
+  '192.0.0.0/24', // IETF protocol assignments
   '192.168.0.0/16',
+  '198.18.0.0/15', // benchmarking (RFC 2544)
   '224.0.0.0/4', // multicast
   '240.0.0.0/4', // reserved, includes 255.255.255.255
 ] as const;
@@ -22,6 +25,7 @@ export const NON_PUBLIC_V6 = [
   '::/128',
   '::1/128',
   '100::/64', // discard-only
+  '2001:2::/48', // benchmarking (RFC 5180)
   'fc00::/7', // unique local
   'fe80::/10', // link-local
   'fec0::/10', // deprecated site-local
