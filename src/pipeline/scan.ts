@@ -7,6 +7,7 @@ import { driftTriggers } from '../analyze/drift/load.js';
 import { collectSnapshot, incompleteCoverage, type CollectOptions } from '../collect/index.js';
 import { collectOptionsFromConfig } from './collect-options.js';
 import type { ResolvedConfig } from '../config/load.js';
+import { coverageHeadline, coverageVerdict, type CoverageVerdict } from '../model/coverage.js';
 import { EXIT } from '../model/errors.js';
 import type { FindingsDocument, Severity } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
@@ -53,6 +54,7 @@ export interface ScanResult {
   baselinePath?: string;
   exitCode: number;
   incomplete: number;
+  coverage: CoverageVerdict;
 }
 
 /** 2026-11-25T02:00:00.123Z → 20261125T020000Z (sortable, filesystem-safe). */
@@ -80,6 +82,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     out: (takenAt, id) => store.pathFor(takenAt, id),
   });
   const incomplete = incompleteCoverage(collected.header.coverage);
+  const verdict = coverageVerdict(collected.header.coverage);
+  if (verdict === 'failed') log.error(coverageHeadline(collected.header.coverage) ?? 'nothing was collected');
   const snapshot = await readSnapshot(collected.path);
 
   let baselinePath = explicitBaseline;
@@ -102,7 +106,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   let exitCode: number = EXIT.OK;
   if (options.failOn && hasFindingsAtOrAbove(document, options.failOn)) exitCode = EXIT.FINDINGS;
   if (options.failOnDrift && driftTriggers(document, options.failOnDrift)) exitCode = EXIT.FINDINGS;
-  if (options.strict && incomplete.length > 0) exitCode = EXIT.RUNTIME;
+  // A run that collected nothing fails whatever --strict says: a broken nightly job must not stay green.
+  if ((options.strict && incomplete.length > 0) || verdict === 'failed') exitCode = EXIT.RUNTIME;
   return {
     snapshotPath: collected.path,
     findingsPath,
@@ -110,6 +115,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     document,
     exitCode,
     incomplete: incomplete.length,
+    coverage: verdict,
     ...(baselinePath ? { baselinePath } : {}),
   };
 }

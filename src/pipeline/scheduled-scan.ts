@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { notifyWebhook } from '../schedule/notify.js';
 import type { RunOutcome, ScheduledRun } from '../schedule/scheduler.js';
+import { EXIT } from '../model/errors.js';
 import { log } from '../util/log.js';
 import { runScan, type ScanOptions } from './scan.js';
 import { formatScanSummary } from './summary.js';
@@ -23,14 +24,16 @@ export function scheduledScan(options: Omit<ScanOptions, 'signal'>): ScheduledRu
       log.info(formatScanSummary(result.document));
       outcome = {
         exitCode: result.exitCode,
+        status: result.exitCode === EXIT.RUNTIME ? 'failed' : 'succeeded',
+        ...(result.coverage === 'failed' ? { error: 'nothing was collected: every scope failed or was denied' } : {}),
         snapshotPath: result.snapshotPath,
         reportPaths: result.reportPaths,
         counts: { total: result.document.summary.total, suppressed: result.document.summary.suppressed, ...result.document.summary.bySeverity },
-        coverage: { status: result.incomplete === 0 ? 'complete' : 'incomplete', incomplete: result.incomplete },
+        coverage: { status: result.coverage === 'partial' ? 'incomplete' : result.coverage, incomplete: result.incomplete },
       };
     } catch (error) {
       if (signal.aborted) throw error;
-      outcome = { exitCode: 3, error: error instanceof Error ? error.message : String(error) };
+      outcome = { exitCode: EXIT.RUNTIME, status: 'failed', error: error instanceof Error ? error.message : String(error) };
       log.error(`scheduled scan failed: ${outcome.error}`);
     }
     const webhook = options.config.notify?.webhook;

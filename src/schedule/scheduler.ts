@@ -7,6 +7,8 @@ import { log } from '../util/log.js';
 /** What one scheduled run reports back; it becomes one line of the run log. */
 export interface RunOutcome {
   exitCode: number;
+  /** `failed` when the run collected nothing, could not finish, or exited 3 (--strict): the run log and notification say so. */
+  status?: 'succeeded' | 'failed';
   snapshotPath?: string;
   reportPaths?: string[];
   counts?: Record<string, number>;
@@ -78,7 +80,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     try {
       outcome = await options.run(controller.signal);
     } catch (error) {
-      outcome = { exitCode: 3, error: error instanceof Error ? error.message : String(error) };
+      outcome = { exitCode: 3, status: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
     if (controller.signal.aborted && !outcome.error) outcome = { ...outcome, error: 'aborted at shutdown' };
     const durationMs = Date.now() - startedAt;
