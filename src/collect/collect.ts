@@ -291,9 +291,16 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
   try {
     await base.resolveCredentials();
   } catch (error) {
-    throw new SgauditError('CONFIG_INVALID', `no Alibaba Cloud credentials: ${redactor.redact(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error))}`, {
-      hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure ~/.aliyun/config.json or an instance RAM role',
-    });
+    // The credentials library lists every provider it tried in one run-on line; the user needs to
+    // know what to provide. Its own words stay available with --debug (the cause).
+    throw new SgauditError(
+      'CONFIG_INVALID',
+      'no Alibaba Cloud credentials found (tried the environment, ~/.aliyun/config.json, ~/.alibabacloud/credentials and the ECS instance RAM role)',
+      {
+        cause: new Error(redactor.redact(error instanceof Error ? error.message : String(error))),
+        hint: 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS keys), or run `aliyun configure` for ~/.aliyun/config.json, or attach a RAM role to this ECS instance; the read-only policy sgaudit needs is in docs/permissions.md',
+      },
+    );
   }
 
   const writer = await createSnapshotWriter(typeof options.out === 'function' ? options.out(takenAt, id) : options.out);

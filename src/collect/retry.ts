@@ -37,11 +37,32 @@ function stringField(value: unknown): string | undefined {
   return value;
 }
 
+/**
+ * The SDK appends `POST https://host/ failed.` to the network error without a space
+ * (`getaddrinfo ENOTFOUND ecs.cn-hangzhou.aliyuncs.comPOST https://…`): set it apart.
+ */
+function readableMessage(raw: string): string {
+  const flat = raw.replace(/\s+/g, ' ').trim();
+  return flat.replace(/(\S)((?:GET|POST|PUT|DELETE|HEAD) https?:\/\/\S+ failed\.?)$/, '$1 ($2)').slice(0, 500);
+}
+
+/** What to do about the network failures a newcomer meets first, in their words. */
+const NETWORK_HINTS: [RegExp, string][] = [
+  [/wrong version number|EPROTO/i, 'the endpoint does not speak HTTPS; for the emulator or a plain-HTTP proxy give --endpoint http://host:port'],
+  [/ENOTFOUND|EAI_AGAIN/, 'the host name does not resolve: check --endpoint and the region id, and that this machine reaches the Alibaba Cloud API (DNS, proxy)'],
+  [/ECONNREFUSED/, 'nothing listens at that address: is the emulator or proxy running, and is --endpoint right?'],
+];
+
+function withHint(message: string, code: string | undefined): string {
+  for (const [pattern, hint] of NETWORK_HINTS) if (pattern.test(message) || (code !== undefined && pattern.test(code))) return `${message} — hint: ${hint}`;
+  return message;
+}
+
 export function classifyError(error: unknown): ApiFailure {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : { message: String(error) };
   const name = stringField(shape.name) ?? '';
   const rawMessage = stringField(shape.data?.Message) ?? stringField(shape.message) ?? String(error);
-  const message = rawMessage.replace(/\s+/g, ' ').trim().slice(0, 500);
+  const message = withHint(readableMessage(rawMessage), stringField(shape.code));
   const statusCode = typeof shape.statusCode === 'number' ? shape.statusCode : undefined;
   const requestId = stringField(shape.data?.RequestId) ?? stringField(shape.requestId);
   const retryAfterMs = typeof shape.retryAfter === 'number' && Number.isFinite(shape.retryAfter) && shape.retryAfter >= 0 ? shape.retryAfter : undefined;

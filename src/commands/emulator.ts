@@ -37,11 +37,11 @@ export function register(program: Command): void {
       const emulator = await startEmulator({ estate, port, host: flags.host, seed: seedFromFlags(flags), faults: faultsFromFlags(flags) });
       const lines = [
         `sgaudit emulator listening on ${emulator.url}`,
-        `endpoint:      ${emulator.endpoint}`,
+        `endpoint:      ${emulator.url}`,
         `access key id: ${DEMO_CREDENTIALS.accessKeyId}`,
         ...(flags.showSecret ? [`access secret: ${DEMO_CREDENTIALS.accessKeySecret}`] : []),
         `accounts:      ${estate.accounts.map((account) => account.accountId).join(', ')}`,
-        `use it: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET${flags.showSecret ? '' : ' (secret: --show-secret)'}, then sgaudit collect --endpoint ${emulator.endpoint}`,
+        `use it: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET${flags.showSecret ? '' : ' (secret: --show-secret)'}, then sgaudit collect --endpoint ${emulator.url}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       await new Promise<void>((resolve) => {

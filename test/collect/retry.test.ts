@@ -35,6 +35,24 @@ describe('classifyError', () => {
   });
 });
 
+describe('network failures read as sentences with what to do', () => {
+  it.each([
+    [
+      'https to a plain-HTTP endpoint',
+      Object.assign(new Error('write EPROTO 40A7:error:0A00010B:SSL routines:ssl3_get_record:wrong version numberPOST https://127.0.0.1:8080/ failed.'), { code: 'EPROTO' }),
+      /wrong version number \(POST https:\/\/127\.0\.0\.1:8080\/ failed\.\) — hint: the endpoint does not speak HTTPS; .*--endpoint http:\/\/host:port$/,
+    ],
+    [
+      'a host that does not resolve',
+      Object.assign(new Error('getaddrinfo ENOTFOUND ecs-cn-hangzhou.aliyuncs.comPOST https://ecs-cn-hangzhou.aliyuncs.com/ failed.'), { code: 'ENOTFOUND' }),
+      /^getaddrinfo ENOTFOUND ecs-cn-hangzhou\.aliyuncs\.com \(POST https:\/\/ecs-cn-hangzhou\.aliyuncs\.com\/ failed\.\) — hint: the host name does not resolve/,
+    ],
+    ['nothing listening', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }), /— hint: nothing listens at that address/],
+  ])('%s', (_name, error, expected) => {
+    expect(classifyError(error).message).toMatch(expected);
+  });
+});
+
 describe('backoff and retry', () => {
   const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
   const failure: ApiFailure = { code: 'Throttling.User', message: '', retryable: true, denied: false };
@@ -120,7 +138,12 @@ describe('parseEndpoint', () => {
   it.each([
     ['http://127.0.0.1:8080', { host: '127.0.0.1:8080', protocol: 'HTTP' }],
     ['https://ecs-vpc.cn-hangzhou.aliyuncs.com/', { host: 'ecs-vpc.cn-hangzhou.aliyuncs.com', protocol: 'HTTPS' }],
-    ['127.0.0.1:9000', { host: '127.0.0.1:9000', protocol: 'HTTPS' }],
+    ['127.0.0.1:9000', { host: '127.0.0.1:9000', protocol: 'HTTP' }],
+    ['localhost:8080', { host: 'localhost:8080', protocol: 'HTTP' }],
+    ['[::1]:8080', { host: '[::1]:8080', protocol: 'HTTP' }],
+    ['127.1.2.3', { host: '127.1.2.3', protocol: 'HTTP' }],
+    ['10.0.0.5:8443', { host: '10.0.0.5:8443', protocol: 'HTTPS' }],
+    ['ecs.example.internal:443', { host: 'ecs.example.internal:443', protocol: 'HTTPS' }],
   ])('%s', (input, expected) => {
     expect(parseEndpoint(input)).toEqual(expected);
   });

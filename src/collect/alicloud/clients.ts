@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import Credential from '@alicloud/credentials';
 import EcsModule from '@alicloud/ecs20140526';
 import { Config } from '@alicloud/openapi-client';
@@ -49,14 +50,24 @@ export interface EndpointOverride {
 
 /**
  * `--endpoint` accepts `host:port`, `http://host:port` or `https://host`. A bare host means HTTPS,
- * the only protocol the real cloud endpoints serve; the emulator is reached with an http:// URL.
+ * the only protocol the real cloud endpoints serve, except on a loopback address (localhost,
+ * 127.0.0.0/8, ::1), where nothing but a local emulator or proxy listens and plain HTTP is meant.
  */
 export function parseEndpoint(endpoint: string): EndpointOverride {
   const trimmed = endpoint.trim();
   const match = /^(https?):\/\/([^/]+)\/?$/i.exec(trimmed);
   if (match) return { host: match[2] ?? '', protocol: match[1]?.toLowerCase() === 'http' ? 'HTTP' : 'HTTPS' };
-  if (/^[^/\s]+$/.test(trimmed)) return { host: trimmed, protocol: 'HTTPS' };
+  if (/^[^/\s]+$/.test(trimmed)) return { host: trimmed, protocol: isLoopbackHost(trimmed) ? 'HTTP' : 'HTTPS' };
   throw new Error(`invalid endpoint "${endpoint}": expected host:port or an http(s):// URL without a path`);
+}
+
+/** `localhost:8080`, `127.0.0.1:8080`, `[::1]:8080` (with or without the port). */
+function isLoopbackHost(hostPort: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hostPort);
+  const host = bracketed ? (bracketed[1] ?? '') : hostPort.includes('::') ? hostPort : hostPort.replace(/:\d+$/, '');
+  if (host.toLowerCase() === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  return ipaddr.parse(host).range() === 'loopback';
 }
 
 export interface ClientFactoryOptions {
