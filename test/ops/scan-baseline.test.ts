@@ -62,7 +62,10 @@ describe('scan against the previous snapshot', () => {
     expect(kinds).toContain('rule-added');
     expect(kinds).toContain('new-exposure');
     const exposure = drift.filter((f) => f.detail.extra?.kind === 'new-exposure');
-    expect(exposure.every((f) => f.severity === 'high')).toBe(true);
+    // 0.0.0.0/0 → tcp/6379 (Redis) is critical in the scan, and so in the drift report.
+    const redis = exposure.find((f) => f.detail.ports?.from === 6379);
+    expect(redis).toMatchObject({ severity: 'critical', breadth: { class: 'internet' } });
+    expect(second.document.summary.bySeverity.critical).toBeGreaterThan(0);
     expect(exposure.some((f) => f.detail.ports?.from === 6379 || JSON.stringify(f.detail).includes('6379'))).toBe(true);
     expect(second.document.baselineId).toBe(first.document.snapshotId);
 

@@ -142,6 +142,9 @@ function toChange(kind: 'new-exposure' | 'removed-exposure', finding: Finding): 
     resource: finding.resource,
     identity: finding.id,
     message: `${lead}: ${finding.message}`,
+    // New exposure is ranked exactly as the scan ranks it, so a diff and a scan agree on "critical".
+    ...(kind === 'new-exposure' ? { severity: finding.severity } : {}),
+    ...(finding.breadth ? { breadth: finding.breadth } : {}),
     ...(kind === 'new-exposure' ? { after: { exposureId: finding.id, severity: finding.severity } } : { before: { exposureId: finding.id, severity: finding.severity } }),
     ...(finding.detail.direction ? { direction: finding.detail.direction } : {}),
     ...(finding.detail.protocol ? { protocol: finding.detail.protocol } : {}),

@@ -84,6 +84,7 @@ export function changeToDraft(change: DriftChange): FindingDraft {
     },
     evidence: change.evidence,
     remediation: DRIFT_REMEDIATION[change.kind],
+    ...(change.breadth ? { breadth: change.breadth } : {}),
   };
 }
 

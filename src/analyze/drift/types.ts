@@ -1,4 +1,4 @@
-import type { Evidence, FindingResource, Severity } from '../../model/findings.js';
+import type { Breadth, Evidence, FindingResource, Severity } from '../../model/findings.js';
 
 /** Every kind of change drift reports; `detail.extra.kind` of a drift finding is one of these. */
 export const DRIFT_KINDS = [
@@ -40,6 +40,8 @@ export interface DriftChange {
   ports?: { from: number; to: number };
   sources?: string[];
   addresses?: string[];
+  /** Exposure changes: who can reach it, as the scan counts it. */
+  breadth?: Breadth;
   evidence: Evidence[];
 }
 
@@ -84,6 +86,7 @@ export const DRIFT_SEVERITY: Record<DriftKind, Severity> = {
   'eip-rebound': 'medium',
   'unmanaged-group': 'info',
   'unmanaged-rule': 'medium',
+  // A new exposure takes the severity the scan gives it (sensitivity × breadth); this is the fallback.
   'new-exposure': 'high',
   'removed-exposure': 'info',
 };
