@@ -188,6 +188,22 @@ function summarize(findings: readonly Finding[], checks: readonly CheckInfo[]): 
   return { total: findings.length, suppressed, bySeverity, byCheck };
 }
 
+/**
+ * Why `--fail-on` turns the exit code to 1, in one line (`exit 1: 7 unsuppressed findings at or
+ * above high (2 critical, 5 high)`), or undefined when it does not.
+ */
+export function failOnReason(document: FindingsDocument, threshold: Severity): string | undefined {
+  const counts = new Map<Severity, number>();
+  for (const finding of document.findings) {
+    if (finding.suppressed || SEVERITY_RANK[finding.severity] < SEVERITY_RANK[threshold]) continue;
+    counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+  }
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  if (total === 0) return undefined;
+  const parts = SEVERITIES.filter((severity) => counts.has(severity)).map((severity) => `${counts.get(severity)} ${severity}`);
+  return `exit 1: ${total} unsuppressed finding${total === 1 ? '' : 's'} at or above --fail-on ${threshold} (${parts.join(', ')})`;
+}
+
 /** True when an unsuppressed finding is at or above the threshold (`--fail-on`). */
 export function hasFindingsAtOrAbove(document: FindingsDocument, threshold: Severity): boolean {
   return document.findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]);

@@ -75,6 +75,12 @@ export function describeCoverage(entry: Coverage): string {
   return `${parts.join(', ')}${entry.message ? `: ${entry.message}` : ''}`;
 }
 
+/** `120 groups (2,400 rules), 500 instances, 600 interfaces, 100 EIPs, 2 prefix lists` for --verbose. */
+function regionCounts(region: { securityGroups: { rules: unknown[] }[]; instances: unknown[]; networkInterfaces: unknown[]; eips: unknown[]; prefixLists: unknown[] }): string {
+  const rules = region.securityGroups.reduce((sum, group) => sum + group.rules.length, 0);
+  return `${region.securityGroups.length} groups (${rules} rules), ${region.instances.length} instances, ${region.networkInterfaces.length} interfaces, ${region.eips.length} EIPs, ${region.prefixLists.length} prefix lists`;
+}
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 1) throw new SgauditError('USAGE', `${name} must be a positive number, got ${value}`);
@@ -141,6 +147,7 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
             },
             onRetry: (failure, attemptNumber, delayMs) => {
               context.stats.retries++;
+              progress?.retry();
               if (isThrottling(failure)) {
                 context.stats.throttled++;
                 apiPacer.onThrottle(failure.retryAfterMs, sentAt);
@@ -152,7 +159,7 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
       );
       return value;
     } finally {
-      progress?.tick(1, `${label} ${api}`);
+      progress?.tick(1, label, api);
     }
   };
   return { call, attempts: (api) => attempts.get(api) ?? 0 };
@@ -322,6 +329,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
         });
         if (options.signal?.aborted) throw abortError(options.signal);
         for (const entry of outcome.coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
+        log.verbose(`collected ${account.accountId}/${regionId}: ${regionCounts(outcome.region)}${outcome.coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
         context.coverage.push(...outcome.coverage);
         // The writer takes one region at a time; chain so regions finishing together do not interleave.
         writes = writes.then(() => writer.addRegion(account.accountId, account.alias, outcome.region));

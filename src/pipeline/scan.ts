@@ -1,6 +1,6 @@
 import { rm, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { failOnReason } from '../analyze/engine.js';
 import { analyzeWithBaseline } from './analyze.js';
 import { readTerraformState } from '../analyze/drift/terraform.js';
 import { driftTriggers } from '../analyze/drift/load.js';
@@ -104,8 +104,15 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   await applyRetention(config, storeDir, baselinePath ? [baselinePath, collected.path] : [collected.path]);
 
   let exitCode: number = EXIT.OK;
-  if (options.failOn && hasFindingsAtOrAbove(document, options.failOn)) exitCode = EXIT.FINDINGS;
-  if (options.failOnDrift && driftTriggers(document, options.failOnDrift)) exitCode = EXIT.FINDINGS;
+  const failReason = options.failOn ? failOnReason(document, options.failOn) : undefined;
+  if (failReason) {
+    exitCode = EXIT.FINDINGS;
+    log.info(failReason);
+  }
+  if (options.failOnDrift && driftTriggers(document, options.failOnDrift)) {
+    exitCode = EXIT.FINDINGS;
+    log.info(`exit 1: drift triggers --fail-on-drift ${options.failOnDrift}`);
+  }
   // A run that collected nothing fails whatever --strict says: a broken nightly job must not stay green.
   if ((options.strict && incomplete.length > 0) || verdict === 'failed') exitCode = EXIT.RUNTIME;
   return {

@@ -19,6 +19,10 @@ export function logLevel(): LogLevel {
   return state.level;
 }
 
+export function logFormat(): LogFormat {
+  return state.format;
+}
+
 const RANK: Record<LogLevel, number> = { quiet: 0, normal: 1, verbose: 2, debug: 3 };
 
 function emit(level: 'error' | 'warn' | 'info' | 'verbose' | 'debug', message: string, fields?: Record<string, unknown>): void {
