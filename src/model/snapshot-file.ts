@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FileFormatError, SgauditError } from './errors.js';
+import { explainWrongKind } from './file-kind.js';
 import { fastInstance, fastNetworkInterface, fastSecurityGroup } from './record-fast-path.js';
 import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
@@ -503,7 +504,11 @@ async function readNestedJson(path: string): Promise<Snapshot> {
 
 /** Read a whole snapshot into memory (records streamed, never one big string). */
 export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<Snapshot> {
-  return readSharing(path, options);
+  try {
+    return await readSharing(path, options);
+  } catch (error) {
+    throw await explainWrongKind(error, path, 'snapshot');
+  }
 }
 
 /**
@@ -514,8 +519,8 @@ export async function readSnapshot(path: string, options: ReadOptions = {}): Pro
  */
 export async function readSnapshotPair(firstPath: string, secondPath: string, options: ReadOptions = {}): Promise<[Snapshot, Snapshot]> {
   const alignment = new LineAlignment();
-  const first = await readSharing(firstPath, options, { remember: alignment });
-  const second = await readSharing(secondPath, options, { known: alignment });
+  const first = await readSharing(firstPath, options, { remember: alignment }).catch(async (error: unknown) => Promise.reject(await explainWrongKind(error, firstPath, 'snapshot')));
+  const second = await readSharing(secondPath, options, { known: alignment }).catch(async (error: unknown) => Promise.reject(await explainWrongKind(error, secondPath, 'snapshot')));
   return [first, second];
 }
 

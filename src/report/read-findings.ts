@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { FINDINGS_SCHEMA, Finding, FindingsDocument } from '../model/findings.js';
 import { FileFormatError, SgauditError } from '../model/errors.js';
+import { explainWrongKind } from '../model/file-kind.js';
 import { schemaOrderedCopy } from './schema-order.js';
 
 function issuePath(path: readonly PropertyKey[]): string {
@@ -32,7 +33,11 @@ export async function readFindingsDocument(path: string): Promise<FindingsDocume
     if (code === 'EISDIR') throw new SgauditError('USAGE', `${path}: is a directory, expected a findings JSON file`, { cause: error });
     throw new SgauditError('RUNTIME', `${path}: cannot read findings file (${code ?? String(error)})`, { cause: error });
   }
-  return parseFindingsDocument(path, text);
+  try {
+    return parseFindingsDocument(path, text);
+  } catch (error) {
+    throw await explainWrongKind(error, path, 'findings');
+  }
 }
 
 export function parseFindingsDocument(path: string, text: string): FindingsDocument {
