@@ -203,8 +203,3 @@ export function failOnReason(document: FindingsDocument, threshold: Severity): s
   const parts = SEVERITIES.filter((severity) => counts.has(severity)).map((severity) => `${counts.get(severity)} ${severity}`);
   return `exit 1: ${total} unsuppressed finding${total === 1 ? '' : 's'} at or above --fail-on ${threshold} (${parts.join(', ')})`;
 }
-
-/** True when an unsuppressed finding is at or above the threshold (`--fail-on`). */
-export function hasFindingsAtOrAbove(document: FindingsDocument, threshold: Severity): boolean {
-  return document.findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]);
-}

@@ -1,28 +1,27 @@
 import type { Command } from 'commander';
 import { readTerraformState } from '../analyze/drift/terraform.js';
-import { hasFindingsAtOrAbove } from '../analyze/engine.js';
+import { failOnReason } from '../analyze/engine.js';
 import { analyzeWithBaseline } from '../pipeline/analyze.js';
 import { loadConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
-import { Severity, type FindingsDocument } from '../model/findings.js';
+import type { FindingsDocument, Severity } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { renderJsonPieces } from '../report/json.js';
+import { resolveBaseline } from '../store/baseline.js';
 import { writeChunks, writeChunksAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
+import { deprecatedAlias, option, type Against } from './flags.js';
+import { snapshotArgument } from './inputs.js';
 
 interface AnalyzeFlags {
   config?: string;
-  baseline?: string;
+  against?: Against;
+  store?: string;
   terraformState?: string;
   format: string;
-  out?: string;
-  failOn?: string;
-}
-
-export function parseSeverityFlag(flag: string, value: string): Severity {
-  const parsed = Severity.safeParse(value.toLowerCase());
-  if (!parsed.success) throw new SgauditError('USAGE', `${flag} must be one of ${Severity.options.join(', ')}, got "${value}"`);
-  return parsed.data;
+  output?: string;
+  failOn?: Severity;
 }
 
 /** `3 findings (1 critical, 2 low), 1 suppressed` — for stderr. */
@@ -48,44 +47,73 @@ function slowestPhases(phases: Map<string, number>): string {
     .join(', ');
 }
 
+/** The baseline snapshot `--against` names, if any; approved/previous are looked up in the store. */
+async function baselineFor(against: Against | undefined, storeDir: string, snapshotPath: string): Promise<Snapshot | undefined> {
+  if (against === undefined || against === 'none') return undefined;
+  if (typeof against === 'object') return readSnapshot(await snapshotArgument(against.file));
+  const path = await resolveBaseline(storeDir, against, snapshotPath);
+  if (!path) {
+    log.warn(`no ${against} baseline in ${storeDir}; drift is not computed`);
+    return undefined;
+  }
+  log.info(`comparing with the ${against} snapshot: ${path}`);
+  return readSnapshot(path);
+}
+
 export function register(program: Command): void {
-  program
+  const command = program
     .command('analyze')
     .description('turn a snapshot into a findings document (sgaudit/findings@1)')
-    .argument('<snapshot>', 'snapshot file (.jsonl.gz, or nested .json)')
-    .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
-    .option('--baseline <snapshot>', 'an earlier snapshot for checks that compare (drift)')
-    .option('--terraform-state <file>', 'Terraform state to compare against (default: baseline.terraformState from config)')
+    .argument('<snapshot>', 'snapshot file (.jsonl.gz, or nested .json), or a store directory for its newest snapshot')
+    .addOption(option.config())
+    .addOption(option.against('none'))
+    .addOption(option.store())
+    .option('--terraform-state <file>', 'Terraform state to compare against (default: baseline.terraformState from the config)')
     .option('--format <format>', 'output format (json)', 'json')
-    .option('--out <file>', 'write the findings here (atomically) instead of stdout')
-    .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity')
-    .addHelpText('after', '\nExamples:\n  sgaudit analyze snapshots/2025-06-01.jsonl.gz --out findings.json --fail-on high\n  sgaudit analyze snap.jsonl.gz --config sgaudit.yaml | jq .summary')
-    .action(async (snapshotPath: string, flags: AnalyzeFlags) => {
-      if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
-      const failOn = flags.failOn === undefined ? undefined : parseSeverityFlag('--fail-on', flags.failOn);
-      const config = await loadConfig(flags.config);
-      let started = performance.now();
-      const snapshot = await readSnapshot(snapshotPath);
-      log.verbose(`read ${snapshotPath} in ${seconds(performance.now() - started)}`);
-      const baseline = flags.baseline === undefined ? undefined : await readSnapshot(flags.baseline);
-      const terraformPath = flags.terraformState ?? config.baseline.terraformState;
-      const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
-      const phases = new Map<string, number>();
-      started = performance.now();
-      const document = analyzeWithBaseline(snapshot, {
-        config,
-        ...(baseline ? { baseline } : {}),
-        ...(terraform ? { terraform } : {}),
-        onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
-      });
-      log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
-      if (flags.out) {
-        await writeChunksAtomic(flags.out, renderJsonPieces(document));
-        log.info(`${summaryLine(document)}; findings written to ${flags.out}`);
-      } else {
-        await writeChunks(process.stdout, renderJsonPieces(document));
-        log.info(summaryLine(document));
-      }
-      if (failOn && hasFindingsAtOrAbove(document, failOn)) process.exitCode = EXIT.FINDINGS;
+    .addOption(option.output('the findings'))
+    .addOption(option.failOn())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  sgaudit analyze snapshots/ -o findings.json --fail-on high     # the newest snapshot of the store',
+        '  sgaudit analyze snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz --against previous -o findings.json',
+        '  sgaudit analyze snapshots/ --config sgaudit.yaml | jq .summary',
+      ].join('\n'),
+    );
+  deprecatedAlias(command, '--out <file>', '--output');
+  deprecatedAlias(command, '--baseline <snapshot>', '--against');
+  command.action(async (snapshotArg: string, flags: AnalyzeFlags) => {
+    if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
+    const config = await loadConfig(flags.config);
+    const snapshotPath = await snapshotArgument(snapshotArg);
+    let started = performance.now();
+    const snapshot = await readSnapshot(snapshotPath);
+    log.verbose(`read ${snapshotPath} in ${seconds(performance.now() - started)}`);
+    const baseline = await baselineFor(flags.against, flags.store ?? config.store.dir, snapshotPath);
+    const terraformPath = flags.terraformState ?? config.baseline.terraformState;
+    const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
+    const phases = new Map<string, number>();
+    started = performance.now();
+    const document = analyzeWithBaseline(snapshot, {
+      config,
+      ...(baseline ? { baseline } : {}),
+      ...(terraform ? { terraform } : {}),
+      onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
     });
+    log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
+    if (flags.output) {
+      await writeChunksAtomic(flags.output, renderJsonPieces(document));
+      log.info(`${summaryLine(document)}; findings written to ${flags.output}`);
+    } else {
+      await writeChunks(process.stdout, renderJsonPieces(document));
+      log.info(summaryLine(document));
+    }
+    const failReason = flags.failOn ? failOnReason(document, flags.failOn) : undefined;
+    if (failReason) {
+      log.info(failReason);
+      process.exitCode = EXIT.FINDINGS;
+    }
+  });
 }

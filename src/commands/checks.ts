@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CATALOG } from '../analyze/checks/index.js';
 import type { CheckMeta } from '../analyze/checks/types.js';
-import { SgauditError } from '../model/errors.js';
+import { DRIFT_META } from '../analyze/drift/meta.js';
+import { option } from './flags.js';
 
 /** The catalog as an aligned text table: id, default severity, title. */
 export function renderCatalogText(metas: readonly CheckMeta[]): string {
@@ -15,12 +16,15 @@ export function register(program: Command): void {
   program
     .command('checks')
     .description('list the checks sgaudit runs, with their default severity')
-    .option('--format <format>', 'text | json', 'text')
-    .addHelpText('after', '\nExamples:\n  sgaudit checks\n  sgaudit checks --format json | jq -r ".[].id"\n\nEach check has a page in docs/checks/<id>.md.')
-    .action((flags: { format: string }) => {
-      const metas = CATALOG.map((check) => check.meta);
+    .addOption(option.textOrJson())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sgaudit checks\n  sgaudit checks --format json | jq -r ".[].id"\n\nEach check has a page: docs/checks/<id>.md (drift: docs/drift.md). drift runs when there is a baseline (--against, baseline.against or Terraform state).',
+    )
+    .action((flags: { format: 'text' | 'json' }) => {
+      // drift is not in the catalog (it needs a baseline to run), but it reports findings like any check.
+      const metas = [...CATALOG.map((check) => check.meta), DRIFT_META];
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
-      else if (flags.format === 'text') process.stdout.write(renderCatalogText(metas));
-      else throw new SgauditError('USAGE', `--format must be text or json, got "${flags.format}"`);
+      else process.stdout.write(renderCatalogText(metas));
     });
 }

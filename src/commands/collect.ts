@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CollectOptions } from '../collect/index.js';
 import { EXIT } from '../model/errors.js';
-import { accountsFromFlags } from './scan-flags.js';
-import { commaList, wholeNumber } from './parse.js';
+import { deprecatedAlias, option } from './flags.js';
+import { accountsFromFlags, addCollectionOptions } from './scan-flags.js';
+import { wholeNumber } from './parse.js';
 import { snapshotPathFor } from '../store/index.js';
 import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load.js';
 import { collectOptionsFromConfig } from '../pipeline/collect-options.js';
@@ -15,7 +16,7 @@ interface CollectFlags {
   regions?: string[];
   accounts?: string[];
   roleName?: string;
-  out?: string;
+  store?: string;
   strict?: boolean;
   concurrency?: number;
   maxAttempts?: number;
@@ -39,51 +40,54 @@ export function collectOptionsFromFlags(flags: CollectFlags, config: ResolvedCon
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('collect')
-    .description('take a snapshot of security groups, instances, ENIs, EIPs and prefix lists (credentials from the Alibaba Cloud default chain)')
-    .option('--config <file>', 'sgaudit.yaml: accounts, regions, endpoint, collect settings, store.dir (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
-    .option('--endpoint <url>', 'override every API endpoint (host:port or http(s)://host:port), e.g. the emulator')
-    .option('--regions <list>', 'comma-separated region ids (default: every region DescribeRegions returns)', commaList)
-    .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
-    .option('--role-name <name>', 'RAM role to assume in each of --accounts')
-    .option('--out <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
-    .option('--strict', 'exit 3 when any account/region/API was not collected completely')
+    .description('take a snapshot of security groups, instances, ENIs, EIPs and prefix lists into the store (credentials from the Alibaba Cloud default chain)')
+    .addOption(option.config())
+    .addOption(option.store());
+  addCollectionOptions(command)
     .option('--concurrency <n>', 'requests in flight per API and region (default 8)', wholeNumber('--concurrency', 1))
     .option('--max-attempts <n>', 'attempts per request including retries (default 8)', wholeNumber('--max-attempts', 1))
     .option('--read-timeout <seconds>', 'read timeout per request (default 30)', wholeNumber('--read-timeout', 1))
     .addHelpText(
       'after',
-      '\nExamples:\n  sgaudit collect --regions cn-hangzhou,cn-shanghai\n  sgaudit collect --accounts 1234,5678 --role-name sgaudit-readonly --strict\n  sgaudit collect --endpoint http://127.0.0.1:8080 --out /tmp/snapshots',
-    )
-    .action(async (flags: CollectFlags) => {
-      const config = await loadConfig(flags.config);
-      const options = collectOptionsFromFlags(flags, config);
-      // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
-      const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
-      const storeDir = flags.out ?? config.store.dir;
-      const progress = createProgress('collect');
-      // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.
-      const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let result;
-      try {
-        result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(storeDir, takenAt, id) });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+      [
+        '',
+        'Examples:',
+        '  sgaudit collect --regions cn-hangzhou,ap-southeast-1',
+        '  sgaudit collect --accounts 1234567890123456,6543210987654321 --role-name sgaudit-readonly --strict',
+        '  sgaudit collect --endpoint http://127.0.0.1:8080 --store /tmp/snapshots',
+      ].join('\n'),
+    );
+  deprecatedAlias(command, '--out <dir>', '--store');
+  command.action(async (flags: CollectFlags) => {
+    const config = await loadConfig(flags.config);
+    const options = collectOptionsFromFlags(flags, config);
+    // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
+    const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
+    const storeDir = flags.store ?? config.store.dir;
+    const progress = createProgress('collect');
+    // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.
+    const controller = new AbortController();
+    const stop = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let result;
+    try {
+      result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(storeDir, takenAt, id) });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    process.stdout.write(`${result.path}\n`);
+    const incomplete = incompleteCoverage(result.header.coverage);
+    if (incomplete.length > 0) {
+      // collectSnapshot has already warned once per incomplete scope as it happened.
+      log.warn(`coverage incomplete in ${incomplete.length} scope(s); the snapshot records them and reports will show them`);
+      if (flags.strict) {
+        log.error(`collection incomplete (--strict): ${incomplete.map((entry) => `${entry.accountId}/${entry.regionId}/${entry.api}`).slice(0, 10).join(', ')}${incomplete.length > 10 ? ', …' : ''}`);
+        process.exitCode = EXIT.RUNTIME;
       }
-      process.stdout.write(`${result.path}\n`);
-      const incomplete = incompleteCoverage(result.header.coverage);
-      if (incomplete.length > 0) {
-        // collectSnapshot has already warned once per incomplete scope as it happened.
-        log.warn(`coverage incomplete in ${incomplete.length} scope(s); the snapshot records them and reports will show them`);
-        if (flags.strict) {
-          log.error(`collection incomplete (--strict): ${incomplete.map((entry) => `${entry.accountId}/${entry.regionId}/${entry.api}`).slice(0, 10).join(', ')}${incomplete.length > 10 ? ', …' : ''}`);
-          process.exitCode = EXIT.RUNTIME;
-        }
-      }
-    });
+    }
+  });
 }

@@ -6,12 +6,14 @@ import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findi
 import { isReportFormat, renderReport, REPORT_FORMATS } from '../report/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
+import { deprecatedAlias, option } from './flags.js';
+import { earlierSnapshotArgument, snapshotArgument } from './inputs.js';
 
 interface DiffFlags {
   format: string;
-  out?: string;
+  output?: string;
   matchRules: string;
-  failOnDrift?: string;
+  failOnDrift?: 'new-exposure' | 'any';
   terraform?: boolean;
   unmanagedGroups?: string;
   exposure: boolean;
@@ -30,51 +32,57 @@ function summaryLine(document: FindingsDocument): string {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('diff')
     .description('compare two snapshots (or Terraform state and a snapshot): rules, groups, membership, public IPs, EIPs and new exposure')
-    .argument('<old>', 'baseline: a snapshot (.jsonl.gz or .json) or Terraform state (`terraform state pull > state.json`)')
-    .argument('<new>', 'current snapshot')
+    .argument('<old>', 'baseline: a snapshot (.jsonl.gz or .json), Terraform state (`terraform state pull > state.json`), or a store directory for its newest snapshot taken before NEW')
+    .argument('<new>', 'current snapshot, or a store directory for its newest snapshot')
+    .addOption(option.config())
     .option('--format <format>', `report format: ${REPORT_FORMATS.join(', ')}`, 'md')
-    .option('--out <file>', 'write the report here (atomically) instead of stdout')
+    .addOption(option.output('the report'))
     .option('--match-rules <by>', 'id: a rule re-created with a new id is removed + added; content: identical content is the same rule', 'id')
-    .option('--fail-on-drift <what>', 'exit 1 on drift: new-exposure, or any (any change above info)')
+    .addOption(option.failOnDrift())
     .option('--terraform', 'read OLD as Terraform state (otherwise detected from its content)')
     .option('--unmanaged-groups <severity>', `Terraform only: severity of groups Terraform does not manage (${SEVERITIES.join(', ')}) or off`, 'info')
     .option('--no-exposure', 'skip exposure drift (structural changes only)')
-    .option('--config <file>', 'sgaudit.yaml: allowed public ports, severity overrides, suppressions')
     .addHelpText(
       'after',
-      '\nExamples:\n  sgaudit diff snapshots/20261101T020000Z-1a2b3c4d.jsonl.gz snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz\n  sgaudit diff old.jsonl.gz new.jsonl.gz --format html --out drift.html --fail-on-drift new-exposure\n  terraform state pull > state.json && sgaudit diff state.json snapshots/latest.jsonl.gz --format md',
-    )
-    .action(async (oldPath: string, newPath: string, flags: DiffFlags) => {
-      if (!isReportFormat(flags.format)) throw new SgauditError('USAGE', `--format: unknown report format "${flags.format}" (choose from ${REPORT_FORMATS.join(', ')})`);
-      if (flags.matchRules !== 'id' && flags.matchRules !== 'content') throw new SgauditError('USAGE', `--match-rules must be id or content, got "${flags.matchRules}"`);
-      if (flags.failOnDrift !== undefined && flags.failOnDrift !== 'new-exposure' && flags.failOnDrift !== 'any') {
-        throw new SgauditError('USAGE', `--fail-on-drift must be new-exposure or any, got "${flags.failOnDrift}"`);
-      }
-      const unmanaged = flags.unmanagedGroups ?? 'info';
-      if (unmanaged !== 'off' && !(SEVERITIES as readonly string[]).includes(unmanaged)) {
-        throw new SgauditError('USAGE', `--unmanaged-groups must be one of ${SEVERITIES.join(', ')} or off, got "${unmanaged}"`);
-      }
-      const config = flags.config === undefined ? undefined : await loadConfig(flags.config);
-      const document = await diffFiles(oldPath, newPath, {
-        matchRulesBy: flags.matchRules,
-        exposure: flags.exposure,
-        unmanagedGroups: unmanaged as Severity | 'off',
-        ...(flags.terraform ? { terraform: true } : {}),
-        ...(config ? { config } : {}),
-        onTiming: (phase, ms) => log.verbose(`${phase === 'read' ? 'read both snapshots' : 'computed the drift'} in ${(ms / 1000).toFixed(2)} s`),
-      });
-      const text = renderReport(flags.format, document);
-      if (flags.out) {
-        await writeFileAtomic(flags.out, text);
-        log.info(`${summaryLine(document)}; ${flags.format} report written to ${flags.out}`);
-      } else {
-        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-        log.info(summaryLine(document));
-      }
-      for (const scope of document.notCompared ?? []) log.warn(`not compared: ${scope.accountId}/${scope.regionId}: ${scope.reason}`);
-      if (flags.failOnDrift && driftTriggers(document, flags.failOnDrift)) process.exitCode = EXIT.FINDINGS;
+      [
+        '',
+        'Examples:',
+        '  sgaudit diff snapshots/ snapshots/     # the newest snapshot against the one before it',
+        '  sgaudit diff snapshots/20261101T020000Z-1a2b3c4d.jsonl.gz snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz --format html -o drift.html --fail-on-drift new-exposure',
+        '  terraform state pull > state.json && sgaudit diff state.json snapshots/ --format md',
+      ].join('\n'),
+    );
+  deprecatedAlias(command, '--out <file>', '--output');
+  command.action(async (oldArg: string, newArg: string, flags: DiffFlags) => {
+    if (!isReportFormat(flags.format)) throw new SgauditError('USAGE', `--format: unknown report format "${flags.format}" (choose from ${REPORT_FORMATS.join(', ')})`);
+    if (flags.matchRules !== 'id' && flags.matchRules !== 'content') throw new SgauditError('USAGE', `--match-rules must be id or content, got "${flags.matchRules}"`);
+    const unmanaged = flags.unmanagedGroups ?? 'info';
+    if (unmanaged !== 'off' && !(SEVERITIES as readonly string[]).includes(unmanaged)) {
+      throw new SgauditError('USAGE', `--unmanaged-groups must be one of ${SEVERITIES.join(', ')} or off, got "${unmanaged}"`);
+    }
+    const config = await loadConfig(flags.config);
+    const newPath = await snapshotArgument(newArg);
+    const oldPath = await earlierSnapshotArgument(oldArg, newPath);
+    const document = await diffFiles(oldPath, newPath, {
+      matchRulesBy: flags.matchRules,
+      exposure: flags.exposure,
+      unmanagedGroups: unmanaged as Severity | 'off',
+      ...(flags.terraform ? { terraform: true } : {}),
+      config,
+      onTiming: (phase, ms) => log.verbose(`${phase === 'read' ? 'read both snapshots' : 'computed the drift'} in ${(ms / 1000).toFixed(2)} s`),
     });
+    const text = renderReport(flags.format, document);
+    if (flags.output) {
+      await writeFileAtomic(flags.output, text);
+      log.info(`${summaryLine(document)}; ${flags.format} report written to ${flags.output}`);
+    } else {
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      log.info(summaryLine(document));
+    }
+    for (const scope of document.notCompared ?? []) log.warn(`not compared: ${scope.accountId}/${scope.regionId}: ${scope.reason}`);
+    if (flags.failOnDrift && driftTriggers(document, flags.failOnDrift)) process.exitCode = EXIT.FINDINGS;
+  });
 }

@@ -1,29 +1,58 @@
 import type { Command } from 'commander';
+import { dirname, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { REPORT_EXTENSIONS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { readFindingsDocument } from '../report/read-findings.js';
 import { parseReportFormats, writeReports } from '../report/write-reports.js';
+import { option } from './flags.js';
+import { findingsArgument } from './inputs.js';
 import { wholeNumber } from './parse.js';
+
+interface ReportFlags {
+  config?: string;
+  format?: ReportFormat[];
+  out?: string;
+  name: string;
+  maxMarkdownChars: number;
+  pageSize: number;
+}
 
 export function register(program: Command): void {
   program
     .command('report')
     .description('render a findings file as HTML, Markdown, JSON, CSV and/or SARIF')
-    .argument('<findings>', 'findings JSON written by `sgaudit analyze` (sgaudit/findings@1)')
-    .option('--format <list>', 'comma-separated: html, md, json, csv, sarif', 'html,md')
-    .option('--out <dir>', 'directory to write the reports into', 'reports')
-    .option('--name <base>', 'file name of the reports without extension', 'report')
+    .argument('<findings>', 'findings JSON written by `sgaudit analyze` or `sgaudit scan` (sgaudit/findings@1), or a reports directory for its newest findings.json')
+    .addOption(option.config())
+    .option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (default: reports.formats from the config, else html,md)`, parseReportFormats)
+    .option('--out <dir>', 'directory to write the reports into (default: the directory of the findings file)')
+    .option('--name <base>', 'file name of the reports without extension', 'findings')
     .option('--max-markdown-chars <n>', 'cap on the Markdown size (GitHub comments allow 65,536)', wholeNumber('--max-markdown-chars', 1), 60_000)
     .option('--page-size <n>', 'findings per page in the HTML report', wholeNumber('--page-size', 1), 50)
-    .addHelpText('after', '\nExamples:\n  sgaudit report findings.json --format html,md,csv,sarif,json --out reports\n  sgaudit report findings.json --format md --max-markdown-chars 30000')
-    .action(async (findingsPath: string, options: { format: string; out: string; name: string; maxMarkdownChars: number; pageSize: number }) => {
-      const formats = parseReportFormats(options.format);
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  sgaudit report findings.json --format html,md,csv,sarif --out reports/review',
+        '  sgaudit report reports/ --format sarif     # next to the newest findings.json of the reports directory',
+        '  sgaudit report findings.json --format md --max-markdown-chars 30000 --name pr-comment',
+      ].join('\n'),
+    )
+    .action(async (findingsArg: string, flags: ReportFlags) => {
+      const config = await loadConfig(flags.config);
+      const findingsPath = await findingsArgument(findingsArg);
       const doc = await readFindingsDocument(findingsPath);
+      const outDir = flags.out ?? dirname(findingsPath);
+      // A configured json next to the findings file it was read from would be that same file: skip
+      // it rather than refuse the default run (an explicit --format json still says why it cannot).
+      const rewritesInput = (format: ReportFormat) => resolve(outDir, `${flags.name}${REPORT_EXTENSIONS[format]}`) === resolve(findingsPath);
       const written = await writeReports(doc, {
-        formats,
-        outDir: options.out,
-        baseName: options.name,
+        formats: flags.format ?? (config.reports.formats as ReportFormat[]).filter((format) => !rewritesInput(format)),
+        outDir,
+        baseName: flags.name,
         protect: [findingsPath],
-        html: { pageSize: options.pageSize },
-        markdown: { maxChars: options.maxMarkdownChars },
+        html: { pageSize: flags.pageSize },
+        markdown: { maxChars: flags.maxMarkdownChars },
       });
       for (const path of written) process.stdout.write(`${path}\n`);
     });

@@ -1,15 +1,16 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { roleArnFor } from '../collect/alicloud/arn.js';
 import { SgauditError } from '../model/errors.js';
 import type { Severity } from '../model/findings.js';
-import { parseSeverityFlag } from './analyze.js';
 import { commaList } from './parse.js';
 import type { ScanOptions } from '../pipeline/scan.js';
 import { resolveBaseline } from '../store/baseline.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseReportFormats } from '../report/write-reports.js';
+import { deprecatedAlias, option, type Against } from './flags.js';
+import { snapshotArgument } from './inputs.js';
 
-/** Flags shared by `scan`, `demo` and `schedule`; parsing only. */
+/** Flags shared by `scan` and `schedule`; parsing only. */
 export interface ScanFlags {
   config?: string;
   endpoint?: string;
@@ -21,28 +22,14 @@ export interface ScanFlags {
   format?: ReportFormat[];
   failOn?: Severity;
   strict?: boolean;
-  baseline?: string;
-  against?: 'approved' | 'previous' | 'none';
+  against?: Against;
   failOnDrift?: 'new-exposure' | 'any';
 }
 
-export function severityFlag(value: string): Severity {
-  return parseSeverityFlag('--fail-on', value);
-}
-
-function againstFlag(value: string): 'approved' | 'previous' | 'none' {
-  if (value === 'approved' || value === 'previous' || value === 'none') return value;
-  throw new SgauditError('USAGE', `--against must be approved, previous or none, got "${value}"`);
-}
-
-function failOnDriftFlag(value: string): 'new-exposure' | 'any' {
-  if (value === 'new-exposure' || value === 'any') return value;
-  throw new SgauditError('USAGE', `--fail-on-drift must be new-exposure or any, got "${value}"`);
-}
-
 /** The scan options every scan-like command maps from its flags. */
-export function scanOptionsFromFlags(flags: ScanFlags): Omit<ScanOptions, 'config'> {
+export async function scanOptionsFromFlags(flags: ScanFlags): Promise<Omit<ScanOptions, 'config'>> {
   const accounts = accountsFromFlags(flags);
+  const against = flags.against === undefined ? undefined : typeof flags.against === 'object' ? await snapshotArgument(flags.against.file) : flags.against;
   return {
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.regions ? { regions: flags.regions } : {}),
@@ -52,29 +39,34 @@ export function scanOptionsFromFlags(flags: ScanFlags): Omit<ScanOptions, 'confi
     ...(flags.failOn ? { failOn: flags.failOn } : {}),
     ...(flags.failOnDrift ? { failOnDrift: flags.failOnDrift } : {}),
     ...(flags.strict ? { strict: true } : {}),
-    ...(flags.baseline ? { baseline: flags.baseline } : flags.against ? { baseline: flags.against } : {}),
+    ...(against ? { baseline: against } : {}),
     resolveBaseline,
   };
 }
 
-export function addScanOptions(command: Command): Command {
+/** Where collection happens and with which identity: `collect`, `scan` and `schedule`. */
+export function addCollectionOptions(command: Command): Command {
   return command
-    .option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)')
-    .option('--out <dir>', 'reports directory for this run (default: <reports.dir>/<timestamp>/)')
-    .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(', ')}); default from config: html,json`, parseReportFormats)
-    .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity', severityFlag)
-    .option('--strict', 'exit 3 when any account/region/API was not collected completely')
-    .option('--endpoint <url>', 'override every API endpoint (host:port or URL), e.g. the emulator')
-    .option('--regions <list>', 'comma-separated region ids (default: config, else every region)', commaList)
+    .option('--endpoint <url>', 'override every API endpoint (host:port or http(s)://host:port), e.g. the emulator')
+    .option('--regions <list>', 'comma-separated region ids (default: regions from the config, else every region DescribeRegions returns)', commaList)
     .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
     .option('--role-name <name>', 'RAM role to assume in each of --accounts')
-    .option('--store <dir>', 'snapshot store directory (default: store.dir from config, else snapshots/)')
-    .option('--baseline <snapshot>', 'compare against this snapshot (drift)')
-    .option('--against <which>', 'compare against the approved baseline or the previous snapshot (approved | previous | none)', againstFlag)
-    .option('--fail-on-drift <what>', 'exit 1 on drift against the baseline: new-exposure, or any (above info)', failOnDriftFlag);
+    .option('--strict', 'exit 3 when any account/region/API was not collected completely');
 }
 
-export function accountsFromFlags(flags: ScanFlags): { accountId: string; roleArn: string }[] | undefined {
+/** `out` says what --out is for this command: scan writes one run into it, schedule one subdirectory per run. */
+export function addScanOptions(command: Command, out: string): Command {
+  command.addOption(option.config()).addOption(option.store());
+  addCollectionOptions(command)
+    .option('--out <dir>', out)
+    .addOption(new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (default: reports.formats from the config, else html,md; findings.json is always written)`).argParser(parseReportFormats))
+    .addOption(option.failOn())
+    .addOption(option.against('baseline.against from the config, else none'))
+    .addOption(option.failOnDrift());
+  return deprecatedAlias(command, '--baseline <snapshot>', '--against');
+}
+
+export function accountsFromFlags(flags: Pick<ScanFlags, 'accounts' | 'roleName'>): { accountId: string; roleArn: string }[] | undefined {
   if (!flags.accounts?.length) return undefined;
   if (!flags.roleName) throw new SgauditError('USAGE', '--accounts needs --role-name: the read-only RAM role to assume in each account');
   return flags.accounts.map((accountId) => ({ accountId, roleArn: roleArnFor(accountId, flags.roleName as string) }));

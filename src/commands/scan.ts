@@ -10,14 +10,22 @@ export function register(program: Command): void {
     program
       .command('scan')
       .description('collect, store the snapshot, analyze (against a baseline when configured) and write reports: the nightly job'),
+    'directory for the reports of this run (default: <reports.dir>/<timestamp>/)',
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  sgaudit scan --regions cn-hangzhou --format html,md,sarif --fail-on high\n  sgaudit scan --config /etc/sgaudit.yaml --against previous --fail-on-drift new-exposure --strict\n  sgaudit scan --endpoint http://127.0.0.1:8080   # against `sgaudit emulator`',
+      [
+        '',
+        'Examples:',
+        '  sgaudit scan --regions cn-hangzhou,ap-southeast-1 --format html,md,sarif --fail-on high',
+        '  sgaudit scan --config /etc/sgaudit.yaml --against previous --fail-on-drift new-exposure --strict',
+        '  sgaudit scan --against approved --out reports/review     # drift since `sgaudit baseline approve`',
+        '  sgaudit scan --endpoint http://127.0.0.1:8080             # against `sgaudit emulator`',
+      ].join('\n'),
     )
     .action(async (flags: ScanFlags) => {
       const config = await loadConfig(flags.config);
-      const options = scanOptionsFromFlags(flags);
+      const options = await scanOptionsFromFlags(flags);
       // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
       const { runScan } = await import('../pipeline/scan.js');
       const result = await runScan({

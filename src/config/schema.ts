@@ -102,7 +102,7 @@ export const ConfigSchema = z
     reports: z
       .strictObject({
         dir: z.string().min(1).default('reports'),
-        formats: z.array(ReportFormat).default(['html', 'json']),
+        formats: z.array(ReportFormat).default(['html', 'md']),
         keep: PositiveInt.optional(),
       })
       .prefault({}),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATALOG } from '../../src/analyze/checks/index.js';
+import { DRIFT_META } from '../../src/analyze/drift/meta.js';
 import { main } from '../../src/cli.js';
 import { sampleEstate } from '../../src/emulator/index.js';
 import { FindingsDocument } from '../../src/model/findings.js';
@@ -53,12 +54,12 @@ configureLog({ sink: (line) => stderr.push(line) });
 describe('sgaudit analyze', () => {
   it('writes a valid findings document for the sample estate, exit 1 with --fail-on high', async () => {
     const out = join(dir, 'findings.json');
-    const { code, stdout } = await run('analyze', snapshotPath, '--out', out, '--fail-on', 'high', '--config', join(dir, 'none.yaml'));
+    const { code, stdout } = await run('analyze', snapshotPath, '-o', out, '--fail-on', 'high', '--config', join(dir, 'none.yaml'));
     expect(code).toBe(2); // the explicit config does not exist
     expect(stdout).toBe('');
 
     writeFileSync(join(dir, 'sgaudit.yaml'), 'checks:\n  too-many-groups: { enabled: false }\n');
-    const result = await run('analyze', snapshotPath, '--out', out, '--fail-on', 'high', '--config', join(dir, 'sgaudit.yaml'));
+    const result = await run('analyze', snapshotPath, '-o', out, '--fail-on', 'high', '--config', join(dir, 'sgaudit.yaml'));
     expect(result.code).toBe(1);
     const document = FindingsDocument.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(document.snapshotId).toBe('sample-1');
@@ -77,8 +78,8 @@ describe('sgaudit analyze', () => {
     expect(ids(second.stdout)).toEqual(ids(first.stdout));
   });
 
-  it('--baseline adds drift: the same snapshot has no drift findings, a changed one does', async () => {
-    const same = await run('analyze', snapshotPath, '--baseline', snapshotPath, '--config', join(dir, 'sgaudit.yaml'));
+  it('--against adds drift: the same snapshot has no drift findings, a changed one does', async () => {
+    const same = await run('analyze', snapshotPath, '--against', snapshotPath, '--config', join(dir, 'sgaudit.yaml'));
     const document = FindingsDocument.parse(JSON.parse(same.stdout));
     expect(document.baselineId).toBe('sample-1');
     expect(document.checks.map((check) => check.id)).toContain('drift');
@@ -89,7 +90,7 @@ describe('sgaudit analyze', () => {
     region?.securityGroups.push({ id: 'sg-gone-since', name: 'gone', description: '', type: 'normal', innerAccessPolicy: 'accept', serviceManaged: false, tags: {}, rules: [] });
     const olderPath = join(dir, 'older.jsonl.gz');
     await writeSnapshot(olderPath, { ...older, id: 'older' });
-    const changed = FindingsDocument.parse(JSON.parse((await run('analyze', snapshotPath, '--baseline', olderPath, '--config', join(dir, 'sgaudit.yaml'))).stdout));
+    const changed = FindingsDocument.parse(JSON.parse((await run('analyze', snapshotPath, '--against', olderPath, '--config', join(dir, 'sgaudit.yaml'))).stdout));
     expect(changed.findings.some((finding) => finding.check === 'drift' && finding.resource.id === 'sg-gone-since')).toBe(true);
   });
 
@@ -111,16 +112,17 @@ describe('sgaudit analyze', () => {
 });
 
 describe('sgaudit checks', () => {
-  it('lists the catalog as text and json', async () => {
+  it('lists the catalog and drift as text and json', async () => {
+    const metas = [...CATALOG.map((check) => check.meta), DRIFT_META];
     const text = await run('checks');
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(CATALOG.length + 1);
-    for (const check of CATALOG) {
-      const line = lines.find((candidate) => candidate.startsWith(`${check.meta.id} `));
-      expect(line?.split(/\s{2,}/), check.meta.id).toEqual([check.meta.id, check.meta.severity, check.meta.title]);
+    expect(lines).toHaveLength(metas.length + 1);
+    for (const meta of metas) {
+      const line = lines.find((candidate) => candidate.startsWith(`${meta.id} `));
+      expect(line?.split(/\s{2,}/), meta.id).toEqual([meta.id, meta.severity, meta.title]);
     }
     const json = await run('checks', '--format', 'json');
-    expect((JSON.parse(json.stdout) as { id: string }[]).map((meta) => meta.id)).toEqual(CATALOG.map((check) => check.meta.id));
+    expect((JSON.parse(json.stdout) as { id: string }[]).map((meta) => meta.id)).toEqual(metas.map((meta) => meta.id));
   });
 });
