@@ -5,79 +5,102 @@ import { describeExposure, touchedSpecs, type ExposedRange } from '../net/exposu
 import { PortSet } from '../net/port-set.js';
 import type { RuleRef } from '../net/rule-order.js';
 import type { Sensitivity } from '../severity.js';
+import { ruleKey as canonicalRuleKey } from './rule-ref.js';
 import type { AnalyzerSettings, PortSpec, RootCauseDraft } from './types.js';
 
+type Traffic = Pick<ExposedRange, 'protocol' | 'ports'>;
+
 /** `tcp/22 SSH`, `tcp/27017-27019 MongoDB`: the service a finding names next to its port. */
-export function serviceLabel(spec: PortSpec): string {
+function serviceLabel(spec: PortSpec): string {
   const ports = spec.protocol === 'tcp' || spec.protocol === 'udp' ? `/${spec.from === spec.to ? spec.from : `${spec.from}-${spec.to}`}` : '';
   return spec.name ? `${spec.protocol}${ports} ${spec.name}` : `${spec.protocol}${ports}`;
 }
 
-/** The sensitive services an exposed range touches, each named once. */
-export function sensitiveServices(range: Pick<ExposedRange, 'protocol' | 'ports'>, settings: AnalyzerSettings): string[] {
-  return [...new Set(touchedSpecs(settings.sensitivePorts, range.protocol, range.ports).map(serviceLabel))];
-}
-
-/** Sensitive when it touches a sensitive port or is every protocol at once; ICMP only reveals a host. */
-export function rangeSensitivity(range: Pick<ExposedRange, 'protocol'>, services: readonly string[]): Sensitivity {
-  if (range.protocol === 'icmp' || range.protocol === 'icmpv6') return 'icmp';
-  return range.protocol === 'all' || services.length > 0 ? 'sensitive' : 'other';
-}
-
-export function rangeBreadth(sources: AddressSet, shown: readonly string[], settings: AnalyzerSettings): Breadth {
-  return breadthOf(sources, shown, settings.breadth);
-}
-
-/** `sg-1/sgr-2`, or the rule's position for a rule the API returned without an id. */
-export function ruleKey(ref: RuleRef): string {
+/** `sg-1/sgr-2`, or `sg-1/<canonical key>` for a rule the API returned without an id (as its finding resource). */
+function rootCauseKey(ref: RuleRef): string {
   if (ref.kind !== 'rule') return `${ref.groupId}/${ref.kind}`;
-  return `${ref.groupId}/${ref.ruleId ?? `rule-${ref.ruleIndex ?? 0}`}`;
+  if (ref.ruleId) return `${ref.groupId}/${ref.ruleId}`;
+  return ref.rule ? `${ref.groupId}/${canonicalRuleKey(ref.rule)}` : `${ref.groupId}/rule-${ref.ruleIndex ?? 0}`;
 }
 
 /**
- * The deciding rules of an exposed range as root causes, each judged on its own part: the ports
- * and public sources it admits itself. A partner /24 that shares a finding with `0.0.0.0/0` is
- * an allow-list, and removing it would close nothing, so it is not ranked as the internet one.
+ * What the exposure checks say about an exposed range, for one check run: the sensitive services
+ * it touches, its breadth and sensitivity, and its root causes. Estates repeat a few hundred
+ * protocol/port ranges across tens of thousands of findings, so service names are memoized here.
  */
-export function rootCausesOfRange(range: ExposedRange, settings: AnalyzerSettings, severityOf: (sensitivity: Sensitivity, breadth: BreadthClass) => Severity): RootCauseDraft[] {
-  const byRule = new Map<RuleRef, ExposedRange['pieces']>();
-  for (const accepted of range.pieces) {
-    const ref = accepted.piece.decidedBy;
-    const list = byRule.get(ref);
-    if (list) list.push(accepted);
-    else byRule.set(ref, [accepted]);
+export class ExposureFacts {
+  private readonly servicesByTraffic = new Map<string, string[]>();
+
+  constructor(private readonly settings: AnalyzerSettings) {}
+
+  /** The sensitive services the traffic touches, each named once. */
+  services(traffic: Traffic): string[] {
+    const key = `${traffic.protocol}/${traffic.ports.from}/${traffic.ports.to}`;
+    let services = this.servicesByTraffic.get(key);
+    if (!services) {
+      services = [...new Set(touchedSpecs(this.settings.sensitivePorts, traffic.protocol, traffic.ports).map(serviceLabel))];
+      this.servicesByTraffic.set(key, services);
+    }
+    return services;
   }
-  const causes: RootCauseDraft[] = [];
-  for (const [ref, pieces] of byRule) {
-    const admitted = admittedRanges(range, pieces);
-    const services = [...new Set(admitted.flatMap((part) => sensitiveServices(part, settings)))];
-    const breadth = classifyBreadth(countAddresses(AddressSet.unionAll(pieces.map((piece) => piece.peers))), settings.breadth);
-    const cause: RootCauseDraft = {
-      key: ruleKey(ref),
-      groupId: ref.groupId,
-      rule: { policy: ref.policy, protocol: ref.protocol, ports: { from: ref.ports.from, to: ref.ports.to }, peer: ref.peer },
-      exposes: admitted.map((part) => withServices(part, settings)).join(', '),
-      severity: severityOf(rangeSensitivity(range, services), breadth),
-      breadth,
-    };
-    if (ref.groupName) cause.groupName = ref.groupName;
-    if (ref.ruleId) cause.ruleId = ref.ruleId;
-    if (ref.priority !== undefined) cause.rule.priority = ref.priority;
-    if (ref.description) cause.rule.description = ref.description;
-    causes.push(cause);
+
+  /** Sensitive when it touches a sensitive port or is every protocol at once; ICMP only reveals a host. */
+  sensitivity(traffic: Traffic, services: readonly string[]): Sensitivity {
+    if (traffic.protocol === 'icmp' || traffic.protocol === 'icmpv6') return 'icmp';
+    return traffic.protocol === 'all' || services.length > 0 ? 'sensitive' : 'other';
   }
-  return causes;
+
+  breadth(sources: AddressSet, shown: readonly string[]): Breadth {
+    return breadthOf(sources, shown, this.settings.breadth);
+  }
+
+  /**
+   * The deciding rules of an exposed range as root causes, each judged on its own part: the ports
+   * and public sources it admits itself. A partner /24 that shares a finding with `0.0.0.0/0` is
+   * an allow-list, and removing it would close nothing, so it is not ranked as the internet one.
+   */
+  rootCauses(range: ExposedRange, severityOf: (sensitivity: Sensitivity, breadth: BreadthClass) => Severity): RootCauseDraft[] {
+    const byRule = new Map<RuleRef, ExposedRange['pieces']>();
+    for (const accepted of range.pieces) {
+      const ref = accepted.piece.decidedBy;
+      const list = byRule.get(ref);
+      if (list) list.push(accepted);
+      else byRule.set(ref, [accepted]);
+    }
+    const causes: RootCauseDraft[] = [];
+    for (const [ref, pieces] of byRule) {
+      const admitted = byRule.size === 1 ? [range] : admittedParts(range, pieces);
+      const services = admitted.length === 1 ? this.services(admitted[0] as Traffic) : [...new Set(admitted.flatMap((part) => this.services(part)))];
+      const own = byRule.size === 1 ? range.sources : AddressSet.unionAll(pieces.map((piece) => piece.peers));
+      const breadth = classifyBreadth(countAddresses(own), this.settings.breadth);
+      const cause: RootCauseDraft = {
+        key: rootCauseKey(ref),
+        groupId: ref.groupId,
+        rule: { policy: ref.policy, protocol: ref.protocol, ports: { from: ref.ports.from, to: ref.ports.to }, peer: ref.peer },
+        exposes: admitted.map((part) => this.describe(part)).join(', '),
+        severity: severityOf(this.sensitivity(range, services), breadth),
+        breadth,
+      };
+      if (ref.groupName) cause.groupName = ref.groupName;
+      if (ref.ruleId) cause.ruleId = ref.ruleId;
+      if (ref.priority !== undefined) cause.rule.priority = ref.priority;
+      if (ref.description) cause.rule.description = ref.description;
+      causes.push(cause);
+    }
+    return causes;
+  }
+
+  /** `tcp 22 (tcp/22 SSH)`, `all protocols and ports (tcp/20-21 FTP, tcp/22 SSH, tcp/23 Telnet, …)`. */
+  describe(traffic: Traffic): string {
+    const services = this.services(traffic);
+    const text = describeExposure(traffic.protocol, traffic.ports);
+    return services.length === 0 ? text : `${text} (${services.length > 3 ? `${services.slice(0, 3).join(', ')}, …` : services.join(', ')})`;
+  }
 }
 
 /** The parts of the range one rule's pieces admit (a rule's part can come as several pieces, one per run of identical rule sets). */
-function admittedRanges(range: ExposedRange, pieces: ExposedRange['pieces']): Pick<ExposedRange, 'protocol' | 'ports'>[] {
+function admittedParts(range: ExposedRange, pieces: ExposedRange['pieces']): Traffic[] {
   if (range.protocol !== 'tcp' && range.protocol !== 'udp') return [range];
   const admitted = pieces.reduce((ports, piece) => ports.union(piece.ports), PortSet.EMPTY).intersect(PortSet.range(range.ports.from, range.ports.to));
   return admitted.ranges().map((ports) => ({ protocol: range.protocol, ports }));
-}
-
-function withServices(range: Pick<ExposedRange, 'protocol' | 'ports'>, settings: AnalyzerSettings): string {
-  const services = sensitiveServices(range, settings);
-  const traffic = describeExposure(range.protocol, range.ports);
-  return services.length === 0 ? traffic : `${traffic} (${services.length > 3 ? `${services.slice(0, 3).join(', ')}, …` : services.join(', ')})`;
 }

@@ -3,10 +3,10 @@ import type { AddressSet } from '../net/address-set.js';
 import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
 import { groupRules } from '../net/rule-order.js';
 import type { SnapshotView } from '../view.js';
-import { witnessEvidence } from '../net/evidence.js';
+import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, touchedSpecs } from '../net/exposure.js';
 import { latentExposureSeverity } from '../severity.js';
-import { rangeBreadth, rootCausesOfRange, sensitiveServices } from './exposure-facts.js';
+import { ExposureFacts } from './exposure-facts.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Check, FindingDraft, PortSpec } from './types.js';
 
@@ -39,6 +39,8 @@ export const check: Check = {
     const deciders = publicAcceptDeciders();
     // 200,000 rules repeat a few hundred protocol/port ranges.
     const touchesSensitive = new Map<string, boolean>();
+    const witnesses = new WitnessMemo();
+    const facts = new ExposureFacts(settings);
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
@@ -61,11 +63,11 @@ export const check: Check = {
       if (accepted.length === 0) continue;
       const interfaces = enis.map((located) => located.item.id);
       for (const range of exposedRanges(accepted, settings.allowedPublicPorts)) {
-        const services = sensitiveServices(range, settings);
+        const services = facts.services(range);
         if (services.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
         const sources = sourceCidrs(range.sources, range.pieces);
-        const breadth = rangeBreadth(range.sources, readableSources(range.sources, range.pieces, sources), settings);
+        const breadth = facts.breadth(range.sources, readableSources(range.sources, range.pieces, sources));
         const detail = { direction: 'ingress' as const, protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: services } };
         findings.push({
           severity: latentExposureSeverity(breadth.class),
@@ -75,10 +77,10 @@ export const check: Check = {
           regionId,
           resource: { type: 'securityGroup', id: group.id, name: group.name },
           detail,
-          idDetail: { ...detail, sources: range.sources.toCidrs() },
-          evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+          idDetail: { ...detail, sources: [range.sources.key()] },
+          evidence: witnessEvidence(range.pieces.map((p) => p.piece), undefined, witnesses),
           breadth,
-          rootCauses: rootCausesOfRange(range, settings, (_sensitivity, breadthClass) => latentExposureSeverity(breadthClass)).map((cause) => ({ ...cause, interfaces })),
+          rootCauses: facts.rootCauses(range, (_sensitivity, breadthClass) => latentExposureSeverity(breadthClass)).map((cause) => ({ ...cause, interfaces })),
         });
       }
     }

@@ -1,11 +1,11 @@
 import type { Breadth, Evidence, Severity } from '../../model/findings.js';
 import { exposureSeverity } from '../severity.js';
-import { rangeBreadth, rangeSensitivity, rootCausesOfRange, sensitiveServices } from './exposure-facts.js';
+import { ExposureFacts } from './exposure-facts.js';
 import { AddressSet } from '../net/address-set.js';
 import type { NetworkInterface } from '../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
 import { groupRules } from '../net/rule-order.js';
-import { witnessEvidence } from '../net/evidence.js';
+import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
 import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../net/exposure.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../view.js';
@@ -46,7 +46,7 @@ export const check: Check = {
     }
     // Findings come only from pieces publicAccepted keeps: the evaluation decides just those, exactly.
     const decidesPublicAccept = publicAcceptDeciders();
-    const sourcesOfPiece: SourcesMemo = new Map();
+    const memo: RunMemo = { sourcesOfPiece: new Map(), witnesses: new WitnessMemo(), facts: new ExposureFacts(settings) };
     for (const { prepared, enis } of byEvaluation.values()) {
       const policy = evaluatePrepared(view, prepared, decidesPublicAccept);
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
@@ -55,7 +55,7 @@ export const check: Check = {
       // one policy, so the map lives for one policy: held for the whole check it kept all ~8,000
       // policies' pieces alive to the end (promoted, scavenged, then a major GC at 50k instances).
       const factsOfRange = new Map<ExposedRange, RangeFacts>();
-      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, factsOfRange, sourcesOfPiece, settings));
+      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, factsOfRange, memo, settings));
     }
     return findings;
   },
@@ -68,7 +68,7 @@ function exposureFindings(
   policy: EffectivePolicy,
   rangesByFamily: Map<AddressSet, ExposedRange[]>,
   factsOfRange: Map<ExposedRange, RangeFacts>,
-  sourcesOfPiece: SourcesMemo,
+  memo: RunMemo,
   settings: AnalyzerSettings,
 ): FindingDraft[] {
   const findings: FindingDraft[] = [];
@@ -82,7 +82,7 @@ function exposureFindings(
   const name = instance?.name || eni.name || undefined;
   for (const range of ranges) {
     let facts = factsOfRange.get(range);
-    if (!facts) factsOfRange.set(range, (facts = describeRange(range, filter, sourcesOfPiece, settings)));
+    if (!facts) factsOfRange.set(range, (facts = describeRange(range, filter, memo)));
     const reachable = addresses.filter((a) => (a.via === 'ipv6' ? facts.v6Sources : facts.v4Sources));
     const { services } = facts;
     const draft: FindingDraft = {
@@ -142,7 +142,7 @@ interface RangeFacts {
   title: string;
   traffic: string;
   sources: string[];
-  /** The exact public sources, what the finding's id names. */
+  /** The exact public sources (as address intervals), what the finding's id names. */
   publicSources: string[];
   services: string[];
   breadth: Breadth;
@@ -160,6 +160,13 @@ interface RangeFacts {
  */
 type SourcesMemo = Map<AddressSet, Map<AddressSet, string[]>>;
 
+/** What one run of the check shares across policies. */
+interface RunMemo {
+  sourcesOfPiece: SourcesMemo;
+  witnesses: WitnessMemo;
+  facts: ExposureFacts;
+}
+
 function rangeSources(range: ExposedRange, filter: AddressSet, memo: SourcesMemo): string[] {
   if (range.pieces.length !== 1) return sourceCidrs(range.sources, range.pieces);
   const peers = (range.pieces[0] as ExposedRange['pieces'][number]).piece.peers;
@@ -170,23 +177,24 @@ function rangeSources(range: ExposedRange, filter: AddressSet, memo: SourcesMemo
   return sources;
 }
 
-function describeRange(range: ExposedRange, filter: AddressSet, sourcesOfPiece: SourcesMemo, settings: AnalyzerSettings): RangeFacts {
-  const services = sensitiveServices(range, settings);
+function describeRange(range: ExposedRange, filter: AddressSet, memo: RunMemo): RangeFacts {
+  const { facts } = memo;
+  const services = facts.services(range);
   const traffic = describeExposure(range.protocol, range.ports);
-  const sources = rangeSources(range, filter, sourcesOfPiece);
-  const breadth = rangeBreadth(range.sources, readableSources(range.sources, range.pieces, sources), settings);
+  const sources = rangeSources(range, filter, memo.sourcesOfPiece);
+  const breadth = facts.breadth(range.sources, readableSources(range.sources, range.pieces, sources));
   return {
-    severity: exposureSeverity(rangeSensitivity(range, services), breadth.class),
+    severity: exposureSeverity(facts.sensitivity(range, services), breadth.class),
     title: `Internet-reachable interface accepts ${traffic} from ${breadth.class === 'internet' ? 'the internet' : breadth.class === 'wide' ? 'a wide public range' : 'allow-listed public sources'}`,
     traffic,
     sources: capList(sources, 20),
-    publicSources: range.sources.toCidrs(),
+    publicSources: [range.sources.key()],
     services,
     breadth,
-    causes: rootCausesOfRange(range, settings, exposureSeverity),
+    causes: facts.rootCauses(range, exposureSeverity),
     v4Sources: range.sources.intersects(AddressSet.ALL_V4),
     v6Sources: range.sources.intersects(AddressSet.ALL_V6),
-    evidence: witnessEvidence(range.pieces.map((p) => p.piece)),
+    evidence: witnessEvidence(range.pieces.map((p) => p.piece), undefined, memo.witnesses),
   };
 }
 

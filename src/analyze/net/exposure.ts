@@ -91,10 +91,32 @@ function uniformRanges(protocol: EvalProtocol, pieces: readonly AcceptedPiece[],
     if (!excluded.isEmpty()) return [];
     return [{ protocol, ports: { from: MIN_PORT, to: MAX_PORT }, sources: AddressSet.unionAll(pieces.map((p) => p.peers)), pieces: [...pieces] }];
   }
-  const cuts = new Set<number>();
-  for (const piece of pieces) for (const bound of piece.ports.bounds) cuts.add(bound);
-  for (const bound of excluded.bounds) cuts.add(bound);
+  if (pieces.length === 1) {
+    const only = pieces[0] as AcceptedPiece;
+    return only.ports
+      .subtract(excluded)
+      .ranges()
+      .map((ports) => ({ protocol, ports, sources: only.peers, pieces: [only] }));
+  }
+  // A sweep over the port axis: the pieces that start or end at each cut update the active set,
+  // and the sources are re-unioned only where that set changed.
+  const starts = new Map<number, AcceptedPiece[]>();
+  const ends = new Map<number, AcceptedPiece[]>();
+  const cuts = new Set<number>(excluded.bounds);
+  for (const piece of pieces) {
+    const { bounds } = piece.ports;
+    for (let i = 0; i < bounds.length; i += 2) {
+      const from = bounds[i] as number;
+      const to = bounds[i + 1] as number;
+      push(starts, from, piece);
+      push(ends, to, piece);
+      cuts.add(from);
+      cuts.add(to);
+    }
+  }
   const sorted = [...cuts].sort((a, b) => a - b);
+  const active = new Set<AcceptedPiece>();
+  let activeSources = AddressSet.EMPTY;
   const result: ExposedRange[] = [];
   let open: { from: number; end: number; sources: AddressSet; pieces: AcceptedPiece[] } | undefined;
   const close = () => {
@@ -104,22 +126,31 @@ function uniformRanges(protocol: EvalProtocol, pieces: readonly AcceptedPiece[],
   for (let i = 0; i + 1 < sorted.length; i++) {
     const start = sorted[i] as number;
     const end = sorted[i + 1] as number;
-    const covering = excluded.contains(start) ? [] : pieces.filter((piece) => piece.ports.contains(start));
-    if (covering.length === 0) {
+    const ending = ends.get(start);
+    const starting = starts.get(start);
+    if (ending) for (const piece of ending) active.delete(piece);
+    if (starting) for (const piece of starting) active.add(piece);
+    if (ending || starting) activeSources = AddressSet.unionAll([...active].map((piece) => piece.peers));
+    if (active.size === 0 || excluded.contains(start)) {
       close();
       continue;
     }
-    const sources = covering.length === 1 ? (covering[0] as AcceptedPiece).peers : AddressSet.unionAll(covering.map((p) => p.peers));
-    if (open && open.end === start && open.sources.equals(sources)) {
+    if (open && open.end === start && open.sources.equals(activeSources)) {
       open.end = end;
-      for (const piece of covering) if (!open.pieces.includes(piece)) open.pieces.push(piece);
+      for (const piece of active) if (!open.pieces.includes(piece)) open.pieces.push(piece);
       continue;
     }
     close();
-    open = { from: start, end, sources, pieces: [...covering] };
+    open = { from: start, end, sources: activeSources, pieces: [...active] };
   }
   close();
   return result;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /**
@@ -150,6 +181,9 @@ export function exposedRanges(accepted: readonly AcceptedPiece[], allowed: reado
 function openEverywhere(byProtocol: Map<EvalProtocol, AcceptedPiece[]>): AddressSet | undefined {
   const tcp = byProtocol.get('tcp');
   if (!tcp) return undefined;
+  // Cheap refusals first: most policies lack a protocol or leave ports of tcp or udp closed.
+  for (const protocol of ['udp', 'gre', 'other'] as const) if (!byProtocol.has(protocol)) return undefined;
+  for (const pieces of [tcp, byProtocol.get('udp') ?? []]) if (!pieces.reduce((ports, piece) => ports.union(piece.ports), PortSet.EMPTY).isAll()) return undefined;
   const whole = uniformRanges('tcp', tcp, PortSet.EMPTY);
   const first = whole[0];
   if (whole.length !== 1 || !first || first.ports.from !== MIN_PORT || first.ports.to !== MAX_PORT) return undefined;
