@@ -50,14 +50,6 @@ export function computeDrift(baseline: Snapshot, current: Snapshot, options: Dri
   return { baselineId: baseline.id, currentId: current.id, changes, notCompared, exposureCompared };
 }
 
-/**
- * The scopes drift cannot compare between two snapshots, for callers that run the drift check
- * through the engine (`analyze --baseline`, `scan`) and must still fill `document.notCompared`.
- */
-export function driftNotCompared(baseline: Snapshot, current: Snapshot): NotCompared[] {
-  return new ComparisonScope(baseline, current).notCompared();
-}
-
 /** A drift change as a finding draft (check id `drift`, kind and before/after in `detail.extra`). */
 export function changeToDraft(change: DriftChange): FindingDraft {
   const extra: Record<string, unknown> = { kind: change.kind };
