@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT, SgauditError } from './model/errors.js';
-import { configureLog, log } from './util/log.js';
+import { configureLog, log, logFormat } from './util/log.js';
 import { TOOL } from './version.js';
 
 /** Thin entry point: parse, dispatch, turn errors into one line and an exit code. */
@@ -106,8 +106,13 @@ function report(error: unknown, debug: boolean): number {
     log.error(file);
     return EXIT.USAGE;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sgaudit: unexpected error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  if (logFormat() === 'json') {
+    // JSON logs stay one JSON object per line, whatever went wrong.
+    log.error(`unexpected error: ${message}`, debug ? {} : { hint: 'run with --debug for details' });
+    return EXIT.RUNTIME;
+  }
+  process.stderr.write(`sgaudit: unexpected error: ${message}\n`);
   if (!debug) process.stderr.write('hint: run with --debug for details\n');
   return EXIT.RUNTIME;
 }

@@ -68,7 +68,8 @@ interface CollectContext {
 
 /** One line naming account, region, API, status, code and request id — never a secret. */
 export function describeCoverage(entry: Coverage): string {
-  const parts = [`account ${entry.accountId}`, `region ${entry.regionId}`, entry.api, entry.status];
+  // "default" stands for the account of the default credentials when its id could not be read.
+  const parts = [entry.accountId === 'default' ? 'the credentials\' account (id not known)' : `account ${entry.accountId}`, `region ${entry.regionId}`, entry.api, entry.status];
   if (entry.code) parts.push(`code ${entry.code}`);
   if (entry.requestId) parts.push(`request id ${entry.requestId}`);
   if (entry.resourceIds?.length) parts.push(`${entry.resourceIds.length} incomplete: ${entry.resourceIds.slice(0, 5).join(', ')}${entry.resourceIds.length > 5 ? ', …' : ''}`);
