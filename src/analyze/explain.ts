@@ -3,7 +3,9 @@ import type { Direction, NetworkInterface } from '../model/snapshot.js';
 import { AddressSet } from './net/address-set.js';
 import { acceptedFrom, decisionFor, evaluateEni, EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './net/evaluate.js';
 import { evidenceOf, witnessEvidence } from './net/evidence.js';
+import { classifyBreadth, countAddresses, DEFAULT_BREADTH_THRESHOLDS, describeCount } from './net/breadth.js';
 import { displayCidrs } from './net/exposure.js';
+import { publicPart } from './net/public.js';
 import { isPrimaryType, type PublicAddress, type SnapshotView } from './view.js';
 
 /**
@@ -23,6 +25,8 @@ export interface AcceptedLine {
   protocol: string;
   ports: string;
   peers: string[];
+  /** How many public addresses get in this way (default thresholds), when any do. */
+  breadth?: string;
   evidence: Evidence[];
 }
 
@@ -73,12 +77,20 @@ export function explain(view: SnapshotView, query: ExplainQuery): Explanation {
   }
   explanation.accepted = acceptedFrom(policy, AddressSet.ALL)
     .sort((a, b) => EVAL_PROTOCOLS.indexOf(a.protocol) - EVAL_PROTOCOLS.indexOf(b.protocol))
-    .map((accepted) => ({
-      protocol: accepted.protocol,
-      ports: PORT_PROTOCOLS.has(accepted.protocol) ? accepted.ports.toString() : '',
-      peers: displayCidrs(accepted.peers, 12),
-      evidence: witnessEvidence([accepted.piece], 5),
-    }));
+    .map((accepted) => {
+      const line: AcceptedLine = {
+        protocol: accepted.protocol,
+        ports: PORT_PROTOCOLS.has(accepted.protocol) ? accepted.ports.toString() : '',
+        peers: displayCidrs(accepted.peers, 12),
+        evidence: witnessEvidence([accepted.piece], 5),
+      };
+      const publicPeers = publicPart(accepted.peers);
+      if (!publicPeers.isEmpty()) {
+        const counts = countAddresses(publicPeers);
+        line.breadth = `${classifyBreadth(counts, DEFAULT_BREADTH_THRESHOLDS)}: ${describeCount(counts)}`;
+      }
+      return line;
+    });
   return explanation;
 }
 
@@ -104,7 +116,7 @@ export function formatExplanation(explanation: Explanation): string {
   } else {
     lines.push('', explanation.accepted?.length ? 'accepted:' : 'accepts nothing');
     for (const accepted of explanation.accepted ?? []) {
-      lines.push(`  ${accepted.protocol}${accepted.ports ? ` ${accepted.ports}` : ''} from ${accepted.peers.join(', ')}`);
+      lines.push(`  ${accepted.protocol}${accepted.ports ? ` ${accepted.ports}` : ''} from ${accepted.peers.join(', ')}${accepted.breadth ? ` [public — ${accepted.breadth}]` : ''}`);
       for (const evidence of accepted.evidence) lines.push(`    ${ruleLine(evidence)}`);
     }
   }

@@ -27,6 +27,11 @@ describe('explain', () => {
     expect(result.eni.instanceId).toBe(instanceId);
     expect(result.accepted?.some((line) => line.protocol === 'tcp' && line.ports.split(',').includes('443'))).toBe(true);
     expect(result.accepted?.some((line) => line.protocol === 'tcp' && /(^|,)22(,|$)/.test(line.ports) && line.peers.includes('0.0.0.0/0'))).toBe(false);
+    // Every accepted line with public peers says how many public addresses get in.
+    const https = result.accepted?.find((line) => line.protocol === 'tcp' && line.ports.split(',').includes('443'));
+    expect(https?.breadth).toMatch(/^internet: [\d,]+ public addresses/);
+    expect(formatExplanation(result)).toMatch(/tcp \S*443\S* from .* \[public — internet: [\d,]+ public addresses/);
+    expect(result.accepted?.filter((line) => line.peers.every((peer) => peer.startsWith('10.'))).every((line) => line.breadth === undefined)).toBe(true);
   });
 
   it('rejects an unknown target', () => {
