@@ -1,23 +1,60 @@
 import { SEVERITIES, type FindingsDocument } from '../model/findings.js';
+import { causeBreadth, causeExposes, causeRuleRef, topRisks } from '../report/root-causes.js';
 
-/** A short human summary for the terminal (stderr): severities, checks, coverage. */
+/** Root causes named in the terminal summary, and the characters of what each exposes. */
+const TOP_CAUSES = 5;
+const EXPOSES_SHOWN = 80;
+
+/**
+ * Names and descriptions come from the cloud and from users: an escape sequence in a group name
+ * must not drive the operator's terminal. C0 and C1 controls, DEL, line and paragraph separators
+ * and the bidirectional overrides (which can reorder what is shown) print as JSON-style escapes.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `critical  sg-abc/sgr-123 (web) tcp 22 (ssh) from internet: 0.0.0.0/0 → 140 internet-facing interfaces`:
+ * what to fix first, one line per rule.
+ */
+function causeLine(cause: ReturnType<typeof topRisks>['causes'][number]): string {
+  const name = cause.groupName ? ` (${cause.groupName})` : '';
+  // One line each: the exposed ports of an ALL rule list dozens of services.
+  const listed = causeExposes(cause, 2);
+  const exposes = listed.length > EXPOSES_SHOWN ? `${listed.slice(0, EXPOSES_SHOWN - 1)}…` : listed;
+  const sources = causeBreadth(cause);
+  const reach = `${cause.internetInterfaces} internet-facing interface${cause.internetInterfaces === 1 ? '' : 's'}`;
+  return terminalSafe(`  ${cause.severity.padEnd(9)} ${causeRuleRef(cause)}${name}${exposes ? ` ${exposes}` : ''}${sources ? ` from ${sources}` : ''} → ${reach}`);
+}
+
+/** A short human summary for the terminal (stderr): severities, the top root causes, checks, coverage. */
 export function formatScanSummary(document: FindingsDocument): string {
   const { summary } = document;
   const lines: string[] = [];
   const open = summary.total - summary.suppressed;
   lines.push(`${open} open finding${open === 1 ? '' : 's'}${summary.suppressed ? ` (+${summary.suppressed} suppressed)` : ''}`);
   lines.push(`  ${SEVERITIES.map((severity) => `${severity} ${summary.bySeverity[severity] ?? 0}`).join('  ')}`);
+  const risks = topRisks(document);
+  if (risks.causes.length > 0) {
+    const more = risks.causes.length - TOP_CAUSES;
+    lines.push(`top root causes${risks.source === 'critical-findings' ? ' (from critical findings)' : ''}${more > 0 ? `, ${TOP_CAUSES} of ${risks.causes.length}` : ''}:`);
+    for (const cause of risks.causes.slice(0, TOP_CAUSES)) lines.push(causeLine(cause));
+  }
   const byCheck = Object.entries(summary.byCheck)
     .filter(([, count]) => count > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  for (const [check, count] of byCheck) lines.push(`  ${check.padEnd(24)} ${count}`);
+  for (const [check, count] of byCheck) lines.push(terminalSafe(`  ${check.padEnd(24)} ${count}`));
   const incomplete = document.coverage.filter((entry) => entry.status !== 'complete');
   if (incomplete.length === 0) {
     lines.push('coverage: complete');
   } else {
     lines.push(`coverage: INCOMPLETE in ${incomplete.length} scope(s) — findings there may be missing:`);
     for (const entry of incomplete.slice(0, 10)) {
-      lines.push(`  ${entry.accountId}/${entry.regionId} ${entry.api}: ${entry.status}${entry.code ? ` ${entry.code}` : ''}${entry.requestId ? ` (request ${entry.requestId})` : ''}`);
+      lines.push(terminalSafe(`  ${entry.accountId}/${entry.regionId} ${entry.api}: ${entry.status}${entry.code ? ` ${entry.code}` : ''}${entry.requestId ? ` (request ${entry.requestId})` : ''}`));
     }
     if (incomplete.length > 10) lines.push(`  … and ${incomplete.length - 10} more`);
   }

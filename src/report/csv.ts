@@ -19,6 +19,11 @@ export const CSV_COLUMNS = [
   'suppressed',
   'message',
   'remediation',
+  // Added with breadth and root causes; appended so that spreadsheets reading columns by position keep working.
+  'breadth',
+  'breadth_summary',
+  'instance_id',
+  'root_causes',
 ] as const;
 
 const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> = {
@@ -37,6 +42,10 @@ const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> =
   suppressed: (f) => (f.suppressed ? 'true' : 'false'),
   message: (f) => f.message,
   remediation: (f) => f.remediation,
+  breadth: (f) => f.breadth?.class ?? '',
+  breadth_summary: (f) => f.breadth?.summary ?? '',
+  instance_id: (f) => f.instance?.id ?? '',
+  root_causes: (f) => (f.rootCauses ?? []).join(' '),
 };
 
 /**

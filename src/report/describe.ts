@@ -27,6 +27,9 @@ function formatExtraValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** `118,404`: counts as readers read them, the same on every machine. */
+export const formatCount = (count: number): string => count.toLocaleString('en-US');
+
 export function formatResource(resource: Finding['resource']): string {
   return resource.name ? `${resource.type} ${resource.id} (${resource.name})` : `${resource.type} ${resource.id}`;
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type FindingsDocument } from '../model/findings.js';
-import { countFindings, formatExtra, formatResource, incompleteCoverage } from './describe.js';
-import { EVIDENCE_COLUMNS, buildClientData, jsonForScript } from './html-data.js';
-import { sortFindings, sortFindingsForGrouping } from './order.js';
+import { countFindings, formatCount, formatExtra, formatResource, incompleteCoverage } from './describe.js';
+import { EVIDENCE_COLUMNS, RISK_FIELDS, buildClientData, embedData, riskFields, type RiskFields } from './html-data.js';
+import { sortFindings } from './order.js';
+import { TOP_RISKS_SHOWN, listedCauses, topRisks, type TopRisks } from './root-causes.js';
+import { findingSection } from './sections.js';
 import { SafeString, loadTemplates, readTemplateAsset } from './templates.js';
 
 export interface HtmlReportOptions {
@@ -12,7 +14,7 @@ export interface HtmlReportOptions {
   driftPreviewLimit?: number;
 }
 
-const CHART = { width: 360, barHeight: 18, gap: 6, labelWidth: 70, countWidth: 60 } as const;
+const CHART = { width: 420, barHeight: 16, gap: 5, countWidth: 70 } as const;
 const RESOURCE_IDS_SHOWN = 5;
 
 function sha256Base64(text: string): string {
@@ -45,25 +47,46 @@ function loadAssets(): Assets {
   return assets;
 }
 
-function severityChart(bySeverity: { severity: string; count: number }[]) {
-  const max = Math.max(1, ...bySeverity.map((entry) => entry.count));
-  const barSpace = CHART.width - CHART.labelWidth - CHART.countWidth;
+interface ChartEntry {
+  label: string;
+  count: number;
+  /** CSS class of the bar (severity colour). */
+  tone: string;
+}
+
+/** Horizontal bars as inline SVG: the CSP allows no style attributes, and SVG geometry is markup. */
+function barChart(title: string, entries: ChartEntry[], labelWidth: number) {
+  const max = Math.max(1, ...entries.map((entry) => entry.count));
+  const barSpace = CHART.width - labelWidth - CHART.countWidth;
   return {
+    title,
     width: CHART.width,
-    height: bySeverity.length * (CHART.barHeight + CHART.gap),
-    bars: bySeverity.map((entry, index) => {
+    height: Math.max(1, entries.length) * (CHART.barHeight + CHART.gap),
+    bars: entries.map((entry, index) => {
       const y = index * (CHART.barHeight + CHART.gap);
-      return {
-        severity: entry.severity,
-        count: entry.count,
-        y,
-        textY: y + CHART.barHeight - 5,
-        barX: CHART.labelWidth,
-        barWidth: entry.count === 0 ? 0 : Math.max(2, Math.round((entry.count / max) * barSpace)),
-        barHeight: CHART.barHeight,
-        countX: CHART.labelWidth + (entry.count === 0 ? 0 : Math.max(2, Math.round((entry.count / max) * barSpace))) + 6,
-      };
+      const barWidth = entry.count === 0 ? 0 : Math.max(2, Math.round((entry.count / max) * barSpace));
+      return { label: entry.label, count: formatCount(entry.count), tone: entry.tone, y, textY: y + CHART.barHeight - 4, barX: labelWidth, barWidth, barHeight: CHART.barHeight, countX: labelWidth + barWidth + 6 };
     }),
+  };
+}
+
+/**
+ * Top risks: the first screen's rows. Every critical root cause is listed; those past the first
+ * screen are drawn by the page from the data when asked.
+ */
+function topRisksView(risks: TopRisks) {
+  const listed = listedCauses(risks);
+  const more = listed.slice(TOP_RISKS_SHOWN);
+  return {
+    derived: risks.source === 'critical-findings',
+    total: formatCount(risks.causes.length),
+    top: listed.slice(0, TOP_RISKS_SHOWN).map((cause, index) => ({ index, ...riskFields(cause) })),
+    blank: { index: '', ...(Object.fromEntries(RISK_FIELDS.map((field) => [field, ''])) as RiskFields) },
+    more: formatCount(more.length),
+    hasMore: more.length > 0,
+    moreStart: TOP_RISKS_SHOWN + 1,
+    unlisted: formatCount(risks.causes.length - listed.length),
+    hasUnlisted: risks.causes.length > listed.length,
   };
 }
 
@@ -98,31 +121,38 @@ function distinctSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** One self-contained HTML file: inline CSS and JS pinned by CSP hashes, findings as inert JSON data. */
+/**
+ * One self-contained HTML file: inline CSS and JS pinned by CSP hashes, the findings as inert data.
+ * The first screen is the coverage line and the top risks; the findings lists are drawn by the page.
+ */
 export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {}): string {
   const { style, script, csp } = loadAssets();
   const { main } = loadTemplates('html');
   const pageSize = options.pageSize ?? 50;
   const counts = countFindings(doc);
-  const ordered = sortFindingsForGrouping(doc.findings);
+  const risks = topRisks(doc);
   const incomplete = incompleteCoverage(doc);
   const notCompared = [...(doc.notCompared ?? [])].sort(
     (a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0) || (a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0),
   );
   const scopes = new Set(doc.coverage.map((entry) => `${entry.accountId}\u0000${entry.regionId}`));
+  const sections = { exposure: 0, hygiene: 0, other: 0 };
+  for (const finding of doc.findings) if (!finding.suppressed) sections[findingSection(finding)] += 1;
+  // Labels are 12 px text, about 7 px a character.
+  const checkLabelWidth = 12 + 7 * Math.max(8, ...counts.byCheck.map((entry) => entry.check.length));
 
   const view = {
     csp,
     style: new SafeString(style),
     script: new SafeString(script),
-    data: new SafeString(jsonForScript(buildClientData(doc, ordered, pageSize))),
+    data: new SafeString(embedData(buildClientData(doc, risks, pageSize))),
     tool: doc.tool,
     snapshotId: doc.snapshotId,
     snapshotTakenAt: doc.snapshotTakenAt ?? null,
     baselineId: doc.baselineId ?? null,
     generatedAt: doc.generatedAt,
     coverage: {
-      complete: incomplete.length === 0,
+      complete: doc.coverage.length > 0 && incomplete.length === 0 && notCompared.length === 0,
       scopeCount: scopes.size,
       entryCount: doc.coverage.length,
       empty: doc.coverage.length === 0,
@@ -141,13 +171,17 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
       }),
       notCompared: notCompared.map((scope) => ({ accountId: scope.accountId, regionId: scope.regionId, api: scope.api ?? '', reason: scope.reason })),
     },
+    risks: topRisksView(risks),
     summary: {
-      total: doc.findings.length,
-      active: counts.active,
-      suppressed: counts.suppressed,
-      bySeverity: counts.bySeverity,
-      chart: severityChart(counts.bySeverity),
-      byCheck: counts.byCheck,
+      total: formatCount(doc.findings.length),
+      active: formatCount(counts.active),
+      suppressed: formatCount(counts.suppressed),
+      exposure: formatCount(sections.exposure),
+      hygiene: formatCount(sections.hygiene),
+      other: formatCount(sections.other),
+      severityChart: barChart('Open findings by severity', counts.bySeverity.map((entry) => ({ label: entry.severity, count: entry.count, tone: `sev-${entry.severity}` })), 70),
+      checkChart: barChart('Open findings by check', counts.byCheck.map((entry) => ({ label: entry.check, count: entry.count, tone: `sev-${entry.worst}` })), checkLabelWidth),
+      byCheck: counts.byCheck.map((entry) => ({ ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed) })),
     },
     filters: {
       checks: distinctSorted(doc.findings.map((finding) => finding.check)),

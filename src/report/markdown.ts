@@ -1,50 +1,56 @@
-import { type Finding, type FindingsDocument } from '../model/findings.js';
-import { countFindings, formatProtocolPorts, formatResource, incompleteCoverage } from './describe.js';
-import { EVIDENCE_COLUMNS, detailLines, evidenceRow } from './html-data.js';
-import { escapeMarkdown, singleLine, truncate } from './markdown-escape.js';
+import Handlebars from 'handlebars';
+import type { Finding, FindingsDocument } from '../model/findings.js';
+import { countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
+import { escapeMarkdown, tableCode, truncate } from './markdown-escape.js';
 import { sortFindings, sortFindingsByCheck } from './order.js';
+import { TOP_RISKS_SHOWN, causeBreadth, causeExposes, causeRuleRef, causeRuleShape, topRisks } from './root-causes.js';
+import { EXPOSURE_CHECKS } from './sections.js';
 import { loadTemplates } from './templates.js';
 
 export interface MarkdownReportOptions {
   /** Hard cap on the output length; GitHub rejects comments over 65,536 characters. */
   maxChars?: number;
-  /** Coverage rows and expired/unmatched suppressions listed before "… and N more". */
+  /** Coverage rows, suppressed findings and expired/unmatched suppressions listed before "… and N more". */
   maxTableRows?: number;
+  /** Root causes in the Top risks table (default 20). */
+  topRisks?: number;
+  /** Findings sampled after the counts, a few of each check (default 30). */
+  sampleFindings?: number;
 }
 
 const SEVERITY_ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
-const MESSAGE_MAX = 500;
+const TEXT_MAX = 200;
 
+// Helpers return SafeStrings: their output is already escaped for Markdown, and Handlebars' HTML
+// escaping would add entities that read badly outside a browser.
 const helpers = {
-  md: (value: unknown) => escapeMarkdown(value),
-  line: (value: unknown) => singleLine(value),
-  upper: (value: unknown) => String(value).toUpperCase(),
+  md: (value: unknown) => new Handlebars.SafeString(escapeMarkdown(value)),
+  code: (value: unknown) => new Handlebars.SafeString(tableCode(value)),
   icon: (severity: unknown) => SEVERITY_ICON[String(severity)] ?? '',
 };
 
-function findingView(finding: Finding) {
-  return {
-    id: finding.id,
-    severity: finding.severity,
-    title: finding.title,
-    resource: formatResource(finding.resource),
-    scope: `${finding.accountId} / ${finding.regionId}`,
-    message: truncate(finding.message, MESSAGE_MAX),
-    detail: detailLines(finding).map(([label, value]) => ({ label, value })),
-    evidenceColumns: EVIDENCE_COLUMNS,
-    evidence: finding.evidence.map((entry) => ({
-      cells: evidenceRow(entry),
-    })),
-    remediation: finding.remediation,
-    docs: finding.docs ?? null,
-  };
+function resourceLabel(resource: Finding['resource']) {
+  return { type: resource.type, id: resource.id, name: resource.name ?? '' };
 }
 
-function suppressedView(finding: Finding) {
+function sampleRow(finding: Finding) {
+  const breadth = finding.breadth?.summary ?? (EXPOSURE_CHECKS.has(finding.check) ? 'not recorded' : '');
   return {
     severity: finding.severity,
     check: finding.check,
-    resource: formatResource(finding.resource),
+    resource: resourceLabel(finding.resource),
+    scope: `${finding.accountId} / ${finding.regionId}`,
+    traffic: formatProtocolPorts(finding.detail.protocol, finding.detail.ports),
+    breadth,
+    message: truncate(finding.message, TEXT_MAX),
+  };
+}
+
+function suppressedRow(finding: Finding) {
+  return {
+    severity: finding.severity,
+    check: finding.check,
+    resource: resourceLabel(finding.resource),
     traffic: formatProtocolPorts(finding.detail.protocol, finding.detail.ports),
     reason: finding.suppressed?.reason ?? '',
     owner: finding.suppressed?.owner ?? '',
@@ -52,124 +58,132 @@ function suppressedView(finding: Finding) {
   };
 }
 
-interface GroupView {
-  check: string;
-  title: string;
-  count: number;
-  findings: ReturnType<typeof findingView>[];
+/**
+ * A few findings of every check, worst checks first: `count` in all, taken a round at a time
+ * (the first of each check, then the second …), listed grouped by check.
+ */
+function sampleFindings(active: readonly Finding[], count: number): Finding[] {
+  const byCheck = new Map<string, Finding[]>();
+  for (const finding of sortFindingsByCheck(active)) {
+    let findings = byCheck.get(finding.check);
+    if (!findings) byCheck.set(finding.check, (findings = []));
+    findings.push(finding);
+  }
+  const taken = new Map<string, number>();
+  let total = 0;
+  for (let round = 0; total < count; round++) {
+    let any = false;
+    for (const [check, findings] of byCheck) {
+      if (total >= count || round >= findings.length) continue;
+      taken.set(check, round + 1);
+      total += 1;
+      any = true;
+    }
+    if (!any) break;
+  }
+  return [...byCheck].flatMap(([check, findings]) => findings.slice(0, taken.get(check) ?? 0));
 }
 
 /**
- * Markdown for PR comments and tickets: counts always, details while they fit. Findings are
- * added in report order until the next one would pass `maxChars`, then "… and N more".
+ * Markdown for pull requests and tickets, short whatever the estate: the top root causes, counts
+ * by severity and check, then a sample of findings. Every list is capped, so 118,000 findings
+ * still make a comment of a few hundred lines; past `maxChars`, the sample goes first, then the
+ * other tables' rows, the Top risks last.
  */
 export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOptions = {}): string {
-  const { main, partials } = loadTemplates('markdown', helpers);
+  const { main } = loadTemplates('markdown', helpers);
   const maxChars = options.maxChars ?? 60_000;
   const maxRows = options.maxTableRows ?? 20;
   const counts = countFindings(doc);
   const incomplete = incompleteCoverage(doc);
-  const titles = new Map(doc.checks.map((check) => [check.id, check.title]));
-  const active = sortFindingsByCheck(doc.findings.filter((finding) => !finding.suppressed));
+  const active = doc.findings.filter((finding) => !finding.suppressed);
   const suppressed = sortFindings(doc.findings.filter((finding) => finding.suppressed));
-  const drift = doc.findings.filter((finding) => finding.check === 'drift' && !finding.suppressed).length;
+  const drift = active.filter((finding) => finding.check === 'drift').length;
+  const risks = topRisks(doc);
 
-  const base = {
-    snapshotId: doc.snapshotId,
-    snapshotTakenAt: doc.snapshotTakenAt ?? null,
-    baselineId: doc.baselineId ?? null,
-    generatedAt: doc.generatedAt,
-    tool: doc.tool,
-    counts,
-    drift,
-    coverage: {
-      complete: incomplete.length === 0,
-      empty: doc.coverage.length === 0,
-      scopeCount: new Set(doc.coverage.map((entry) => `${entry.accountId}\u0000${entry.regionId}`)).size,
-      entryCount: doc.coverage.length,
-      incompleteCount: incomplete.length,
-      entries: incomplete.slice(0, maxRows).map((entry) => ({
-        accountId: entry.accountId,
-        regionId: entry.regionId,
-        api: entry.api,
-        status: entry.status,
-        code: entry.code ?? '',
-        message: truncate(entry.message ?? '', 200),
-        requestId: entry.requestId ?? '',
-        resources: (entry.resourceIds ?? []).length,
-      })),
-      more: Math.max(0, incomplete.length - maxRows),
-      notCompared: (doc.notCompared ?? []).slice(0, maxRows).map((scope) => ({ ...scope, api: scope.api ?? '' })),
-      notComparedMore: Math.max(0, (doc.notCompared ?? []).length - maxRows),
-    },
+  const lists = {
+    sample: sampleFindings(active, options.sampleFindings ?? 30).map(sampleRow),
+    suppressed: suppressed.slice(0, maxRows).map(suppressedRow),
     suppressionProblems: doc.suppressions.slice(0, maxRows),
-    suppressionProblemsMore: Math.max(0, doc.suppressions.length - maxRows),
+    coverage: incomplete.slice(0, maxRows).map((entry) => ({
+      accountId: entry.accountId,
+      regionId: entry.regionId,
+      api: entry.api,
+      status: entry.status,
+      code: entry.code ?? '',
+      message: truncate(entry.message ?? '', TEXT_MAX),
+      requestId: entry.requestId ?? '',
+      resources: (entry.resourceIds ?? []).length,
+    })),
+    notCompared: (doc.notCompared ?? []).slice(0, maxRows).map((scope) => ({ ...scope, api: scope.api ?? '' })),
+    risks: risks.causes.slice(0, options.topRisks ?? TOP_RISKS_SHOWN).map((cause, index) => ({
+      rank: index + 1,
+      severity: cause.severity,
+      ruleRef: causeRuleRef(cause),
+      groupName: cause.groupName ?? '',
+      shape: causeRuleShape(cause),
+      exposes: causeExposes(cause),
+      breadth: causeBreadth(cause),
+      internet: formatCount(cause.internetInterfaces),
+      fix: truncate(cause.fix, TEXT_MAX),
+    })),
   };
 
-  const render = (groups: GroupView[], shownSuppressed: ReturnType<typeof suppressedView>[]) =>
-    main({
-      ...base,
-      groups,
-      omitted: active.length - groups.reduce((sum, group) => sum + group.findings.length, 0),
-      suppressedRows: shownSuppressed,
-      suppressedOmitted: suppressed.length - shownSuppressed.length,
+  const render = () => {
+    const moreRisks = risks.causes.length - lists.risks.length;
+    return main({
+      snapshotId: doc.snapshotId,
+      snapshotTakenAt: doc.snapshotTakenAt ?? null,
+      baselineId: doc.baselineId ?? null,
+      generatedAt: doc.generatedAt,
+      tool: doc.tool,
+      counts: {
+        ...counts,
+        bySeverity: counts.bySeverity.map((entry) => ({ ...entry, count: formatCount(entry.count) })),
+        byCheck: counts.byCheck.map((entry) => ({ ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed) })),
+      },
+      active: formatCount(counts.active),
+      suppressedCount: formatCount(counts.suppressed),
+      drift,
+      risks: {
+        derived: risks.source === 'critical-findings',
+        rows: lists.risks,
+        total: formatCount(risks.causes.length),
+        more: moreRisks > 0 ? formatCount(moreRisks) : '',
+        moreCritical: formatCount(risks.causes.slice(lists.risks.length).filter((cause) => cause.severity === 'critical').length),
+      },
+      coverage: {
+        complete: incomplete.length === 0,
+        empty: doc.coverage.length === 0,
+        scopeCount: new Set(doc.coverage.map((entry) => `${entry.accountId}\u0000${entry.regionId}`)).size,
+        entryCount: doc.coverage.length,
+        incompleteCount: incomplete.length,
+        entries: lists.coverage,
+        more: incomplete.length - lists.coverage.length,
+        notCompared: lists.notCompared,
+        notComparedCount: (doc.notCompared ?? []).length,
+        notComparedMore: (doc.notCompared ?? []).length - lists.notCompared.length,
+      },
+      sample: lists.sample,
+      omitted: formatCount(active.length - lists.sample.length),
+      hasOmitted: active.length > lists.sample.length,
+      suppressedRows: lists.suppressed,
+      suppressedOmitted: suppressed.length - lists.suppressed.length,
+      suppressionProblems: lists.suppressionProblems,
+      suppressionProblemsMore: doc.suppressions.length - lists.suppressionProblems.length,
     });
+  };
 
-  const headingPartial = partials['check-heading'];
-  const findingPartial = partials['finding'];
-  const suppressedPartial = partials['suppressed-row'];
-  if (!headingPartial || !findingPartial || !suppressedPartial) throw new Error('templates/markdown/partials is missing a partial');
-
-  // Lengths of the parts add up: the main template places partial output back to back.
-  const fixed = render([], []).length;
-  // Room for the "… and N more" lines, whose digits grow once findings are left out.
-  let budget = maxChars - fixed - 200;
-  const groups: GroupView[] = [];
-  const groupCounts = new Map<string, number>();
-  for (const finding of active) groupCounts.set(finding.check, (groupCounts.get(finding.check) ?? 0) + 1);
-  let full = false;
-  for (const finding of active) {
-    let group = groups[groups.length - 1];
-    let cost = 0;
-    let newGroup: GroupView | undefined;
-    if (!group || group.check !== finding.check) {
-      newGroup = { check: finding.check, title: titles.get(finding.check) ?? finding.title, count: groupCounts.get(finding.check) ?? 0, findings: [] };
-      cost += headingPartial(newGroup).length;
-    }
-    const view = findingView(finding);
-    cost += findingPartial(view).length;
-    if (cost > budget) {
-      full = true;
-      break;
-    }
-    budget -= cost;
-    if (newGroup) {
-      groups.push(newGroup);
-      group = newGroup;
-    }
-    group?.findings.push(view);
-  }
-  const shownSuppressed: ReturnType<typeof suppressedView>[] = [];
-  if (!full) {
-    for (const finding of suppressed) {
-      const view = suppressedView(finding);
-      const cost = suppressedPartial(view).length;
-      if (cost > budget) break;
-      budget -= cost;
-      shownSuppressed.push(view);
-    }
-  }
-
-  let output = render(groups, shownSuppressed);
-  // The estimate is exact up to the digits of the omitted counts; trim further if it was not.
-  while (output.length > maxChars && (shownSuppressed.length > 0 || groups.length > 0)) {
-    if (shownSuppressed.length > 0) shownSuppressed.pop();
-    else {
-      const last = groups[groups.length - 1];
-      last?.findings.pop();
-      if (last && last.findings.length === 0) groups.pop();
-    }
-    output = render(groups, shownSuppressed);
+  let output = render();
+  // Rows go from the end of the least important list first; every list says how many it left out.
+  const trimOrder = [lists.sample, lists.suppressed, lists.suppressionProblems, lists.notCompared, lists.coverage, lists.risks] as unknown[][];
+  while (output.length > maxChars) {
+    const list = trimOrder.find((rows) => rows.length > 0);
+    if (!list) break;
+    // Cut roughly what is over, at least one row, then re-render to measure.
+    const over = Math.ceil((output.length - maxChars) / 200);
+    list.splice(Math.max(0, list.length - Math.max(1, over)));
+    output = render();
   }
   return output;
 }

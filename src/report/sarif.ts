@@ -39,13 +39,22 @@ function placeholderCheck(finding: Finding): CheckInfo {
   return { id: finding.check, title: finding.title, severity: finding.severity, description: finding.title, remediation: finding.remediation, docs: finding.docs ?? '' };
 }
 
+/**
+ * Code-scanning tools show the message and little else, so it says who can reach the finding:
+ * exposure messages usually name their breadth already, the others get it appended.
+ */
+function messageText({ message, breadth }: Finding): string {
+  return breadth && !message.includes(breadth.summary) ? `${message} Breadth: ${breadth.summary}.` : message;
+}
+
 function resultFor(finding: Finding, ruleIndex: number) {
   const qualified = `${finding.accountId}/${finding.regionId}/${finding.resource.type}/${finding.resource.id}`;
+  const { breadth, instance, rootCauses } = finding;
   return {
     ruleId: finding.check,
     ruleIndex,
     level: sarifLevel(finding.severity),
-    message: { text: finding.message },
+    message: { text: messageText(finding) },
     partialFingerprints: { 'sgauditFindingId/v1': finding.id },
     locations: [
       {
@@ -67,6 +76,9 @@ function resultFor(finding: Finding, ruleIndex: number) {
       resourceType: finding.resource.type,
       ...(finding.resource.name ? { resourceName: finding.resource.name } : {}),
       title: finding.title,
+      ...(breadth ? { breadth: breadth.class, breadthSummary: breadth.summary, publicIpv4: breadth.publicIpv4, publicIpv6: breadth.publicIpv6 } : {}),
+      ...(instance ? { instanceId: instance.id, ...(instance.name ? { instanceName: instance.name } : {}) } : {}),
+      ...(rootCauses?.length ? { rootCauses } : {}),
     },
     ...(finding.suppressed
       ? {

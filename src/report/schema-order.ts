@@ -1,4 +1,4 @@
-import { Finding, SEVERITIES, type Evidence, type FindingResource } from '../model/findings.js';
+import { BREADTH_CLASSES, Finding, SEVERITIES, type Breadth, type Evidence, type FindingInstance, type FindingResource } from '../model/findings.js';
 import { copyEvery, copyStrings, isPlainObject } from '../util/plain-copy.js';
 
 /**
@@ -14,11 +14,13 @@ export function findingInSchemaOrder(finding: Finding): Finding {
   return schemaOrderedCopy(finding) ?? Finding.parse(finding);
 }
 
-const FINDING_KEYS = new Set(['id', 'check', 'severity', 'title', 'message', 'accountId', 'regionId', 'resource', 'detail', 'evidence', 'remediation', 'docs', 'suppressed']);
+const FINDING_KEYS = new Set(['id', 'check', 'severity', 'title', 'message', 'accountId', 'regionId', 'resource', 'detail', 'evidence', 'remediation', 'docs', 'breadth', 'instance', 'rootCauses', 'suppressed']);
 const RESOURCE_KEYS = new Set(['type', 'id', 'name']);
 const DETAIL_KEYS = new Set(['direction', 'protocol', 'ports', 'sources', 'addresses', 'extra']);
 const EVIDENCE_KEYS = new Set(['role', 'groupId', 'groupName', 'ruleId', 'direction', 'policy', 'priority', 'protocol', 'ports', 'peer', 'description', 'note']);
 const SUPPRESSION_KEYS = new Set(['reason', 'owner', 'expires', 'matchedBy']);
+const BREADTH_KEYS = new Set(['class', 'publicIpv4', 'publicIpv6', 'summary']);
+const INSTANCE_KEYS = new Set(['id', 'name']);
 const PORT_KEYS = new Set(['from', 'to']);
 
 const SEVERITY_VALUES = new Set<string>(SEVERITIES);
@@ -26,6 +28,7 @@ const RESOURCE_TYPES = new Set<string>(['networkInterface', 'instance', 'securit
 const ROLES = new Set<string>(['decides', 'passed', 'covers', 'subject', 'context']);
 const DIRECTIONS = new Set<string>(['ingress', 'egress']);
 const POLICIES = new Set<string>(['accept', 'drop']);
+const BREADTH_CLASS_VALUES = new Set<string>(BREADTH_CLASSES);
 
 type Plain = Record<string, unknown>;
 
@@ -104,10 +107,22 @@ function orderedSuppression(value: unknown): Finding['suppressed'] | undefined {
   return { reason, owner, expires, matchedBy };
 }
 
+function orderedBreadth(value: unknown): Breadth | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, BREADTH_KEYS)) return undefined;
+  const { class: kind, publicIpv4, publicIpv6, summary } = value;
+  if (!inSet(BREADTH_CLASS_VALUES, kind) || !isInteger(publicIpv4) || publicIpv4 < 0 || !isString(publicIpv6) || !/^\d+$/.test(publicIpv6) || !isString(summary)) return undefined;
+  return { class: kind as Breadth['class'], publicIpv4, publicIpv6, summary };
+}
+
+function orderedInstance(value: unknown): FindingInstance | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, INSTANCE_KEYS) || !isString(value.id) || !optionalString(value.name)) return undefined;
+  return { id: value.id, name: value.name };
+}
+
 /** The schema-ordered copy when the finding has exactly the allowed shape; undefined sends it to zod. */
 export function schemaOrderedCopy(finding: unknown): Finding | undefined {
   if (!isPlainObject(finding) || !onlyKeys(finding, FINDING_KEYS)) return undefined;
-  const { id, check, severity, title, message, accountId, regionId, resource, detail, evidence, remediation, docs, suppressed } = finding;
+  const { id, check, severity, title, message, accountId, regionId, resource, detail, evidence, remediation, docs, breadth, instance, rootCauses, suppressed } = finding;
   if (!isString(id) || !isString(check) || !inSet(SEVERITY_VALUES, severity) || !isString(title) || !isString(message)) return undefined;
   if (!isString(accountId) || !isString(regionId) || !isString(remediation) || !optionalString(docs) || !Array.isArray(evidence)) return undefined;
   const orderedResourceValue = orderedResource(resource);
@@ -115,6 +130,10 @@ export function schemaOrderedCopy(finding: unknown): Finding | undefined {
   if (!orderedResourceValue || !orderedDetailValue) return undefined;
   const orderedEvidenceList = copyEvery(evidence as unknown[], orderedEvidence);
   if (!orderedEvidenceList) return undefined;
+  const orderedBreadthValue = breadth === undefined ? undefined : orderedBreadth(breadth);
+  const orderedInstanceValue = instance === undefined ? undefined : orderedInstance(instance);
+  const rootCausesCopy = rootCauses === undefined ? undefined : copyStrings(rootCauses);
+  if ((breadth !== undefined && !orderedBreadthValue) || (instance !== undefined && !orderedInstanceValue) || (rootCauses !== undefined && !rootCausesCopy)) return undefined;
   const orderedSuppressed = suppressed === undefined ? undefined : orderedSuppression(suppressed);
   if (suppressed !== undefined && !orderedSuppressed) return undefined;
   return {
@@ -130,6 +149,9 @@ export function schemaOrderedCopy(finding: unknown): Finding | undefined {
     evidence: orderedEvidenceList,
     remediation,
     docs,
+    breadth: orderedBreadthValue,
+    instance: orderedInstanceValue,
+    rootCauses: rootCausesCopy,
     suppressed: orderedSuppressed,
   };
 }

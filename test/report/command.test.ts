@@ -32,10 +32,10 @@ describe('sgaudit report', () => {
     const out = join(dir, 'all');
     const code = await main(['node', 'sgaudit', 'report', FIXTURE_PATH, '--format', 'html,md,csv,sarif,json', '--out', out]);
     expect(code).toBe(0);
-    const expected = ['report.html', 'report.md', 'report.csv', 'report.sarif', 'report.json'].map((name) => join(out, name));
+    const expected = ['findings.html', 'findings.md', 'findings.csv', 'findings.sarif', 'findings.json'].map((name) => join(out, name));
     expect(stdout.join('')).toBe(expected.map((path) => `${path}\n`).join(''));
     for (const path of expected) expect(readFileSync(path, 'utf8').length).toBeGreaterThan(100);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Content-Security-Policy');
+    expect(readFileSync(join(out, 'findings.html'), 'utf8')).toContain('Content-Security-Policy');
   });
 
   it('exits 2 with one line naming a corrupt findings file, writing nothing', async () => {
@@ -56,7 +56,7 @@ describe('sgaudit report', () => {
   });
 
   it('refuses to overwrite the findings file it reads', async () => {
-    const input = join(dir, 'report.json');
+    const input = join(dir, 'findings.json');
     writeFileSync(input, readFileSync(FIXTURE_PATH));
     const code = await main(['node', 'sgaudit', 'report', input, '--format', 'json', '--out', dir]);
     expect(code).toBe(2);

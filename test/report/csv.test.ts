@@ -60,6 +60,10 @@ describe('CSV report', () => {
         suppressed: finding.suppressed ? 'true' : 'false',
         message: finding.message,
         remediation: finding.remediation,
+        breadth: finding.breadth?.class ?? '',
+        breadth_summary: finding.breadth?.summary ?? '',
+        instance_id: finding.instance?.id ?? '',
+        root_causes: (finding.rootCauses ?? []).join(' '),
       };
       return guardFormula(raw[column]);
     };
@@ -73,6 +77,7 @@ describe('CSV report', () => {
     expect(rdp?.[8]).toBe("'+cmd|' /C calc'!A0");
     expect(rdp?.[13]).toBe('\'=HYPERLINK("http://evil.invalid","click") accepts tcp/3389 from 100.0.0.0/6.');
     expect(rdp?.[12]).toBe('true');
+    expect(rdp?.slice(15)).toEqual(['internet', 'internet: 100.0.0.0/6', 'i-uf6win01', 'sg-uf6win/sgr-rdp']);
     // No cell a spreadsheet would run as a formula.
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
   });

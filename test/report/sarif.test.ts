@@ -42,7 +42,8 @@ interface SarifLog {
       level: string;
       partialFingerprints: Record<string, string>;
       locations: { logicalLocations: { fullyQualifiedName: string }[] }[];
-      properties: { severity: string; suppressed: boolean };
+      message: { text: string };
+      properties: { severity: string; suppressed: boolean } & Record<string, unknown>;
       suppressions?: { kind: string; justification: string }[];
     }[];
   }[];
@@ -107,6 +108,22 @@ describe('SARIF report', () => {
       'Coverage partial: DescribeSecurityGroupAttribute in account 1234567890123456 region cn-hangzhou (Throttling.User): Request was denied due to user flow control. <b>retry</b> [request 6E1D9A5B-0C3F-4A7E-9B1D-2F8C7E6A5B4C]',
       'Coverage denied: DescribeInstances in account 9876543210987654 region us-west-1 (Forbidden.RAM): User not authorized to operate on the specified resource. [request 0A1B2C3D-4E5F-6789-ABCD-EF0123456789]',
     ]);
+  });
+
+  it('says who can reach an exposure: breadth in the message and the properties, with instance and root causes', () => {
+    const results = (JSON.parse(renderSarif(doc)) as SarifLog).runs[0]?.results ?? [];
+    const web = results.find((result) => result.partialFingerprints['sgauditFindingId/v1'] === 'c6b497da5de495cb');
+    expect(web?.message.text).toBe('eni-web01 (47.96.1.10) accepts tcp/22 from 0.0.0.0/0 via sg-web rule sgr-ssh. Breadth: internet: 0.0.0.0/0.');
+    expect(web?.properties).toMatchObject({ breadth: 'internet', breadthSummary: 'internet: 0.0.0.0/0', publicIpv4: 3702258432, publicIpv6: '0', instanceId: 'i-bp1web01', instanceName: 'web-01', rootCauses: ['sg-bp1web/sgr-ssh'] });
+    const unused = results.find((result) => result.ruleId === 'unused-group');
+    expect(Object.keys(unused?.properties ?? {})).not.toContain('breadth');
+  });
+
+  it('does not repeat a breadth the message already names', () => {
+    const finding = doc.findings.find((entry) => entry.id === 'c6b497da5de495cb')!;
+    const named = { ...finding, message: 'eni-bp1web01 accepts tcp 22 (SSH) from internet: 0.0.0.0/0 on 47.96.1.10.' };
+    const results = (JSON.parse(renderSarif({ ...doc, findings: [named] })) as SarifLog).runs[0]?.results ?? [];
+    expect(results[0]?.message.text).toBe(named.message);
   });
 
   it('adds a rule for a finding whose check is missing from doc.checks', () => {

@@ -41,7 +41,7 @@ type Untyped = Record<string, any>;
 describe('findingInSchemaOrder', () => {
   const sources: [string, Finding[]][] = [
     ['the report fixture', loadFixture().findings],
-    ['synthetic findings (suppressed, drift extras, long evidence)', syntheticFindings({ findings: 400, seed: 3 }).findings],
+    ['synthetic findings (suppressed, drift extras, long evidence, breadth, root causes)', syntheticFindings({ findings: 400, seed: 3 }).findings],
     ['an analysis of a generated estate (every check)', generatedFindings()],
   ];
 
@@ -53,7 +53,7 @@ describe('findingInSchemaOrder', () => {
     }
   });
 
-  const base = loadFixture().findings.find((finding) => finding.evidence.length > 0 && finding.detail.ports && finding.resource.name)!;
+  const base = loadFixture().findings.find((finding) => finding.evidence.length > 0 && finding.detail.ports && finding.resource.name && finding.breadth && finding.instance && finding.rootCauses)!;
   const odd: [string, (finding: Untyped) => void][] = [
     ['an unknown finding member', (f) => (f.extraField = 1)],
     ['an unknown resource member', (f) => (f.resource.arn = 'x')],
@@ -73,6 +73,17 @@ describe('findingInSchemaOrder', () => {
     ['an inherited member', (f) => Object.setPrototypeOf(f, { inherited: true })],
     ['a member set to undefined', (f) => (f.docs = undefined)],
     ['a missing message', (f) => delete f.message],
+    ['an unknown breadth class', (f) => (f.breadth.class = 'galaxy')],
+    ['a negative public IPv4 count', (f) => (f.breadth.publicIpv4 = -1)],
+    ['a fractional public IPv4 count', (f) => (f.breadth.publicIpv4 = 1.5)],
+    ['an IPv6 count that is not decimal digits', (f) => (f.breadth.publicIpv6 = '1e9')],
+    ['an IPv6 count that is a number', (f) => (f.breadth.publicIpv6 = 7)],
+    ['an unknown breadth member', (f) => (f.breadth.exact = true)],
+    ['a breadth without summary', (f) => delete f.breadth.summary],
+    ['an unknown instance member', (f) => (f.instance.zone = 'cn-hangzhou-h')],
+    ['an instance without id', (f) => delete f.instance.id],
+    ['a number among the root causes', (f) => (f.rootCauses = ['sg-1/sgr-1', 2])],
+    ['root causes that are not a list', (f) => (f.rootCauses = 'sg-1/sgr-1')],
   ];
 
   it.each(odd)('leaves %s to zod: same output, or the same failure', (_name, mutate) => {

@@ -14,7 +14,7 @@ describe('templates', () => {
 
   it('exist for both sets', () => {
     const names = files.map((file) => relative(TEMPLATES_DIR, file)).sort();
-    expect(names).toEqual(expect.arrayContaining(['html/report.hbs', 'markdown/report.hbs', 'markdown/partials/finding.hbs']));
+    expect(names).toEqual(expect.arrayContaining(['html/report.hbs', 'html/partials/top-risks.hbs', 'markdown/report.hbs', 'markdown/partials/risk-row.hbs']));
   });
 
   // Unescaped output goes only through SafeStrings the renderer builds (CSP-hashed assets, script-safe JSON).
