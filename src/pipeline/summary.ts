@@ -1,3 +1,4 @@
+import { coverageHeadline } from '../model/coverage.js';
 import { SEVERITIES, type FindingsDocument } from '../model/findings.js';
 import { causeBreadth, causeExposes, causeRuleRef, topRisks } from '../report/root-causes.js';
 
@@ -35,6 +36,9 @@ function causeLine(cause: ReturnType<typeof topRisks>['causes'][number]): string
 export function formatScanSummary(document: FindingsDocument): string {
   const { summary } = document;
   const lines: string[] = [];
+  // A failed or partial scan is the first thing said: zero findings from nothing collected is not clean.
+  const headline = coverageHeadline(document.coverage);
+  if (headline) lines.push(headline);
   const open = summary.total - summary.suppressed;
   lines.push(`${open} open finding${open === 1 ? '' : 's'}${summary.suppressed ? ` (+${summary.suppressed} suppressed)` : ''}`);
   lines.push(`  ${SEVERITIES.map((severity) => `${severity} ${summary.bySeverity[severity] ?? 0}`).join('  ')}`);

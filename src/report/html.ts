@@ -1,3 +1,4 @@
+import { coverageVerdict } from '../model/coverage.js';
 import { createHash } from 'node:crypto';
 import { type FindingsDocument } from '../model/findings.js';
 import { countFindings, formatCount, formatExtra, formatResource, incompleteCoverage } from './describe.js';
@@ -153,6 +154,7 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
     generatedAt: doc.generatedAt,
     coverage: {
       complete: doc.coverage.length > 0 && incomplete.length === 0 && notCompared.length === 0,
+      failed: coverageVerdict(doc.coverage) === 'failed',
       scopeCount: scopes.size,
       entryCount: doc.coverage.length,
       empty: doc.coverage.length === 0,

@@ -1,3 +1,4 @@
+import { coverageVerdict } from '../model/coverage.js';
 import Handlebars from 'handlebars';
 import type { Finding, FindingsDocument } from '../model/findings.js';
 import { countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
@@ -154,6 +155,7 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
       },
       coverage: {
         complete: incomplete.length === 0,
+        failed: coverageVerdict(doc.coverage) === 'failed',
         empty: doc.coverage.length === 0,
         scopeCount: new Set(doc.coverage.map((entry) => `${entry.accountId}\u0000${entry.regionId}`)).size,
         entryCount: doc.coverage.length,

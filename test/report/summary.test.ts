@@ -9,16 +9,25 @@ describe('formatScanSummary', () => {
   const doc = loadFixture();
 
   it('names the top root causes after the severity line, one line each, worst first', () => {
+    // The fixture's coverage is incomplete: that is said first, then the counts.
     const lines = formatScanSummary(doc).split('\n');
-    expect(lines[1]).toBe('  critical 2  high 4  medium 7  low 4  info 1');
-    expect(lines[2]).toBe('top root causes:');
-    expect(lines.slice(3, 8)).toEqual([
+    expect(lines[0]).toMatch(/^INCOMPLETE: \d+ of \d+ scope\(s\) were not collected completely/);
+    expect(lines[2]).toBe('  critical 2  high 4  medium 7  low 4  info 1');
+    expect(lines[3]).toBe('top root causes:');
+    expect(lines.slice(4, 9)).toEqual([
       '  critical  sg-bp1legacy/sgr-all (<script>alert("name")</script>) all protocols and ports from internet: 1.0.0.0/1 → 1 internet-facing interface',
       '  critical  sg-bp1web/sgr-ssh (web) tcp 22 (ssh) from internet: 0.0.0.0/0 → 1 internet-facing interface',
       '  high      sg-uf6app/sgr-8080 (app, "quoted", comma) tcp 8080 from internet: ::/0 → 1 internet-facing interface',
       '  high      sg-uf6win/sgr-rdp (@SUM(1+1)) tcp 3389 (rdp) from internet: 100.0.0.0/6 → 1 internet-facing interface',
       '  medium    sg-bp1db/sgr-mysql (db | prod *bold* _it_ [link](javascript:alert(1))) tcp 3306 (mysql) from internet: 0.0.0.0/0 → 0 internet-facing interfaces',
     ]);
+  });
+
+  it('opens with a scan that collected nothing, and says nothing of the kind when coverage is complete', () => {
+    const failed = formatScanSummary({ ...doc, coverage: doc.coverage.map((entry) => ({ ...entry, status: 'denied' as const })) });
+    expect(failed.split('\n')[0]).toMatch(/^SCAN FAILED: nothing was collected/);
+    const complete = formatScanSummary({ ...doc, coverage: doc.coverage.map((entry) => ({ ...entry, status: 'complete' as const })) });
+    expect(complete.split('\n')[0]).toMatch(/^\d+ open findings/);
   });
 
   it('names five of many, and says how many there are', () => {
