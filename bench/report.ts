@@ -63,7 +63,7 @@ if (!chromiumAvailable()) {
     const filterStarted = performance.now();
     await page.selectOption('#filter-severity', 'critical');
     const filterMs = performance.now() - filterStarted;
-    const shown = await page.locator('#active-status').innerText();
+    const shown = await page.locator('#exposure-status').innerText();
     interactiveMs = Math.max(wall, inPage);
     console.log(`Chromium interactive: ${ms(inPage)} by the page's clock, ${ms(wall)} wall from navigation  [budget ${ms(BUDGET.interactiveMs)}]`);
     console.log(`Chromium filter severity=critical: ${ms(filterMs)} → "${shown}"${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
