@@ -36,7 +36,7 @@ export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}
 }
 
 /** The checks' findings before the document is assembled: fingerprinted, in check order, not yet sorted. */
-export interface CheckRun {
+interface CheckRun {
   findings: Finding[];
   checks: CheckInfo[];
   /** The deciding rules behind each exposure finding, summarized into the document's rootCauses. */
@@ -44,7 +44,7 @@ export interface CheckRun {
 }
 
 /** Runs the enabled checks over one snapshot: fingerprinted findings in check order, not yet sorted. */
-export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}): CheckRun {
+function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}): CheckRun {
   const timing = options.onTiming;
   let started = performance.now();
   const view = new SnapshotView(snapshot);
@@ -88,7 +88,7 @@ export function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now
  * and region, which keep their check-run order), makes ids unique, applies suppressions and
  * summarizes. Pure apart from reading the clock when `now` is not given.
  */
-export function finishAnalysis(
+function finishAnalysis(
   snapshot: Pick<Snapshot, 'id' | 'takenAt' | 'coverage'>,
   run: CheckRun,
   options: Pick<AnalyzeOptions, 'config' | 'baseline' | 'now' | 'onTiming'> = {},

@@ -21,7 +21,7 @@ export interface ExplainQuery {
   packet?: { protocol: EvalProtocol; port: number; address: string };
 }
 
-export interface AcceptedLine {
+interface AcceptedLine {
   protocol: string;
   ports: string;
   peers: string[];

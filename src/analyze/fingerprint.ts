@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { Finding } from '../model/findings.js';
 
-export const FINGERPRINT_PREFIX = 'SG-';
+const FINGERPRINT_PREFIX = 'SG-';
 
 type FingerprintInput = Pick<Finding, 'check' | 'accountId' | 'regionId' | 'resource' | 'detail'>;
 

@@ -13,7 +13,7 @@ export interface SuppressionRule {
 }
 
 /** The matcher as shown in reports: the finding id, or `check:resource-glob`. */
-export function suppressionMatcher(rule: SuppressionRule): string {
+function suppressionMatcher(rule: SuppressionRule): string {
   return rule.id ?? `${rule.check ?? '*'}:${rule.resource ?? '*'}`;
 }
 

@@ -46,10 +46,10 @@ export function incompleteCoverage(coverage: readonly Coverage[]): Coverage[] {
   return coverage.filter((entry) => entry.status !== 'complete');
 }
 
-export const DEFAULT_CONCURRENCY = { perRegion: 16, perApi: 8, regions: 4 } as const;
+const DEFAULT_CONCURRENCY = { perRegion: 16, perApi: 8, regions: 4 } as const;
 
 /** Coverage rows for calls that are not tied to one region (AssumeRole, DescribeRegions). */
-export const GLOBAL_REGION = 'global';
+const GLOBAL_REGION = 'global';
 
 interface ResolvedAccount {
   accountId: string;
@@ -67,7 +67,7 @@ interface CollectContext {
 }
 
 /** One line naming account, region, API, status, code and request id — never a secret. */
-export function describeCoverage(entry: Coverage): string {
+function describeCoverage(entry: Coverage): string {
   // "default" stands for the account of the default credentials when its id could not be read.
   const parts = [entry.accountId === 'default' ? 'the credentials\' account (id not known)' : `account ${entry.accountId}`, `region ${entry.regionId}`, entry.api, entry.status];
   if (entry.code) parts.push(`code ${entry.code}`);

@@ -25,7 +25,7 @@ interface AnalyzeFlags {
 }
 
 /** `3 findings (1 critical, 2 low), 1 suppressed` — for stderr. */
-export function summaryLine(document: FindingsDocument): string {
+function summaryLine(document: FindingsDocument): string {
   const { summary } = document;
   const open = summary.total - summary.suppressed;
   const parts = Object.entries(summary.bySeverity)

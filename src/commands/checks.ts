@@ -5,7 +5,7 @@ import { DRIFT_META } from '../analyze/drift/meta.js';
 import { option } from './flags.js';
 
 /** The catalog as an aligned text table: id, default severity, title. */
-export function renderCatalogText(metas: readonly CheckMeta[]): string {
+function renderCatalogText(metas: readonly CheckMeta[]): string {
   const idWidth = Math.max(2, ...metas.map((meta) => meta.id.length));
   const severityWidth = Math.max(8, ...metas.map((meta) => meta.severity.length));
   const line = (id: string, severity: string, title: string) => `${id.padEnd(idWidth)}  ${severity.padEnd(severityWidth)}  ${title}`.trimEnd();

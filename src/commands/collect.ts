@@ -24,7 +24,7 @@ interface CollectFlags {
 }
 
 /** Config (accounts, regions, endpoint, collect.*) with flags taking precedence. */
-export function collectOptionsFromFlags(flags: CollectFlags, config: ResolvedConfig = parseConfigText('', undefined)): CollectOptions {
+function collectOptionsFromFlags(flags: CollectFlags, config: ResolvedConfig = parseConfigText('', undefined)): CollectOptions {
   const accounts = accountsFromFlags(flags);
   const fromConfig = collectOptionsFromConfig(config, {
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),

@@ -15,7 +15,7 @@ function udp(name: string, from: number, to: number = from): PortSpec {
  * cloud vendors' own advisors and the widely used open-port checks for Alibaba Cloud security
  * groups flag. Names are what a finding prints next to the port (`tcp/5601 Kibana`).
  */
-export function defaultSensitivePorts(): PortSpec[] {
+function defaultSensitivePorts(): PortSpec[] {
   return [
     tcp('FTP', 20, 21),
     tcp('SSH', 22),

@@ -11,7 +11,7 @@ import { CONFIGURABLE_CHECK_IDS, ConfigSchema, type SgauditConfig } from './sche
 /** The validated config with defaults filled in, and where it came from (undefined = built-in defaults). */
 export type ResolvedConfig = SgauditConfig & { configFile: string | undefined };
 
-export const DEFAULT_CONFIG_FILE = 'sgaudit.yaml';
+const DEFAULT_CONFIG_FILE = 'sgaudit.yaml';
 
 /**
  * Discovery: an explicit path → `./sgaudit.yaml` → `$SGAUDIT_CONFIG` → built-in defaults.
@@ -75,7 +75,7 @@ function configError(file: string, problems: string[]): SgauditError {
 }
 
 /** `checks.public-exposure.severity`, `allowedPublicPorts[2]`, `suppressions[0].expires`. */
-export function formatKeyPath(path: readonly PropertyKey[]): string {
+function formatKeyPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;

@@ -163,8 +163,6 @@ export const ConfigSchema = z
   .meta({ title: 'sgaudit configuration (sgaudit.yaml)' });
 
 export type SgauditConfig = z.output<typeof ConfigSchema>;
-export type SgauditConfigInput = z.input<typeof ConfigSchema>;
-export type SuppressionConfig = SgauditConfig['suppressions'][number];
 
 /** The JSON Schema of sgaudit.yaml for editors (yaml-language-server), generated from the zod schema. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { Errors } from './errors.js';
  *   StringToSign     = "ACS3-HMAC-SHA256" \n hex sha256(CanonicalRequest)
  *   Signature        = hex HMAC-SHA256(secret, StringToSign)
  */
-export const ACS3 = 'ACS3-HMAC-SHA256';
+const ACS3 = 'ACS3-HMAC-SHA256';
 
 export interface ParsedAuthorization {
   accessKeyId: string;
@@ -57,7 +57,7 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-export function sha256Hex(data: Buffer | string): string {
+function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
@@ -66,7 +66,7 @@ function headerValue(headers: SignedRequest['headers'], name: string): string {
   return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim();
 }
 
-export function canonicalRequest(request: SignedRequest, signedHeaders: string[]): string {
+function canonicalRequest(request: SignedRequest, signedHeaders: string[]): string {
   const canonicalUri = request.path || '/';
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headerValue(request.headers, name)}\n`).join('');
   return [
@@ -79,7 +79,7 @@ export function canonicalRequest(request: SignedRequest, signedHeaders: string[]
   ].join('\n');
 }
 
-export function expectedSignature(request: SignedRequest, signedHeaders: string[], secret: string): string {
+function expectedSignature(request: SignedRequest, signedHeaders: string[], secret: string): string {
   const stringToSign = `${ACS3}\n${sha256Hex(canonicalRequest(request, signedHeaders))}`;
   return createHmac('sha256', secret).update(stringToSign).digest('hex');
 }

@@ -45,7 +45,7 @@ function kindOfText(text: string): FileKind {
 }
 
 /** What to do with a file of this kind, for a reader that expected another. */
-export function commandFor(kind: FileKind, path: string): string | undefined {
+function commandFor(kind: FileKind, path: string): string | undefined {
   if (kind === 'snapshot') return `it is a snapshot: run \`sgaudit analyze ${path}\` first (or \`sgaudit explain ${path} <id>\`)`;
   if (kind === 'findings') return `it is a findings document: render it with \`sgaudit report ${path}\``;
   if (kind === 'terraform-state') return `it is Terraform state: compare it with a snapshot, \`sgaudit diff ${path} <snapshot>\``;

@@ -62,7 +62,7 @@ export type Breadth = z.infer<typeof Breadth>;
 export const FindingInstance = z.strictObject({ id: z.string(), name: z.string().optional() });
 export type FindingInstance = z.infer<typeof FindingInstance>;
 
-export const Suppression = z.strictObject({
+const Suppression = z.strictObject({
   reason: z.string(),
   owner: z.string(),
   expires: z.string(),
@@ -151,13 +151,12 @@ export const SuppressionReport = z.strictObject({
 });
 export type SuppressionReport = z.infer<typeof SuppressionReport>;
 
-export const FindingsSummary = z.strictObject({
+const FindingsSummary = z.strictObject({
   total: z.number().int(),
   suppressed: z.number().int(),
   bySeverity: z.record(z.string(), z.number().int()),
   byCheck: z.record(z.string(), z.number().int()),
 });
-export type FindingsSummary = z.infer<typeof FindingsSummary>;
 
 export const CheckInfo = z.strictObject({
   id: z.string(),

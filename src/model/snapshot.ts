@@ -213,8 +213,7 @@ export const REGIONAL_COVERAGE_APIS: readonly CoverageApi[] = [
   'DescribePrefixListAttributes',
 ];
 
-export const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
-export type CoverageStatus = z.infer<typeof CoverageStatus>;
+const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
 
 /**
  * Coverage is data: an incomplete (account, region, api) never reads as "empty". `resourceIds`

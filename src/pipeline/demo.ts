@@ -6,7 +6,7 @@ import type { Progress } from '../util/progress.js';
 import { runScan, runStamp, type ScanResult } from './scan.js';
 
 /** The role the demo assumes in the sample estate's second account, as a real multi-account run would. */
-export const DEMO_ROLE_NAME = 'sgaudit-readonly';
+const DEMO_ROLE_NAME = 'sgaudit-readonly';
 
 /**
  * The out-of-the-box experience: start the emulator on the built-in sample estate and run a full

@@ -128,7 +128,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 }
 
 /** Snapshot retention (store.keep / store.maxAgeDays) and report-directory retention (reports.keep). */
-export async function applyRetention(config: ResolvedConfig, storeDir: string, keepPaths: string[]): Promise<void> {
+async function applyRetention(config: ResolvedConfig, storeDir: string, keepPaths: string[]): Promise<void> {
   if (config.store.keep !== undefined || config.store.maxAgeDays !== undefined) {
     const removed = await openLocalStore(storeDir).prune({ keep: config.store.keep, maxAgeDays: config.store.maxAgeDays }, { keepPaths });
     if (removed.length) log.verbose(`retention: deleted ${removed.length} old snapshot(s)`);

@@ -16,9 +16,9 @@ import { openLocalStore, readSnapshotHeader } from './local.js';
  * crash leaves the previous approval intact. The copy means pruning snapshots never deletes the
  * baseline.
  */
-export const BASELINE_DIR = 'baselines';
-export const APPROVED_FILE = 'approved.json';
-export const BASELINE_SCHEMA = 'sgaudit/baseline@1' as const;
+const BASELINE_DIR = 'baselines';
+const APPROVED_FILE = 'approved.json';
+const BASELINE_SCHEMA = 'sgaudit/baseline@1' as const;
 
 export const ApprovedBaseline = z.strictObject({
   schema: z.literal(BASELINE_SCHEMA),

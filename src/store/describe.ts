@@ -2,7 +2,7 @@ import type { Coverage } from '../model/snapshot.js';
 import type { StoredSnapshot } from './local.js';
 
 /** One-word coverage verdict plus the incomplete scopes, for listings and banners. */
-export function summarizeCoverage(coverage: Coverage[]): { status: 'complete' | 'incomplete'; incomplete: Coverage[]; accounts: number; regions: number } {
+function summarizeCoverage(coverage: Coverage[]): { status: 'complete' | 'incomplete'; incomplete: Coverage[]; accounts: number; regions: number } {
   const incomplete = coverage.filter((entry) => entry.status !== 'complete');
   return {
     status: incomplete.length === 0 ? 'complete' : 'incomplete',
@@ -12,7 +12,7 @@ export function summarizeCoverage(coverage: Coverage[]): { status: 'complete' | 
   };
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;

@@ -1,2 +1,1 @@
-export { openLocalStore, readSnapshotHeader, snapshotFileName, snapshotPathFor } from './local.js';
-export type { RetentionPolicy, SnapshotStore, StoredSnapshot } from './local.js';
+export { openLocalStore, snapshotFileName, snapshotPathFor } from './local.js';

@@ -25,7 +25,7 @@ export interface SnapshotStore {
   prune(policy: RetentionPolicy, options?: { dryRun?: boolean; now?: Date; keepPaths?: string[] }): Promise<StoredSnapshot[]>;
 }
 
-export interface RetentionPolicy {
+interface RetentionPolicy {
   /** Keep at most this many newest snapshots. */
   keep?: number;
   /** Delete snapshots older than this many days. */

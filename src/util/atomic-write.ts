@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
 /** Hidden temp name beside the target, so rename() stays on one filesystem and is atomic. */
-export function tempPathFor(target: string): string {
+function tempPathFor(target: string): string {
   return join(dirname(target), `.sgaudit-tmp-${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`);
 }
 

@@ -26,8 +26,8 @@ import { portSpecOrThrow } from '../../src/config/ports.js';
 import type { Finding } from '../../src/model/findings.js';
 import { Coverage, Estate, SNAPSHOT_SCHEMA, type Snapshot } from '../../src/model/snapshot.js';
 
-export const FIXTURE_ROOT = new URL('../fixtures/checks/', import.meta.url).pathname;
-export const FIXTURE_NOW = new Date('2025-06-01T00:00:00Z');
+const FIXTURE_ROOT = new URL('../fixtures/checks/', import.meta.url).pathname;
+const FIXTURE_NOW = new Date('2025-06-01T00:00:00Z');
 
 const CaseFile = z.strictObject({
   description: z.string().min(1),
@@ -75,7 +75,7 @@ export function listFixtureFolders(root = FIXTURE_ROOT): string[] {
     .sort();
 }
 
-export function fixtureSnapshot(fixture: Pick<FixtureCase, 'estate' | 'coverage'>): Snapshot {
+function fixtureSnapshot(fixture: Pick<FixtureCase, 'estate' | 'coverage'>): Snapshot {
   return {
     schema: SNAPSHOT_SCHEMA,
     id: 'fixture',
@@ -91,7 +91,7 @@ function toPortSpec(value: unknown): PortSpec {
   return typeof value === 'string' ? portSpecOrThrow(value) : (value as PortSpec);
 }
 
-export function fixtureSettings(overrides: Record<string, unknown>): AnalyzerSettings {
+function fixtureSettings(overrides: Record<string, unknown>): AnalyzerSettings {
   const settings = defaultAnalyzerSettings();
   for (const [key, value] of Object.entries(overrides)) {
     if (!(key in settings)) throw new Error(`settings.${key} is not an AnalyzerSettings key`);
@@ -128,7 +128,7 @@ export function partialMatch(expected: unknown, actual: unknown): boolean {
 }
 
 /** Backtracking assignment of each expected item to a distinct matching actual item (sizes are tiny). */
-export function assignDistinct(expected: readonly unknown[], actual: readonly unknown[]): number[] | undefined {
+function assignDistinct(expected: readonly unknown[], actual: readonly unknown[]): number[] | undefined {
   const used = new Array<boolean>(actual.length).fill(false);
   const assignment: number[] = [];
   const search = (index: number): boolean => {

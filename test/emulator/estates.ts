@@ -8,7 +8,7 @@ function rule(n: number): Rule {
   return { id: `sgr-${n}`, direction: n % 5 === 0 ? 'egress' : 'ingress', policy: 'accept', priority: 1 + (n % 100), protocol: 'tcp', ports: { from: 1000 + n, to: 1000 + n }, source: { cidr: `10.0.${n % 256}.0/24` } };
 }
 
-export function group(id: string, rules = 0, extra: Partial<SecurityGroup> = {}): SecurityGroup {
+function group(id: string, rules = 0, extra: Partial<SecurityGroup> = {}): SecurityGroup {
   return {
     id, name: `name-${id}`, description: '', vpcId: 'vpc-1', type: 'normal', innerAccessPolicy: 'accept', serviceManaged: false, tags: {},
     rules: Array.from({ length: rules }, (_, i) => rule(i)), ...extra,

@@ -41,10 +41,6 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   return { child, done, output: () => ({ stdout, stderr }) };
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
-  return spawnCli(args, options).done;
-}
-
 /** Every file below dir, relative paths. */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

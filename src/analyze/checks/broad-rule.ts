@@ -68,7 +68,7 @@ function explain(reason: BroadReason): string {
   return 'a wide source range';
 }
 
-export function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReason[] {
+function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReason[] {
   const reasons: BroadReason[] = [];
   if (rule.protocol === 'all') reasons.push('protocol-all');
   // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".

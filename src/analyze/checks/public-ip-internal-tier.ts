@@ -72,7 +72,7 @@ interface TierMatch {
 }
 
 /** Tag keys compare exactly (the settings list `tier` and `Tier` separately); values and name globs ignore case. */
-export function internalTierMatcher(tier: TierMatcher): (instance: Instance, groups: SecurityGroup[]) => TierMatch | undefined {
+function internalTierMatcher(tier: TierMatcher): (instance: Instance, groups: SecurityGroup[]) => TierMatch | undefined {
   const tagValues = new Map<string, Set<string>>();
   for (const { key, values } of tier.tags) {
     const set = tagValues.get(key) ?? new Set<string>();

@@ -5,7 +5,7 @@ import type { NotCompared } from './types.js';
 const ACCOUNT_WIDE_APIS = new Set<CoverageApi>(['AssumeRole', 'DescribeRegions']);
 
 /** The regional APIs drift reads; a scope is compared only where its APIs are complete on both sides. */
-export const REGIONAL_APIS = REGIONAL_COVERAGE_APIS;
+const REGIONAL_APIS = REGIONAL_COVERAGE_APIS;
 
 export interface RegionPair {
   accountId: string;

@@ -11,7 +11,6 @@ import { diffRegion } from './snapshot-diff.js';
 import { DRIFT_SEVERITY, type DiffOptions, type DriftChange, type DriftResult, type NotCompared } from './types.js';
 
 export { diffSnapshots, matchRules } from './snapshot-diff.js';
-export { canonicalRuleKey } from './rule-key.js';
 export { DRIFT_META } from './meta.js';
 export * from './types.js';
 

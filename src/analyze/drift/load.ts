@@ -8,7 +8,7 @@ import { computeDrift, driftDocument, type DriftOptions } from './index.js';
 import { diffTerraform, readTerraformState } from './terraform.js';
 
 /** What the OLD side of `sgaudit diff` is: an sgaudit snapshot or a Terraform state. */
-export async function detectBaselineKind(path: string): Promise<'snapshot' | 'terraform'> {
+async function detectBaselineKind(path: string): Promise<'snapshot' | 'terraform'> {
   if (path.endsWith('.tfstate')) return 'terraform';
   if (!path.endsWith('.json')) return 'snapshot';
   let handle;

@@ -1,7 +1,7 @@
 import type { CheckMeta } from '../checks/types.js';
 import type { DriftKind } from './types.js';
 
-export const DRIFT_CHECK_ID = 'drift';
+const DRIFT_CHECK_ID = 'drift';
 
 export const DRIFT_META: CheckMeta = {
   id: DRIFT_CHECK_ID,

@@ -4,7 +4,7 @@ import type { Peer, Rule, SecurityGroup } from '../../model/snapshot.js';
 /** Protocols whose rules carry ports; for the others the normalizer stores 1–65535 and the range means nothing. */
 const PORT_PROTOCOLS = new Set(['tcp', 'udp']);
 
-export function peerKey(peer: Peer | undefined): string {
+function peerKey(peer: Peer | undefined): string {
   if (!peer) return '';
   if (peer.cidr) return `cidr:${peer.cidr.toLowerCase()}`;
   if (peer.ipv6Cidr) return `ipv6:${peer.ipv6Cidr.toLowerCase()}`;
@@ -22,7 +22,7 @@ export function describePeer(peer: Peer | undefined): string | undefined {
   return peer.prefixListId;
 }
 
-export function portsKey(rule: Pick<Rule, 'protocol' | 'ports' | 'portListId'>): string {
+function portsKey(rule: Pick<Rule, 'protocol' | 'ports' | 'portListId'>): string {
   if (rule.portListId) return `list:${rule.portListId}`;
   return PORT_PROTOCOLS.has(rule.protocol) ? `${rule.ports.from}-${rule.ports.to}` : '*';
 }

@@ -79,7 +79,7 @@ const EipAssociationAttributes = z.object({
 });
 
 /** A Terraform-managed object and the address that manages it (`module.net.alicloud_security_group.web`). */
-export interface Managed<T> {
+interface Managed<T> {
   address: string;
   item: T;
 }
@@ -110,7 +110,7 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** True when the parsed JSON looks like any Terraform state (used to auto-detect `sgaudit diff OLD`). */
-export function looksLikeTerraformState(value: unknown): boolean {
+function looksLikeTerraformState(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'version' in value && ('terraform_version' in value || 'lineage' in value);
 }
 

@@ -1,26 +1,24 @@
 import type { Breadth, Evidence, FindingResource, Severity } from '../../model/findings.js';
 
 /** Every kind of change drift reports; `detail.extra.kind` of a drift finding is one of these. */
-export const DRIFT_KINDS = [
-  'group-added',
-  'group-removed',
-  'group-modified',
-  'rule-added',
-  'rule-removed',
-  'rule-modified',
-  'group-attached',
-  'group-detached',
-  'public-ip-added',
-  'public-ip-removed',
-  'eip-added',
-  'eip-removed',
-  'eip-rebound',
-  'unmanaged-group',
-  'unmanaged-rule',
-  'new-exposure',
-  'removed-exposure',
-] as const;
-export type DriftKind = (typeof DRIFT_KINDS)[number];
+export type DriftKind =
+  | 'group-added'
+  | 'group-removed'
+  | 'group-modified'
+  | 'rule-added'
+  | 'rule-removed'
+  | 'rule-modified'
+  | 'group-attached'
+  | 'group-detached'
+  | 'public-ip-added'
+  | 'public-ip-removed'
+  | 'eip-added'
+  | 'eip-removed'
+  | 'eip-rebound'
+  | 'unmanaged-group'
+  | 'unmanaged-rule'
+  | 'new-exposure'
+  | 'removed-exposure';
 
 export interface DriftChange {
   kind: DriftKind;

@@ -314,12 +314,12 @@ function trailingZeroBits(value: bigint): number {
   return binary.length - 1 - binary.lastIndexOf('1');
 }
 
-export function formatV4(value: bigint | number): string {
+function formatV4(value: bigint | number): string {
   const n = Number(value);
   return `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
-export function formatV6(value: bigint): string {
+function formatV6(value: bigint): string {
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   return new ipaddr.IPv6(parts).toString();

@@ -756,5 +756,5 @@ export function decisionFor(policy: EffectivePolicy, protocol: EvalProtocol, por
   );
 }
 
-export type { EvalProtocol, NicKind, OrderedRule, Ordering, PeerKind, RuleRef } from './rule-order.js';
+export type { EvalProtocol, OrderedRule, PeerKind } from './rule-order.js';
 export { EVAL_PROTOCOLS, PORT_PROTOCOLS } from './rule-order.js';

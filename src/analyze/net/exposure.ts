@@ -21,7 +21,7 @@ function specPorts(spec: PortSpec, protocol: EvalProtocol): PortSet {
 }
 
 /** The ports of `protocol` the specs name (protocols without ports: all or nothing). */
-export function portsOfSpecs(specs: readonly PortSpec[], protocol: EvalProtocol): PortSet {
+function portsOfSpecs(specs: readonly PortSpec[], protocol: EvalProtocol): PortSet {
   let result = PortSet.EMPTY;
   for (const spec of specs) result = result.union(specPorts(spec, protocol));
   return result;
@@ -215,13 +215,9 @@ export function describeExposure(protocol: Protocol | EvalProtocol, ports: PortR
  * The shortest honest description of accepted public sources: the exact public cover, unless
  * filling the non-public holes back in (within what the deciding rules named) is shorter —
  * `0.0.0.0/0` reads better than the 51 blocks of its public part, and the private addresses it
- * adds back are not internet sources anyway.
+ * adds back are not internet sources anyway. Uncapped: findings show it capped twice (message,
+ * detail), so compute it once.
  */
-export function describeSources(publicSources: AddressSet, pieces: readonly AcceptedPiece[], max = 20): string[] {
-  return capList(sourceCidrs(publicSources, pieces), max);
-}
-
-/** describeSources without the cap: findings show it capped twice (message, detail), so compute it once. */
 export function sourceCidrs(publicSources: AddressSet, pieces: readonly AcceptedPiece[]): string[] {
   const named = AddressSet.unionAll(pieces.map((p) => p.piece.peers));
   const filled = publicSources.union(named.subtract(PUBLIC_SPACE)).toCidrs();

@@ -105,7 +105,7 @@ function addMemberAddress(text: string, hosts: number[], others: AddressSet[]): 
 }
 
 /** The entries of a prefix list; undefined when the list is not in the snapshot. */
-export function prefixListAddresses(view: SnapshotView, prefixListId: string): AddressSet | undefined {
+function prefixListAddresses(view: SnapshotView, prefixListId: string): AddressSet | undefined {
   let cache = prefixListCache.get(view);
   if (!cache) prefixListCache.set(view, (cache = new Map()));
   const cached = cache.get(prefixListId);
@@ -125,14 +125,14 @@ function pushParsed(sets: AddressSet[], text: string): void {
 }
 
 /** describePeer(peer).kind, without building the text. */
-export function peerKindOf(peer: Peer | undefined): PeerKind {
+function peerKindOf(peer: Peer | undefined): PeerKind {
   if (!peer) return 'none';
   if (peer.groupId) return 'group';
   if (peer.prefixListId) return 'prefixList';
   return peer.cidr || peer.ipv6Cidr ? 'cidr' : 'none';
 }
 
-export function describePeer(peer: Peer | undefined): { text: string; kind: PeerKind } {
+function describePeer(peer: Peer | undefined): { text: string; kind: PeerKind } {
   if (!peer) return { text: 'none', kind: 'none' };
   if (peer.groupId) return { text: peer.ownerAccount ? `${peer.ownerAccount}/${peer.groupId}` : peer.groupId, kind: 'group' };
   if (peer.prefixListId) return { text: peer.prefixListId, kind: 'prefixList' };
@@ -142,7 +142,7 @@ export function describePeer(peer: Peer | undefined): { text: string; kind: Peer
 }
 
 /** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */
-export function resolvePeer(view: SnapshotView, peer: Peer | undefined): AddressSet {
+function resolvePeer(view: SnapshotView, peer: Peer | undefined): AddressSet {
   if (!peer) return AddressSet.EMPTY;
   if (peer.groupId) return groupMemberAddresses(view, peer.groupId);
   if (peer.prefixListId) return prefixListAddresses(view, peer.prefixListId) ?? AddressSet.EMPTY;
@@ -150,7 +150,7 @@ export function resolvePeer(view: SnapshotView, peer: Peer | undefined): Address
   return peer.ipv6Cidr ? v4.union(AddressSet.parse(peer.ipv6Cidr) ?? AddressSet.EMPTY) : v4;
 }
 
-export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): RuleRef {
+function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): RuleRef {
   const peer = describePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
   return {
     kind: 'rule',
@@ -177,7 +177,7 @@ export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): Ru
  * narrowed to some of the group's own addresses (ingress destination, egress source) applies
  * only to ENIs holding one of them.
  */
-export function ruleApplies(rule: Rule, direction: Direction, nic: NicKind, classic: boolean, ownAddresses: AddressSet): boolean {
+function ruleApplies(rule: Rule, direction: Direction, nic: NicKind, classic: boolean, ownAddresses: AddressSet): boolean {
   if (rule.direction !== direction) return false;
   if (rule.problems && rule.problems.length > 0) return false;
   if (classic && rule.nicType && rule.nicType !== nic) return false;
@@ -214,7 +214,7 @@ const SINGLE_PROTOCOLS = new Map<Protocol, readonly EvalProtocol[]>(
   EVAL_PROTOCOLS.filter((protocol): protocol is Exclude<EvalProtocol, 'other'> => protocol !== 'other').map((protocol) => [protocol, [protocol]]),
 );
 
-export function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
+function protocolsOf(protocol: Protocol): readonly EvalProtocol[] {
   return protocol === 'all' ? EVAL_PROTOCOLS : (SINGLE_PROTOCOLS.get(protocol) ?? []);
 }
 

@@ -7,9 +7,9 @@ import { RuntimeOptions } from '@alicloud/tea-util';
 import VpcModule from '@alicloud/vpc20160428';
 
 /** The ECS, VPC and STS clients as their packages export them (under NodeNext the class is `.default`). */
-export type EcsClient = InstanceType<typeof EcsModule.default>;
-export type VpcClient = InstanceType<typeof VpcModule.default>;
-export type StsClient = InstanceType<typeof StsModule.default>;
+type EcsClient = InstanceType<typeof EcsModule.default>;
+type VpcClient = InstanceType<typeof VpcModule.default>;
+type StsClient = InstanceType<typeof StsModule.default>;
 
 /**
  * The class a CommonJS SDK package exports as `exports.default`. Node's ESM loader hands the
@@ -31,13 +31,13 @@ export interface AccessKeyCredentials {
   securityToken?: string;
 }
 
-export interface Timeouts {
+interface Timeouts {
   connectMs: number;
   readMs: number;
 }
 
 /** The SDK's 3 s default is too short for 1,000-rule pages on a busy API. */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, readMs: 30_000 };
+const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, readMs: 30_000 };
 
 /** Region used to reach global services (DescribeRegions, STS) when no region is implied. */
 export const BOOTSTRAP_REGION = 'cn-hangzhou';

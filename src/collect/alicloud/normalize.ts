@@ -45,7 +45,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-export function normalizeTags(tags: readonly { tagKey?: string; tagValue?: string }[] | undefined): Tags {
+function normalizeTags(tags: readonly { tagKey?: string; tagValue?: string }[] | undefined): Tags {
   const out: Tags = {};
   for (const tag of tags ?? []) {
     const key = text(tag.tagKey);
@@ -56,13 +56,13 @@ export function normalizeTags(tags: readonly { tagKey?: string; tagValue?: strin
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', gre: 'gre', all: 'all' };
 
-export function normalizeProtocol(value: unknown): { protocol: Protocol; problem?: RuleProblem } {
+function normalizeProtocol(value: unknown): { protocol: Protocol; problem?: RuleProblem } {
   const protocol = PROTOCOLS[(text(value) ?? '').toLowerCase()];
   if (protocol) return { protocol };
   return { protocol: 'all', problem: { field: 'IpProtocol', value: raw(value), problem: text(value) === undefined ? 'missing protocol' : 'unknown protocol' } };
 }
 
-export function normalizePolicy(value: unknown): { policy: Rule['policy']; problem?: RuleProblem } {
+function normalizePolicy(value: unknown): { policy: Rule['policy']; problem?: RuleProblem } {
   const policy = text(value)?.toLowerCase();
   // The API documents Accept as the default when Policy is not set.
   if (policy === undefined || policy === 'accept') return { policy: 'accept' };
@@ -71,7 +71,7 @@ export function normalizePolicy(value: unknown): { policy: Rule['policy']; probl
 }
 
 /** Any integer is valid when reading: 110 appears on default groups created before 2020-05-27. */
-export function normalizePriority(value: unknown): { priority: number; problem?: RuleProblem } {
+function normalizePriority(value: unknown): { priority: number; problem?: RuleProblem } {
   const priorityText = text(value);
   if (priorityText !== undefined && /^[+-]?\d+$/.test(priorityText)) return { priority: Number.parseInt(priorityText, 10) };
   return { priority: 100, problem: { field: 'Priority', value: raw(value), problem: priorityText === undefined ? 'missing priority' : 'priority is not an integer' } };
@@ -84,7 +84,7 @@ const PORT_PROTOCOLS: ReadonlySet<Protocol> = new Set(['tcp', 'udp']);
  * 1–65535 whatever PortRange says, so the analyzer never special-cases them. A rule that uses a
  * port list (PortRangeListId) instead of a literal range is read as all ports plus the list id.
  */
-export function normalizePorts(protocol: Protocol, portRange: unknown, portListId: string | undefined): { ports: PortRange; problem?: RuleProblem } {
+function normalizePorts(protocol: Protocol, portRange: unknown, portListId: string | undefined): { ports: PortRange; problem?: RuleProblem } {
   if (!PORT_PROTOCOLS.has(protocol)) return { ports: { ...ALL_PORTS } };
   const rangeText = text(portRange);
   if (rangeText === undefined) {
@@ -199,7 +199,7 @@ function normalizeGroupType(value: unknown): SecurityGroup['type'] {
 }
 
 /** Absent InnerAccessPolicy means the type's default: basic groups accept, enterprise groups drop. */
-export function normalizeInnerAccessPolicy(value: unknown, type: SecurityGroup['type']): SecurityGroup['innerAccessPolicy'] {
+function normalizeInnerAccessPolicy(value: unknown, type: SecurityGroup['type']): SecurityGroup['innerAccessPolicy'] {
   const policy = text(value)?.toLowerCase();
   if (policy === 'accept' || policy === 'drop') return policy;
   return type === 'enterprise' ? 'drop' : 'accept';

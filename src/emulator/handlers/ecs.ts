@@ -17,7 +17,7 @@ import {
 import { filterKey, type Handler, type HandlerContext, jsonList, matchesTags, repeatList, tagFilters } from './context.js';
 
 /** Page limits of the real ECS APIs (MaxResults maximum, default; PageSize maximum for the older style). */
-export const ECS_LIMITS = {
+const ECS_LIMITS = {
   securityGroups: { maxResultsLimit: 100, defaultMaxResults: 10, pageSizeLimit: 50 },
   rules: { maxResultsLimit: 1000, defaultMaxResults: 500 },
   instances: { maxResultsLimit: 100, defaultMaxResults: 10, pageSizeLimit: 100 },

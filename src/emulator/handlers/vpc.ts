@@ -4,7 +4,7 @@ import { wireVpcEip } from '../wire/eip.js';
 import type { Handler } from './context.js';
 
 /** VPC DescribeEipAddresses pages with PageNumber/PageSize only (PageSize at most 100, default 10). */
-export const VPC_EIP_PAGE_SIZE_LIMIT = 100;
+const VPC_EIP_PAGE_SIZE_LIMIT = 100;
 
 /**
  * The filters both DescribeEipAddresses actions (VPC and the older ECS one) take; `Status` only

@@ -10,7 +10,7 @@ import { creationTimeFor, ecsTags, macFor } from './common.js';
 const WIRE_PROTOCOL: Record<Rule['protocol'], string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', gre: 'GRE', all: 'ALL' };
 
 /** "-1/-1" means "all ports" and is what the API shows for protocols without ports. */
-export function wirePortRange(rule: Rule): string {
+function wirePortRange(rule: Rule): string {
   if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return '-1/-1';
   return `${rule.ports.from}/${rule.ports.to}`;
 }
