@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/analyze/checks/index.js';
 import { SEVERITIES } from '../../src/model/findings.js';
-import { compareFindings, listFixtureFolders, loadCases, runCase } from './rule-tester.js';
+import { compareFindings, listCheckFolders, loadCases, runCase } from './rule-tester.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 
-describe.each(listFixtureFolders())('check %s', (checkId) => {
+describe.each(listCheckFolders())('check %s', (checkId) => {
   const cases = loadCases(checkId);
   it.each(cases.map((fixture) => [fixture.description, fixture] as const))('%s', (_description, fixture) => {
     const problem = compareFindings(fixture.expect, runCase(fixture));
@@ -23,8 +23,8 @@ describe('catalog meta-test', () => {
     expect(meta.title.length).toBeLessThanOrEqual(80);
     expect(meta.docs).toBe(`docs/checks/${id}.md`);
 
-    const modulePath = [`src/analyze/checks/${id}.ts`, `src/analyze/checks/${id}/index.ts`].find((path) => existsSync(repoRoot + path));
-    expect(modulePath, `src/analyze/checks/${id}.ts`).toBeDefined();
+    const modulePath = `src/analyze/checks/${id}/index.ts`;
+    expect(existsSync(repoRoot + modulePath), modulePath).toBe(true);
     const module = (await import(`${repoRoot}${modulePath}`)) as { check?: unknown };
     expect(module.check, `${modulePath} exports the catalog entry as "check"`).toBe(check);
 
@@ -36,9 +36,10 @@ describe('catalog meta-test', () => {
     }
   });
 
-  it('has unique ids and a fixture folder for every check and no folder without a check', () => {
+  it('has unique ids, a folder for every check, and no check folder the catalog does not list', () => {
     const ids = CATALOG.map((check) => check.meta.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(listFixtureFolders().filter((folder) => !ids.includes(folder))).toEqual([]);
+    expect(listCheckFolders().filter((folder) => !ids.includes(folder))).toEqual([]);
+    expect(ids.filter((id) => !listCheckFolders().includes(id))).toEqual([]);
   });
 });

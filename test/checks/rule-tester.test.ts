@@ -36,8 +36,8 @@ describe('loadCases rejects defective fixtures', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const estate = 'estate: { accounts: [] }\n';
   const write = (folder: string, name: string, text: string) => {
-    mkdirSync(join(root, folder), { recursive: true });
-    writeFileSync(join(root, folder, name), text);
+    mkdirSync(join(root, folder, 'fixtures'), { recursive: true });
+    writeFileSync(join(root, folder, 'fixtures', name), text);
   };
 
   it.each([

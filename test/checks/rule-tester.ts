@@ -1,6 +1,6 @@
 /**
  * The check fixture harness (ESLint RuleTester style). Each check has a folder
- * `test/fixtures/checks/<check-id>/` with one YAML case per file:
+ * `src/analyze/checks/<check-id>/fixtures/` beside its module, with one YAML case per file:
  *
  *   description  unique within the folder
  *   settings     optional partial AnalyzerSettings (port specs as objects or "tcp/22" strings;
@@ -26,7 +26,8 @@ import { portSpecOrThrow } from '../../src/config/ports.js';
 import type { Finding } from '../../src/model/findings.js';
 import { Coverage, Estate, SNAPSHOT_SCHEMA, type Snapshot } from '../../src/model/snapshot.js';
 
-const FIXTURE_ROOT = new URL('../fixtures/checks/', import.meta.url).pathname;
+/** Each check's folder: `<id>/index.ts` (the module) and `<id>/fixtures/` (its cases). */
+const CHECKS_ROOT = new URL('../../src/analyze/checks/', import.meta.url).pathname;
 const FIXTURE_NOW = new Date('2025-06-01T00:00:00Z');
 
 const CaseFile = z.strictObject({
@@ -48,9 +49,9 @@ export interface FixtureCase {
 }
 
 /** Reads and validates every case of one check folder; throws a message naming the file on any defect. */
-export function loadCases(checkId: string, root = FIXTURE_ROOT): FixtureCase[] {
+export function loadCases(checkId: string, root = CHECKS_ROOT): FixtureCase[] {
   if (!findCheck(checkId)) throw new Error(`${join(root, checkId)}: unknown check id "${checkId}" (not in the catalog)`);
-  const folder = join(root, checkId);
+  const folder = join(root, checkId, 'fixtures');
   const seen = new Map<string, string>();
   const cases: FixtureCase[] = [];
   for (const name of readdirSync(folder).filter((entry) => /\.ya?ml$/.test(entry)).sort()) {
@@ -69,7 +70,8 @@ export function loadCases(checkId: string, root = FIXTURE_ROOT): FixtureCase[] {
   return cases;
 }
 
-export function listFixtureFolders(root = FIXTURE_ROOT): string[] {
+/** The check folders: every directory under src/analyze/checks/. */
+export function listCheckFolders(root = CHECKS_ROOT): string[] {
   return readdirSync(root)
     .filter((entry) => statSync(join(root, entry)).isDirectory())
     .sort();

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check as publicExposure } from '../../src/analyze/checks/public-exposure.js';
-import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule.js';
+import { check as publicExposure } from '../../src/analyze/checks/public-exposure/index.js';
+import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule/index.js';
 import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
 import { exposedRanges } from '../../src/analyze/net/exposure.js';
 import { PUBLIC_SPACE } from '../../src/analyze/net/public.js';

@@ -2,9 +2,9 @@
  * Manual timing: `node --import tsx test/net/perf.ts [groups] [rulesPerGroup] [enis] [eips]`.
  * Prints the time for the evaluator-based checks over a synthetic estate.
  */
-import { check as latent } from '../../src/analyze/checks/latent-exposure.js';
-import { check as publicExposure } from '../../src/analyze/checks/public-exposure.js';
-import { check as shadowed } from '../../src/analyze/checks/shadowed-rule.js';
+import { check as latent } from '../../src/analyze/checks/latent-exposure/index.js';
+import { check as publicExposure } from '../../src/analyze/checks/public-exposure/index.js';
+import { check as shadowed } from '../../src/analyze/checks/shadowed-rule/index.js';
 import { defaultAnalyzerSettings } from '../../src/config/defaults.js';
 import { viewOf } from './estate.js';
 import { syntheticEstate } from './perf-estate.js';

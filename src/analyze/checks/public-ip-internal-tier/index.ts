@@ -1,8 +1,8 @@
-import type { Evidence } from '../../model/findings.js';
-import type { Instance, SecurityGroup } from '../../model/snapshot.js';
-import { compileGlobs } from '../../config/glob.js';
-import type { SnapshotView } from '../view.js';
-import type { Check, FindingDraft, TierMatcher } from './types.js';
+import type { Evidence } from '../../../model/findings.js';
+import type { Instance, SecurityGroup } from '../../../model/snapshot.js';
+import { compileGlobs } from '../../../config/glob.js';
+import type { SnapshotView } from '../../view.js';
+import type { Check, FindingDraft, TierMatcher } from '../types.js';
 
 /**
  * Internal-tier machines (databases, backends) should not be addressable from the internet at

@@ -1,9 +1,9 @@
-import type { Direction, Rule, SecurityGroup } from '../../model/snapshot.js';
-import type { SnapshotView } from '../view.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type OrderedRule } from '../net/evaluate.js';
-import { evidenceOf } from '../net/evidence.js';
-import { ruleEvidence, ruleResource } from './rule-ref.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Direction, Rule, SecurityGroup } from '../../../model/snapshot.js';
+import type { SnapshotView } from '../../view.js';
+import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type OrderedRule } from '../../net/evaluate.js';
+import { evidenceOf } from '../../net/evidence.js';
+import { ruleEvidence, ruleResource } from '../rule-ref.js';
+import type { Check, FindingDraft } from '../types.js';
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 const MAX_COVERS = 10;

@@ -1,5 +1,5 @@
-import type { Evidence } from '../../model/findings.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Evidence } from '../../../model/findings.js';
+import type { Check, FindingDraft } from '../types.js';
 
 /**
  * A group no instance or ENI carries. Membership comes from DescribeNetworkInterfaces (every ENI,

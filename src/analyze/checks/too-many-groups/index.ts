@@ -1,5 +1,5 @@
-import type { Evidence } from '../../model/findings.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Evidence } from '../../../model/findings.js';
+import type { Check, FindingDraft } from '../types.js';
 
 /** Pooled rules from many groups are hard to reason about: the effective policy is spread over all of them. */
 export const check: Check = {

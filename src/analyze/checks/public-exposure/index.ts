@@ -1,15 +1,15 @@
-import type { Breadth, Evidence, Severity } from '../../model/findings.js';
-import { exposureSeverity } from '../severity.js';
-import { ExposureFacts } from './exposure-facts.js';
-import { AddressSet } from '../net/address-set.js';
-import type { NetworkInterface } from '../../model/snapshot.js';
-import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../net/evaluate.js';
-import { groupRules } from '../net/rule-order.js';
-import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../net/exposure.js';
-import { PUBLIC_SPACE } from '../net/public.js';
-import type { Located, PublicAddress, SnapshotView } from '../view.js';
-import type { AnalyzerSettings, Check, FindingDraft, RootCauseDraft } from './types.js';
+import type { Breadth, Evidence, Severity } from '../../../model/findings.js';
+import { exposureSeverity } from '../../severity.js';
+import { ExposureFacts } from '../exposure-facts.js';
+import { AddressSet } from '../../net/address-set.js';
+import type { NetworkInterface } from '../../../model/snapshot.js';
+import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../../net/evaluate.js';
+import { groupRules } from '../../net/rule-order.js';
+import { witnessEvidence, WitnessMemo } from '../../net/evidence.js';
+import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../../net/exposure.js';
+import { PUBLIC_SPACE } from '../../net/public.js';
+import type { Located, PublicAddress, SnapshotView } from '../../view.js';
+import type { AnalyzerSettings, Check, FindingDraft, RootCauseDraft } from '../types.js';
 
 /**
  * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups

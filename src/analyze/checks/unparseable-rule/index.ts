@@ -1,8 +1,8 @@
 import ipaddr from 'ipaddr.js';
-import type { Peer, Rule, RuleProblem } from '../../model/snapshot.js';
-import { parsePlainV4 } from '../net/address-set.js';
-import { describeTraffic, formatPeer, ruleEvidence, rulePeer, ruleResource } from './rule-ref.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Peer, Rule, RuleProblem } from '../../../model/snapshot.js';
+import { parsePlainV4 } from '../../net/address-set.js';
+import { describeTraffic, formatPeer, ruleEvidence, rulePeer, ruleResource } from '../rule-ref.js';
+import type { Check, FindingDraft } from '../types.js';
 
 /**
  * Rules the collector could not fully understand carry `problems`; the evaluator skips them, so

@@ -1,14 +1,14 @@
-import type { Rule, SecurityGroup } from '../../model/snapshot.js';
-import type { AddressSet } from '../net/address-set.js';
-import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../net/evaluate.js';
-import { groupRules } from '../net/rule-order.js';
-import type { SnapshotView } from '../view.js';
-import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
-import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, touchedSpecs } from '../net/exposure.js';
-import { latentExposureSeverity } from '../severity.js';
-import { ExposureFacts } from './exposure-facts.js';
-import { PUBLIC_SPACE } from '../net/public.js';
-import type { Check, FindingDraft, PortSpec } from './types.js';
+import type { Rule, SecurityGroup } from '../../../model/snapshot.js';
+import type { AddressSet } from '../../net/address-set.js';
+import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../../net/evaluate.js';
+import { groupRules } from '../../net/rule-order.js';
+import type { SnapshotView } from '../../view.js';
+import { witnessEvidence, WitnessMemo } from '../../net/evidence.js';
+import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, touchedSpecs } from '../../net/exposure.js';
+import { latentExposureSeverity } from '../../severity.js';
+import { ExposureFacts } from '../exposure-facts.js';
+import { PUBLIC_SPACE } from '../../net/public.js';
+import type { Check, FindingDraft, PortSpec } from '../types.js';
 
 /**
  * A group that would expose sensitive ports the moment one of its interfaces gets an EIP. It is

@@ -1,7 +1,7 @@
-import type { Check, FindingDraft } from './types.js';
-import { describeTraffic, ruleEvidence, ruleResource } from './rule-ref.js';
-import type { Peer, Rule, SecurityGroup } from '../../model/snapshot.js';
-import type { SnapshotView } from '../view.js';
+import type { Check, FindingDraft } from '../types.js';
+import { describeTraffic, ruleEvidence, ruleResource } from '../rule-ref.js';
+import type { Peer, Rule, SecurityGroup } from '../../../model/snapshot.js';
+import type { SnapshotView } from '../../view.js';
 
 /**
  * References that point nowhere: a deleted group or prefix list leaves the rule in place but

@@ -1,11 +1,11 @@
 import ipaddr from 'ipaddr.js';
-import type { Rule } from '../../model/snapshot.js';
-import { AddressSet, parsePlainV4 } from '../net/address-set.js';
-import { breadthOf } from '../net/breadth.js';
-import { PUBLIC_SPACE } from '../net/public.js';
-import { broadRuleSeverity } from '../severity.js';
-import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from './rule-ref.js';
-import type { AnalyzerSettings, Check, FindingDraft } from './types.js';
+import type { Rule } from '../../../model/snapshot.js';
+import { AddressSet, parsePlainV4 } from '../../net/address-set.js';
+import { breadthOf } from '../../net/breadth.js';
+import { PUBLIC_SPACE } from '../../net/public.js';
+import { broadRuleSeverity } from '../../severity.js';
+import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from '../rule-ref.js';
+import type { AnalyzerSettings, Check, FindingDraft } from '../types.js';
 
 type BroadReason = 'protocol-all' | 'port-span' | 'broad-source';
 
