@@ -5,7 +5,8 @@ import { FINDINGS_SCHEMA, SEVERITIES, SEVERITY_RANK, type CheckInfo, type Findin
 import type { Snapshot } from '../model/snapshot.js';
 import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
-import type { AnalyzerSettings, Check, CheckContext, CheckMeta, FindingDraft, RootCauseDraft } from './checks/types.js';
+import type { Check, CheckContext, CheckMeta, FindingDraft, RootCauseDraft } from './checks/types.js';
+import type { AnalyzerSettings } from '../config/settings.js';
 import { ROOT_CAUSE_CHECKS, summarizeRootCauses } from './root-causes.js';
 import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';

@@ -1,5 +1,5 @@
-import type { AnalyzerSettings, PortSpec } from '../analyze/checks/types.js';
-import { DEFAULT_BREADTH_THRESHOLDS } from '../analyze/net/breadth.js';
+import type { AnalyzerSettings, PortSpec } from './settings.js';
+import { DEFAULT_BREADTH_THRESHOLDS } from './settings.js';
 
 function tcp(name: string, from: number, to: number = from): PortSpec {
   return { protocol: 'tcp', from, to, name };

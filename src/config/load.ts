@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { AnalyzerSettings } from '../analyze/checks/types.js';
+import type { AnalyzerSettings } from './settings.js';
 import { SgauditError } from '../model/errors.js';
 import { defaultAnalyzerSettings } from './defaults.js';
 import { portSpecOrThrow } from './ports.js';

@@ -1,4 +1,4 @@
-import type { PortSpec } from '../analyze/checks/types.js';
+import type { PortSpec } from './settings.js';
 import { Protocol } from '../model/snapshot.js';
 
 /** Shape an editor can check before sgaudit runs; `parsePortSpec` does the range checks. */

@@ -1,7 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { CHECK_IDS } from '../analyze/checks/index.js';
-import { DEFAULT_BREADTH_THRESHOLDS } from '../analyze/net/breadth.js';
+import { CHECK_IDS, DEFAULT_BREADTH_THRESHOLDS } from './settings.js';
 import { Severity } from '../model/findings.js';
 import { parsePortSpec, PORT_SPEC_PATTERN } from './ports.js';
 

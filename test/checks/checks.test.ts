@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/analyze/checks/index.js';
+import { CHECK_IDS } from '../../src/config/settings.js';
 import { SEVERITIES } from '../../src/model/findings.js';
 import { compareFindings, listCheckFolders, loadCases, runCase } from './rule-tester.js';
 
@@ -41,5 +42,7 @@ describe('catalog meta-test', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(listCheckFolders().filter((folder) => !ids.includes(folder))).toEqual([]);
     expect(ids.filter((id) => !listCheckFolders().includes(id))).toEqual([]);
+    // sgaudit.yaml validates check ids against config's own list (config does not import the analyzer).
+    expect([...CHECK_IDS].sort()).toEqual([...ids].sort());
   });
 });

@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { findCheck } from '../../src/analyze/checks/index.js';
-import type { AnalyzerSettings, PortSpec, TierMatcher } from '../../src/analyze/checks/types.js';
+import type { AnalyzerSettings, PortSpec, TierMatcher } from '../../src/config/settings.js';
 import { analyzeSnapshot } from '../../src/analyze/engine.js';
 import { defaultAnalyzerSettings } from '../../src/config/defaults.js';
 import { portSpecOrThrow } from '../../src/config/ports.js';

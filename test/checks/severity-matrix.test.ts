@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBreadth, DEFAULT_BREADTH_THRESHOLDS } from '../../src/analyze/net/breadth.js';
+import { classifyBreadth } from '../../src/analyze/net/breadth.js';
+import { DEFAULT_BREADTH_THRESHOLDS } from '../../src/config/settings.js';
 import type { BreadthClass, Severity } from '../../src/model/findings.js';
 import { Estate } from '../../src/model/snapshot.js';
 import { runCase, type FixtureCase } from './rule-tester.js';

@@ -5,7 +5,7 @@ import { AddressSet, parsePlainV4 } from '../../src/analyze/net/address-set.js';
 import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from '../../src/analyze/net/evaluate.js';
 import { touchedSpecs } from '../../src/analyze/net/exposure.js';
 import { PortSet } from '../../src/analyze/net/port-set.js';
-import type { PortSpec } from '../../src/analyze/checks/types.js';
+import type { PortSpec } from '../../src/config/settings.js';
 import type { PortRange, Protocol } from '../../src/model/snapshot.js';
 
 /** What parsing meant before the dotted-quad fast path: ipaddr.js, network of the CIDR. */

@@ -6,7 +6,8 @@ import { PortSet } from '../net/port-set.js';
 import type { RuleRef } from '../net/rule-order.js';
 import type { Sensitivity } from '../severity.js';
 import { ruleKey as canonicalRuleKey } from './rule-ref.js';
-import type { AnalyzerSettings, PortSpec, RootCauseDraft } from './types.js';
+import type { RootCauseDraft } from './types.js';
+import type { AnalyzerSettings, PortSpec } from '../../config/settings.js';
 
 type Traffic = Pick<ExposedRange, 'protocol' | 'ports'>;
 

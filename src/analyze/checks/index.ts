@@ -16,8 +16,6 @@ import { check as unusedGroup } from './unused-group/index.js';
  */
 export const CATALOG: readonly Check[] = [publicExposure, latentExposure, shadowedRule, unusedGroup, broadRule, publicIpInternalTier, danglingReference, tooManyGroups, unparseableRule];
 
-export const CHECK_IDS: readonly string[] = CATALOG.map((check) => check.meta.id);
-
 export function findCheck(id: string): Check | undefined {
   return CATALOG.find((check) => check.meta.id === id);
 }

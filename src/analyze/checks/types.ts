@@ -1,37 +1,6 @@
 import type { Breadth, BreadthClass, Evidence, Finding, FindingInstance, FindingResource, RootCause, Severity } from '../../model/findings.js';
-import type { Protocol } from '../../model/snapshot.js';
-import type { BreadthThresholds } from '../net/breadth.js';
+import type { AnalyzerSettings } from '../../config/settings.js';
 import type { SnapshotView } from '../view.js';
-
-/** A protocol + inclusive port range, as settings name them (`tcp/22`, `udp/53`, `tcp/8000-8100`). */
-export interface PortSpec {
-  protocol: Protocol;
-  from: number;
-  to: number;
-  /** For sensitive ports: what listens there (ssh, mysql …), shown in findings. */
-  name?: string;
-}
-
-/** How an instance is recognized as internal tier (any matcher hits). Patterns are globs, case-insensitive. */
-export interface TierMatcher {
-  tags: { key: string; values: string[] }[];
-  instanceNamePatterns: string[];
-  groupNamePatterns: string[];
-}
-
-/** The resolved analyzer settings every check reads; the config module maps sgaudit.yaml onto this. */
-export interface AnalyzerSettings {
-  allowedPublicPorts: PortSpec[];
-  sensitivePorts: PortSpec[];
-  broadPortSpan: number;
-  /** IPv4 sources with a prefix shorter than this are broad (e.g. 16 → a /8 is broad). */
-  broadSourcePrefix: number;
-  broadSourcePrefixV6: number;
-  maxGroupsPerEni: number;
-  /** Where an exposure's sources count as the internet, wide, or an allow-list. */
-  breadth: BreadthThresholds;
-  internalTier: TierMatcher;
-}
 
 /** Everything a check's metadata says, written for users (rendered into docs/checks/<id>.md and SARIF rules). */
 export interface CheckMeta {

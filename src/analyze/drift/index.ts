@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../../config/load.js';
 import type { Finding, FindingsDocument } from '../../model/findings.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import type { AnalyzerSettings, Check, FindingDraft } from '../checks/types.js';
+import type { Check, FindingDraft } from '../checks/types.js';
+import type { AnalyzerSettings } from '../../config/settings.js';
 import { analyzeSnapshot } from '../engine.js';
 import { SnapshotView } from '../view.js';
 import { ComparisonScope } from './coverage.js';

@@ -1,19 +1,6 @@
 import type { Breadth, BreadthClass } from '../../model/findings.js';
+import type { BreadthThresholds } from '../../config/settings.js';
 import type { AddressSet } from './address-set.js';
-
-/**
- * Where the breadth classes start, as "a /N's worth" of addresses: internet from 2^(32-8) public
- * IPv4 or 2^(128-32) IPv6 addresses, wide from a /16's or a /48's worth. Counted on the union of
- * the sources, so two disjoint /9s are a /8's worth, and a /8 split by a drop rule is not.
- */
-export interface BreadthThresholds {
-  internetIpv4Prefix: number;
-  internetIpv6Prefix: number;
-  wideIpv4Prefix: number;
-  wideIpv6Prefix: number;
-}
-
-export const DEFAULT_BREADTH_THRESHOLDS: Readonly<BreadthThresholds> = Object.freeze({ internetIpv4Prefix: 8, internetIpv6Prefix: 32, wideIpv4Prefix: 16, wideIpv6Prefix: 48 });
 
 export interface AddressCount {
   ipv4: number;

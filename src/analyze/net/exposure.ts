@@ -1,5 +1,5 @@
 import type { PortRange, Protocol } from '../../model/snapshot.js';
-import type { PortSpec } from '../checks/types.js';
+import type { PortSpec } from '../../config/settings.js';
 import { AddressSet } from './address-set.js';
 import type { AcceptedPiece } from './evaluate.js';
 import { MAX_PORT, MIN_PORT, PortSet } from './port-set.js';

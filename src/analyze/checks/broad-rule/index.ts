@@ -5,7 +5,8 @@ import { breadthOf } from '../../net/breadth.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
 import { broadRuleSeverity } from '../../severity.js';
 import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from '../rule-ref.js';
-import type { AnalyzerSettings, Check, FindingDraft } from '../types.js';
+import type { Check, FindingDraft } from '../types.js';
+import type { AnalyzerSettings } from '../../../config/settings.js';
 
 type BroadReason = 'protocol-all' | 'port-span' | 'broad-source';
 

@@ -8,7 +8,8 @@ import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs,
 import { latentExposureSeverity } from '../../severity.js';
 import { ExposureFacts } from '../exposure-facts.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
-import type { Check, FindingDraft, PortSpec } from '../types.js';
+import type { Check, FindingDraft } from '../types.js';
+import type { PortSpec } from '../../../config/settings.js';
 
 /**
  * A group that would expose sensitive ports the moment one of its interfaces gets an EIP. It is

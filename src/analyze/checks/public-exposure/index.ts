@@ -9,7 +9,8 @@ import { witnessEvidence, WitnessMemo } from '../../net/evidence.js';
 import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../../net/exposure.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../../view.js';
-import type { AnalyzerSettings, Check, FindingDraft, RootCauseDraft } from '../types.js';
+import type { Check, FindingDraft, RootCauseDraft } from '../types.js';
+import type { AnalyzerSettings } from '../../../config/settings.js';
 
 /**
  * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups

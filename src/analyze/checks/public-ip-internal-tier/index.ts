@@ -2,7 +2,8 @@ import type { Evidence } from '../../../model/findings.js';
 import type { Instance, SecurityGroup } from '../../../model/snapshot.js';
 import { compileGlobs } from '../../../config/glob.js';
 import type { SnapshotView } from '../../view.js';
-import type { Check, FindingDraft, TierMatcher } from '../types.js';
+import type { Check, FindingDraft } from '../types.js';
+import type { TierMatcher } from '../../../config/settings.js';
 
 /**
  * Internal-tier machines (databases, backends) should not be addressable from the internet at
