@@ -1,10 +1,12 @@
 import { roleArnFor } from '../collect/alicloud/arn.js';
 import type { CollectOptions } from '../collect/index.js';
 import type { ResolvedConfig } from '../config/load.js';
-import type { ScanOptions } from './scan.js';
+
+/** What flags may override of the collector's configuration. */
+export type CollectOverrides = Pick<CollectOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials'>;
 
 /** The collector's options from the config, with flag overrides (endpoint, regions, accounts, credentials) taking precedence. */
-export function collectOptionsFromConfig(config: ResolvedConfig, overrides: Pick<ScanOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials'>): CollectOptions {
+export function collectOptionsFromConfig(config: ResolvedConfig, overrides: CollectOverrides): CollectOptions {
   const accounts =
     overrides.accounts ??
     config.accounts?.map((account) => ({
