@@ -1,43 +1,23 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, generateEstate, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 import { configureLog } from '../../src/util/log.js';
+import { runMain, type MainRun } from '../ops/helpers.js';
 import { withTempDir } from './helpers.js';
 
 const estate = generateEstate({ instances: 12, groups: 6, rulesPerGroup: 3, enis: 16, eips: 3, accounts: 1, regions: 2, prefixLists: 1, seed: 3 });
 const [allowedRegion, forbiddenRegion] = estate.accounts[0]!.regions.map((region) => region.regionId) as [string, string];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the real CLI in-process with the given env, capturing stdout/stderr. */
-async function runCli(args: string[], env: Record<string, string>): Promise<Run> {
+/** Run the real CLI in-process with the given env (restored afterwards), capturing stdout/stderr. */
+async function runCli(args: string[], env: Record<string, string>): Promise<MainRun> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
   try {
-    const code = await main(['node', 'sgaudit', ...args]);
-    return { code, stdout, stderr };
+    return await runMain(args);
   } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
