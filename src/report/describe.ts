@@ -1,4 +1,4 @@
-import { SEVERITIES, type Evidence, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
+import { SEVERITIES, type Breadth, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
 import type { Coverage, PortRange } from '../model/snapshot.js';
 
 /** `22`, `8000-8100`, `all` for the normalized full range; empty when the finding has no ports. */
@@ -21,10 +21,19 @@ export function formatRulePorts(protocol: string | undefined, ports: PortRange |
   return protocol && protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'all' ? '' : formatPorts(ports);
 }
 
-function formatExtraValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) return value.join(', ');
-  return JSON.stringify(value);
+/**
+ * A value of `detail.extra` as a reader reads it: lists joined, objects as `key=value` pairs,
+ * nothing as `none`. Never JSON: its quotes turn into entities in HTML and noise in Markdown.
+ */
+export function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return 'none';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(formatValue).join(', ');
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return keys.length === 0 ? 'none' : keys.map((key) => `${key}=${formatValue(record[key])}`).join(', ');
+  }
+  return String(value);
 }
 
 /** `118,404`: counts as readers read them, the same on every machine. */
@@ -34,21 +43,26 @@ export function formatResource(resource: Finding['resource']): string {
   return resource.name ? `${resource.type} ${resource.id} (${resource.name})` : `${resource.type} ${resource.id}`;
 }
 
-/** Drift and other checks put plain JSON in `extra`; reports show it as `key=value` pairs. */
-export function formatExtra(extra: Record<string, unknown> | undefined): string[] {
+/** Check-specific extras as label and value, keys sorted. */
+export function formatExtra(extra: Record<string, unknown> | undefined): [string, string][] {
   if (!extra) return [];
   return Object.keys(extra)
     .sort()
-    .map((key) => {
-      return `${key}=${formatExtraValue(extra[key])}`;
-    });
+    .map((key) => [key, formatValue(extra[key])]);
 }
 
-export function formatEvidencePeer(evidence: Evidence): string {
-  return evidence.peer ?? '';
+const BREADTH_CLASS_PREFIX = /^(internet|wide|allow-list): /;
+
+/**
+ * The public sources of an exposure in their shortest faithful form: the breadth summary
+ * (`0.0.0.0/0 except 198.51.100.0/24`) without its class, for where the class is shown beside it.
+ * `detail.sources` can read `0.0.0.0/5, 8.0.0.0/7, … 15 more` for the same set.
+ */
+export function breadthSources(breadth: Breadth): string {
+  return breadth.summary.replace(BREADTH_CLASS_PREFIX, '');
 }
 
-export interface SeverityCount {
+interface SeverityCount {
   severity: Severity;
   count: number;
 }
@@ -88,6 +102,17 @@ export function countFindings(doc: FindingsDocument): ReportCounts {
   };
 }
 
+/**
+ * What to do about each check, and where its docs are: from the check's metadata, or from its
+ * first finding where a document lacks the metadata.
+ */
+export function checkGuides(doc: FindingsDocument): Map<string, { fix: string; docs: string }> {
+  const guides = new Map<string, { fix: string; docs: string }>();
+  for (const finding of doc.findings) if (!guides.has(finding.check)) guides.set(finding.check, { fix: finding.remediation, docs: finding.docs ?? '' });
+  for (const check of doc.checks) guides.set(check.id, { fix: check.remediation, docs: check.docs });
+  return guides;
+}
+
 /** Coverage entries that were not complete, in a stable order. */
 export function incompleteCoverage(doc: FindingsDocument): Coverage[] {
   return doc.coverage
@@ -100,11 +125,7 @@ export function incompleteCoverage(doc: FindingsDocument): Coverage[] {
     );
 }
 
-export function isCoverageComplete(doc: FindingsDocument): boolean {
-  return incompleteCoverage(doc).length === 0 && (doc.notCompared ?? []).length === 0;
-}
-
-/** Only absolute http(s) URLs become links; anything else (relative doc paths, javascript:) stays text. */
+/** Only absolute http(s) URLs become external links; anything else (relative doc paths, javascript:) is not one. */
 export function safeHttpUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
   try {
@@ -113,4 +134,16 @@ export function safeHttpUrl(value: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A path inside sgaudit's docs (`docs/checks/broad-rule.md`, `docs/drift.md#commands`): no scheme, not absolute. */
+const DOCS_PATH = /^[\w.-]+(\/[\w.-]+)*(#[\w.-]+)?$/;
+
+/**
+ * Where a check's docs link points in HTML: an http(s) URL, or a path relative to sgaudit's docs as
+ * the check metadata writes it. A link is not a load, so the CSP stays as strict; anything else
+ * (javascript:, data:) is left as text.
+ */
+export function safeDocsHref(value: string | undefined): string | undefined {
+  return safeHttpUrl(value) ?? (value && DOCS_PATH.test(value) ? value : undefined);
 }

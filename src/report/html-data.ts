@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { SEVERITIES, SEVERITY_RANK, type Evidence, type Finding, type FindingsDocument } from '../model/findings.js';
 import { sortByKey, worstFirst } from '../model/findings-order.js';
-import { formatCount, formatExtra, formatProtocolPorts, formatRulePorts } from './describe.js';
+import { breadthSources, formatCount, formatExtra, formatProtocolPorts, formatRulePorts } from './describe.js';
+import { DRIFT_CHECK, changedGroup, describeChange, driftKind, rankKinds } from './drift.js';
 import { compareText, sortFindingsForGrouping } from './order.js';
 import { TOP_RISKS_SHOWN, causeBreadth, causeExposes, causeRuleRef, causeRuleShape, listedCauses, type RiskView, type TopRisks } from './root-causes.js';
 import { findingSection, hygieneSubject, type HygieneSubject } from './sections.js';
@@ -36,7 +37,7 @@ export interface ClientData {
   /**
    * Root causes in rank order: severity index, then string indexes: breadth text (-1 when not
    * recorded), group id and rule id (or the key and -1), group name (-1), rule shape, what it
-   * exposes. Parts, not a label: 20,000 labels would repeat ids and names the page already holds.
+   * exposes, fix. Parts, not a label: 20,000 labels would repeat ids and names the page already holds.
    */
   causes: number[][];
   /** Top risk rows drawn by the page (those after the first screen): RISK_FIELDS as string indexes. */
@@ -126,17 +127,23 @@ function evidenceRow(evidence: Evidence): string[] {
   ];
 }
 
-/** Direction, traffic, sources and check-specific extras; addresses, breadth and instance are shown apart. */
+/**
+ * Direction, traffic, sources and check-specific extras; addresses, breadth and instance are shown
+ * apart. An exposure's sources are its breadth summary: the card shows the breadth class beside them.
+ */
 function detailLines(finding: Finding): [string, string][] {
   const lines: [string, string][] = [];
   const { detail } = finding;
   if (detail.direction) lines.push(['Direction', detail.direction]);
   if (detail.protocol || detail.ports) lines.push(['Traffic', formatProtocolPorts(detail.protocol, detail.ports)]);
-  if (detail.sources?.length) lines.push(['Sources', detail.sources.join(', ')]);
-  for (const pair of formatExtra(detail.extra)) {
-    const at = pair.indexOf('=');
-    lines.push([pair.slice(0, at), pair.slice(at + 1)]);
-  }
+  const sources = finding.breadth ? breadthSources(finding.breadth) : detail.sources?.join(', ');
+  if (sources) lines.push(['Sources', sources]);
+  if (finding.check !== DRIFT_CHECK) return [...lines, ...formatExtra(detail.extra)];
+  lines.push(['Kind', driftKind(finding)]);
+  const group = changedGroup(finding);
+  if (group) lines.push(['Group', group]);
+  const change = describeChange(finding);
+  if (change) lines.push(['Change', change]);
   return lines;
 }
 
@@ -195,6 +202,12 @@ export function decodeMessage(template: string, values: readonly string[]): stri
   return template.replace(/[\u0001-\u001f]/g, (char) => values[char.charCodeAt(0) - 1] ?? '');
 }
 
+/** Drift findings come in one block per kind of change, in the order the drift section lists the kinds. */
+function byKind(findings: readonly Finding[]): (finding: Finding) => string {
+  const ranks = rankKinds(findings);
+  return (finding) => (finding.check === DRIFT_CHECK ? String(ranks.get(driftKind(finding))).padStart(6, '0') : '');
+}
+
 /** Every finding of its list in display order, see buildClientData. */
 function listOrders(doc: FindingsDocument, risks: TopRisks): Record<ClientList, Finding[]> {
   const exposure: Finding[] = [];
@@ -212,8 +225,8 @@ function listOrders(doc: FindingsDocument, risks: TopRisks): Record<ClientList, 
       return [first === undefined ? `~${f.check}` : String(first).padStart(9, '0'), f.accountId, f.regionId, f.resource.type, f.resource.id, worstFirst(SEVERITY_RANK[f.severity]), f.id];
     }),
     hygiene: sortHygiene(hygiene),
-    other: sortFindingsForGrouping(other),
-    suppressed: sortFindingsForGrouping(suppressed),
+    other: sortFindingsForGrouping(other, byKind(other)),
+    suppressed: sortFindingsForGrouping(suppressed, byKind(suppressed)),
   };
 }
 
@@ -299,6 +312,10 @@ const sameDetail = (a: Finding['detail'], b: Finding['detail']): boolean =>
     sameList(a.sources, b.sources, (x, y) => x === y) &&
     sameExtra(a.extra, b.extra));
 
+/** Same detail lines: they also print the breadth, and a drift finding's severity and kind. */
+const sameDetailLines = (a: Finding, b: Finding): boolean =>
+  a.check === b.check && a.severity === b.severity && a.title === b.title && a.breadth?.summary === b.breadth?.summary && sameDetail(a.detail, b.detail);
+
 const sameClass = (a: Finding, b: Finding): boolean =>
   a.severity === b.severity &&
   a.check === b.check &&
@@ -349,7 +366,7 @@ class RowEncoder {
     const { strings } = this;
     const before = this.previous;
     const classIndex = before && sameClass(before.finding, finding) ? before.class : this.classRef(finding);
-    const detail = before && sameDetail(before.finding.detail, finding.detail) ? before.detail : this.detailRef(finding);
+    const detail = before && sameDetailLines(before.finding, finding) ? before.detail : this.detailRef(finding);
     const witnesses = before && sameList(before.finding.evidence, finding.evidence, sameEvidence) ? before.witnesses : this.witnessRef(finding.evidence);
     const breadth = before && before.finding.breadth?.summary === finding.breadth?.summary && before.finding.breadth?.class === finding.breadth?.class ? before.breadth : this.breadthRef(finding);
     const subject = list !== 'hygiene' ? -1 : this.subjectRef(hygieneSubject(finding));
@@ -465,6 +482,7 @@ export function buildClientData(doc: FindingsDocument, risks: TopRisks, pageSize
     encoder.ref(cause.groupName),
     strings.ref(causeRuleShape(cause)),
     strings.ref(causeExposes(cause)),
+    strings.ref(cause.fix),
   ]);
   const orders = listOrders(doc, risks);
   const lists = {} as Record<ClientList, ClientRow[]>;

@@ -1,9 +1,9 @@
 import { coverageVerdict } from '../model/coverage.js';
 import { createHash } from 'node:crypto';
-import { type FindingsDocument } from '../model/findings.js';
-import { countFindings, formatCount, formatExtra, formatResource, incompleteCoverage } from './describe.js';
+import { type Finding, type FindingsDocument } from '../model/findings.js';
+import { checkGuides, countFindings, formatCount, formatProtocolPorts, formatResource, incompleteCoverage, safeDocsHref, type ReportCounts } from './describe.js';
+import { DRIFT_CHECK, changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle, type DriftChanges } from './drift.js';
 import { EVIDENCE_COLUMNS, RISK_FIELDS, buildClientData, embedData, riskFields, type RiskFields } from './html-data.js';
-import { sortFindings } from './order.js';
 import { TOP_RISKS_SHOWN, listedCauses, topRisks, type TopRisks } from './root-causes.js';
 import { findingSection } from './sections.js';
 import { SafeString, loadTemplates, readTemplateAsset } from './templates.js';
@@ -11,7 +11,7 @@ import { SafeString, loadTemplates, readTemplateAsset } from './templates.js';
 export interface HtmlReportOptions {
   /** Findings per page in the browser (default 50). */
   pageSize?: number;
-  /** How many drift findings the drift section lists before pointing to the filtered list (default 100). */
+  /** How many changes the drift section lists of new exposure and of each other kind before pointing to the filtered list (default 100). */
   driftPreviewLimit?: number;
 }
 
@@ -91,31 +91,64 @@ function topRisksView(risks: TopRisks) {
   };
 }
 
-function driftSection(doc: FindingsDocument, previewLimit: number) {
-  const drift = sortFindings(doc.findings.filter((finding) => finding.check === 'drift'));
-  if (drift.length === 0) return null;
-  const byKind = new Map<string, number>();
-  for (const finding of drift) {
-    const kind = finding.detail.extra?.['kind'] ?? finding.detail.extra?.['change'];
-    const label = typeof kind === 'string' ? kind : finding.title;
-    byKind.set(label, (byKind.get(label) ?? 0) + 1);
-  }
+/** `rule sgr-1 in sg-web (web)`: a rule's name is its group's. */
+function resourceText(finding: Finding): string {
+  const group = changedGroup(finding);
+  const { type, id, name } = finding.resource;
+  return group ? `${type} ${id} in ${group}${name ? ` (${name})` : ''}` : formatResource(finding.resource);
+}
+
+/** The changes since the baseline: new exposure (worst first), then every other kind with its count, each fix once. */
+function driftSection(doc: FindingsDocument, changes: DriftChanges, driftReport: boolean, previewLimit: number) {
+  if (changes.total === 0 && !driftReport) return null;
+  const suppressed = doc.findings.filter((finding) => finding.check === DRIFT_CHECK && finding.suppressed).length;
+  const scope = (finding: Finding) => `${finding.accountId} / ${finding.regionId}`;
   return {
-    count: drift.length,
+    report: driftReport,
     baselineId: doc.baselineId ?? null,
-    byKind: [...byKind.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count })),
-    rows: drift.slice(0, previewLimit).map((finding) => ({
-      id: finding.id,
-      severity: finding.severity,
-      title: finding.title,
-      scope: `${finding.accountId} / ${finding.regionId}`,
-      resource: formatResource(finding.resource),
-      message: finding.message,
-      change: formatExtra(finding.detail.extra).join('; '),
-      suppressed: Boolean(finding.suppressed),
+    total: formatCount(changes.total),
+    suppressed: suppressed > 0 ? formatCount(suppressed) : '',
+    newExposure: {
+      count: formatCount(changes.newExposure.length),
+      rows: changes.newExposure.slice(0, previewLimit).map((finding) => ({
+        severity: finding.severity,
+        resource: formatResource(finding.resource),
+        scope: scope(finding),
+        traffic: formatProtocolPorts(finding.detail.protocol, finding.detail.ports),
+        breadth: exposureSources(finding),
+        addresses: (finding.detail.addresses ?? []).join(', '),
+        rule: decidingRule(finding) ?? null,
+      })),
+      more: formatCount(Math.max(0, changes.newExposure.length - previewLimit)),
+      hasMore: changes.newExposure.length > previewLimit,
+    },
+    other: formatCount(changes.total - changes.newExposure.length),
+    kinds: changes.kinds.map((group) => ({
+      kind: group.kind,
+      title: group.title,
+      worst: group.worst,
+      count: formatCount(group.findings.length),
+      rows: group.findings.slice(0, previewLimit).map((finding) => ({
+        severity: finding.severity,
+        resource: resourceText(finding),
+        scope: scope(finding),
+        change: describeChange(finding),
+        message: finding.message,
+      })),
+      more: formatCount(Math.max(0, group.findings.length - previewLimit)),
+      hasMore: group.findings.length > previewLimit,
     })),
-    more: Math.max(0, drift.length - previewLimit),
+    fixes: changes.fixes.map((fix) => ({ kinds: fix.kinds.join(', '), text: fix.text })),
   };
+}
+
+/** One row per check: its counts, and its fix and docs, which the findings lists do not repeat. */
+function checkRows(doc: FindingsDocument, counts: ReportCounts) {
+  const guides = checkGuides(doc);
+  return counts.byCheck.map((entry) => {
+    const { fix, docs } = guides.get(entry.check) ?? { fix: '', docs: '' };
+    return { ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed), fix, docs, docsHref: safeDocsHref(docs) ?? null };
+  });
 }
 
 function distinctSorted(values: Iterable<string>): string[] {
@@ -137,10 +170,18 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
     (a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0) || (a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0),
   );
   const scopes = new Set(doc.coverage.map((entry) => `${entry.accountId}\u0000${entry.regionId}`));
+  const driftReport = isDriftReport(doc);
+  // The drift check's own fix is in the checks table; the drift section adds only the fixes of its kinds.
+  const changes = driftChanges(doc.findings, doc.checks.find((check) => check.id === DRIFT_CHECK)?.remediation);
   const sections = { exposure: 0, hygiene: 0, other: 0 };
   for (const finding of doc.findings) if (!finding.suppressed) sections[findingSection(finding)] += 1;
+  const bars = driftReport
+    ? changes.counts.map((entry) => ({ label: entry.kind, count: entry.count, tone: `sev-${entry.worst}` }))
+    : counts.byCheck.map((entry) => ({ label: entry.check, count: entry.count, tone: `sev-${entry.worst}` }));
   // Labels are 12 px text, about 7 px a character.
-  const checkLabelWidth = 12 + 7 * Math.max(8, ...counts.byCheck.map((entry) => entry.check.length));
+  const labelWidth = 12 + 7 * Math.max(8, ...bars.map((entry) => entry.label.length));
+  const title = reportTitle(doc);
+  const noun = driftReport ? 'changes' : 'findings';
 
   const view = {
     csp,
@@ -148,6 +189,9 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
     script: new SafeString(script),
     data: new SafeString(embedData(buildClientData(doc, risks, pageSize))),
     tool: doc.tool,
+    driftReport,
+    title,
+    pageTitle: driftReport ? title : `sgaudit report — ${doc.snapshotId}`,
     snapshotId: doc.snapshotId,
     snapshotTakenAt: doc.snapshotTakenAt ?? null,
     baselineId: doc.baselineId ?? null,
@@ -175,15 +219,19 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
     },
     risks: topRisksView(risks),
     summary: {
-      total: formatCount(doc.findings.length),
-      active: formatCount(counts.active),
-      suppressed: formatCount(counts.suppressed),
+      heading: driftReport ? 'Changes by severity and kind' : 'Findings by severity and check',
+      text: driftReport
+        ? `${formatCount(counts.active)} open changes — ${formatCount(changes.newExposure.length)} new exposure, ${formatCount(changes.total - changes.newExposure.length)} other — and ${formatCount(counts.suppressed)} suppressed (${formatCount(doc.findings.length)} in total).`
+        : `${formatCount(counts.active)} open findings — ${formatCount(sections.exposure)} exposure, ${formatCount(sections.hygiene)} hygiene, ${formatCount(sections.other)} other — and ${formatCount(counts.suppressed)} suppressed (${formatCount(doc.findings.length)} in total).`,
+      severityChart: barChart(`Open ${noun} by severity`, counts.bySeverity.map((entry) => ({ label: entry.severity, count: entry.count, tone: `sev-${entry.severity}` })), 70),
+      secondChart: barChart(driftReport ? 'Open changes by kind' : 'Open findings by check', bars, labelWidth),
+      checks: checkRows(doc, counts),
+    },
+    sections: {
       exposure: formatCount(sections.exposure),
       hygiene: formatCount(sections.hygiene),
       other: formatCount(sections.other),
-      severityChart: barChart('Open findings by severity', counts.bySeverity.map((entry) => ({ label: entry.severity, count: entry.count, tone: `sev-${entry.severity}` })), 70),
-      checkChart: barChart('Open findings by check', counts.byCheck.map((entry) => ({ label: entry.check, count: entry.count, tone: `sev-${entry.worst}` })), checkLabelWidth),
-      byCheck: counts.byCheck.map((entry) => ({ ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed) })),
+      suppressed: formatCount(counts.suppressed),
     },
     filters: {
       checks: distinctSorted(doc.findings.map((finding) => finding.check)),
@@ -191,7 +239,7 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
       regions: distinctSorted(doc.findings.map((finding) => finding.regionId)),
     },
     evidenceColumns: EVIDENCE_COLUMNS,
-    drift: driftSection(doc, options.driftPreviewLimit ?? 100),
+    drift: driftSection(doc, changes, driftReport, options.driftPreviewLimit ?? 100),
     suppressionProblems: [...doc.suppressions]
       .sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0) || (a.matcher < b.matcher ? -1 : a.matcher > b.matcher ? 1 : 0))
       .map((entry) => ({ ...entry })),

@@ -1,10 +1,10 @@
 import type { FindingsDocument } from '../model/findings.js';
-import { renderCsv, renderCsvPieces } from './csv.js';
+import { renderCsvPieces } from './csv.js';
 import { renderHtml, type HtmlReportOptions } from './html.js';
 import { joinPieces } from './json-pieces.js';
-import { renderJson, renderJsonPieces } from './json.js';
+import { renderJsonPieces } from './json.js';
 import { renderMarkdown, type MarkdownReportOptions } from './markdown.js';
-import { renderSarif, renderSarifPieces } from './sarif.js';
+import { renderSarifPieces } from './sarif.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'csv', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -51,5 +51,4 @@ export function renderReportPieces(format: ReportFormat, doc: FindingsDocument, 
   }
 }
 
-export { renderCsv, renderHtml, renderJson, renderMarkdown, renderSarif };
-export type { HtmlReportOptions, MarkdownReportOptions };
+export { renderHtml, renderMarkdown };

@@ -1,7 +1,8 @@
 import { coverageVerdict } from '../model/coverage.js';
 import Handlebars from 'handlebars';
 import type { Finding, FindingsDocument } from '../model/findings.js';
-import { countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
+import { checkGuides, countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
+import { changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle } from './drift.js';
 import { escapeMarkdown, tableCode, truncate } from './markdown-escape.js';
 import { sortFindings, sortFindingsByCheck } from './order.js';
 import { TOP_RISKS_SHOWN, causeBreadth, causeExposes, causeRuleRef, causeRuleShape, topRisks } from './root-causes.js';
@@ -19,6 +20,15 @@ export interface MarkdownReportOptions {
   sampleFindings?: number;
 }
 
+/** Rows of a list that the character cap may shorten, and how many the list has in all. */
+interface CappedList<T> {
+  rows: T[];
+  total: number;
+}
+
+/** `… and 1,234 more` when rows were left out, else empty. */
+const moreOf = (list: CappedList<unknown>): string => (list.total > list.rows.length ? formatCount(list.total - list.rows.length) : '');
+
 const SEVERITY_ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 const TEXT_MAX = 200;
 
@@ -30,8 +40,8 @@ const helpers = {
   icon: (severity: unknown) => SEVERITY_ICON[String(severity)] ?? '',
 };
 
-function resourceLabel(resource: Finding['resource']) {
-  return { type: resource.type, id: resource.id, name: resource.name ?? '' };
+function resourceLabel(resource: Finding['resource'], group?: string) {
+  return { type: resource.type, id: resource.id, name: resource.name ?? '', group: group ?? '' };
 }
 
 function sampleRow(finding: Finding) {
@@ -99,8 +109,11 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
   const incomplete = incompleteCoverage(doc);
   const active = doc.findings.filter((finding) => !finding.suppressed);
   const suppressed = sortFindings(doc.findings.filter((finding) => finding.suppressed));
-  const drift = active.filter((finding) => finding.check === 'drift').length;
+  const driftReport = isDriftReport(doc);
+  const changes = driftChanges(doc.findings);
   const risks = topRisks(doc);
+  const guides = checkGuides(doc);
+  const shownRows = options.topRisks ?? TOP_RISKS_SHOWN;
 
   const lists = {
     sample: sampleFindings(active, options.sampleFindings ?? 30).map(sampleRow),
@@ -117,7 +130,7 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
       resources: (entry.resourceIds ?? []).length,
     })),
     notCompared: (doc.notCompared ?? []).slice(0, maxRows).map((scope) => ({ ...scope, api: scope.api ?? '' })),
-    risks: risks.causes.slice(0, options.topRisks ?? TOP_RISKS_SHOWN).map((cause, index) => ({
+    risks: risks.causes.slice(0, shownRows).map((cause, index) => ({
       rank: index + 1,
       severity: cause.severity,
       ruleRef: causeRuleRef(cause),
@@ -127,6 +140,31 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
       breadth: causeBreadth(cause),
       internet: formatCount(cause.internetInterfaces),
       fix: truncate(cause.fix, TEXT_MAX),
+    })),
+    // By position in counts.byCheck; the character cap may cut the last ones.
+    fixes: counts.byCheck.map((entry) => truncate(guides.get(entry.check)?.fix ?? '', TEXT_MAX)),
+    newExposure: {
+      total: changes.newExposure.length,
+      rows: changes.newExposure.slice(0, shownRows).map((finding, index) => ({
+        rank: index + 1,
+        severity: finding.severity,
+        resource: resourceLabel(finding.resource),
+        traffic: formatProtocolPorts(finding.detail.protocol, finding.detail.ports),
+        breadth: exposureSources(finding),
+        addresses: (finding.detail.addresses ?? []).join(', '),
+        rule: decidingRule(finding) ?? null,
+      })),
+    },
+    kinds: changes.kinds.map((group) => ({
+      kind: group.kind,
+      title: group.title,
+      total: group.findings.length,
+      rows: group.findings.slice(0, maxRows).map((finding) => ({
+        severity: finding.severity,
+        resource: resourceLabel(finding.resource, changedGroup(finding)),
+        change: truncate(describeChange(finding), TEXT_MAX),
+        message: truncate(finding.message, TEXT_MAX),
+      })),
     })),
   };
 
@@ -141,11 +179,21 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
       counts: {
         ...counts,
         bySeverity: counts.bySeverity.map((entry) => ({ ...entry, count: formatCount(entry.count) })),
-        byCheck: counts.byCheck.map((entry) => ({ ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed) })),
+        byCheck: counts.byCheck.map((entry, index) => ({ ...entry, count: formatCount(entry.count), suppressed: formatCount(entry.suppressed), fix: lists.fixes[index] ?? '' })),
+        fixesLeftOut: counts.byCheck.length - lists.fixes.length,
       },
       active: formatCount(counts.active),
       suppressedCount: formatCount(counts.suppressed),
-      drift,
+      driftReport,
+      title: reportTitle(doc),
+      drift: {
+        total: formatCount(changes.total),
+        byKind: changes.counts.map((entry) => ({ kind: entry.kind, count: formatCount(entry.count) })),
+        newExposure: { count: formatCount(lists.newExposure.total), rows: lists.newExposure.rows, more: moreOf(lists.newExposure) },
+        other: formatCount(changes.total - changes.newExposure.length),
+        kinds: lists.kinds.map((group) => ({ kind: group.kind, title: group.title, count: formatCount(group.total), rows: group.rows, more: moreOf(group) })),
+        fixes: changes.fixes,
+      },
       risks: {
         derived: risks.source === 'critical-findings',
         rows: lists.risks,
@@ -178,7 +226,11 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
 
   let output = render();
   // Rows go from the end of the least important list first; every list says how many it left out.
-  const trimOrder = [lists.sample, lists.suppressed, lists.suppressionProblems, lists.notCompared, lists.coverage, lists.risks] as unknown[][];
+  const trimOrder = (
+    driftReport
+      ? [lists.suppressed, lists.suppressionProblems, ...[...lists.kinds].reverse().map((group) => group.rows), lists.notCompared, lists.coverage, lists.newExposure.rows]
+      : [lists.sample, lists.suppressed, lists.suppressionProblems, lists.fixes, lists.notCompared, lists.coverage, lists.risks]
+  ) as unknown[][];
   while (output.length > maxChars) {
     const list = trimOrder.find((rows) => rows.length > 0);
     if (!list) break;

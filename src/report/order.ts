@@ -13,13 +13,15 @@ function worstSeverityByCheck(findings: readonly Finding[]): Map<string, number>
 
 /**
  * Order for views grouped by check and then by resource (HTML): checks with the worst finding
- * first, then resources, then the report order inside a resource.
+ * first, then resources, then the report order inside a resource. `block` splits a check into
+ * blocks in its own order (drift: by kind of change).
  */
-export function sortFindingsForGrouping(findings: readonly Finding[]): Finding[] {
+export function sortFindingsForGrouping(findings: readonly Finding[], block: (finding: Finding) => string = () => ''): Finding[] {
   const worst = worstSeverityByCheck(findings);
   return sortByKey(findings, (f) => [
     worstFirst(worst.get(f.check) ?? 0),
     f.check,
+    block(f),
     f.accountId,
     f.regionId,
     f.resource.type,

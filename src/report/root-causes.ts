@@ -1,6 +1,6 @@
 import { type BreadthClass, type Evidence, type Finding, type FindingsDocument, type RootCause } from '../model/findings.js';
 import { compareText } from '../model/findings-order.js';
-import { formatProtocolPorts } from './describe.js';
+import { breadthSources, formatProtocolPorts } from './describe.js';
 
 /**
  * A root cause as reports show it. Documents written before root causes existed get theirs rebuilt
@@ -112,7 +112,8 @@ function summarize(cause: RiskView, findings: readonly Finding[]): RiskView {
     ...cause,
     checks: distinct(findings.map((finding) => finding.check)),
     exposes: distinct(findings.map((finding) => formatProtocolPorts(finding.detail.protocol, finding.detail.ports)).filter(Boolean)),
-    sources: distinct(findings.flatMap((finding) => finding.detail.sources ?? [])).slice(0, SOURCES_SHOWN),
+    // The class is shown beside the sources (causeBreadth), so a recorded breadth gives them without it.
+    sources: distinct(findings.flatMap((finding) => (finding.breadth ? [breadthSources(finding.breadth)] : (finding.detail.sources ?? [])))).slice(0, SOURCES_SHOWN),
     ...(breadth ? { breadth } : {}),
     findings: findings.length,
     interfaces: new Set(interfaces.map((finding) => finding.resource.id)).size,

@@ -3,7 +3,7 @@ import { formatResource, incompleteCoverage, safeHttpUrl } from './describe.js';
 import { joinPieces, prettyJsonPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 

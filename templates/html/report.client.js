@@ -1,4 +1,4 @@
-/* global document, window, URL, Blob, Response, DecompressionStream */
+/* global document, window, Blob, Response, DecompressionStream */
 // sgaudit report page: draws the findings held in #sgaudit-data (gzipped JSON in base64), a page at a time, and the
 // findings behind a top risk when it is opened. Every value is assigned with textContent; nothing
 // from the data is ever parsed as HTML.
@@ -20,7 +20,8 @@
     // Positions in a finding row: ROW in src/report/html-data.ts. Trailing absent values (-1) are left off.
     const ID = 0, CLASS = 1, RID = 2, RNAME = 3, MSG = 4, DETAIL = 5, WIT = 6, ADDR = 7, BREADTH = 8, INST = 9, INAME = 10, CAUSES = 11, SUPP = 12, SUBJECT = 13;
     // Positions in a class: severity, then check, title, resource type, remediation, docs, account, region.
-    const C_SEV = 0, C_CHECK = 1, C_TITLE = 2, C_TYPE = 3, C_FIX = 4, C_DOCS = 5, C_ACCOUNT = 6, C_REGION = 7;
+    // The remediation and docs are shown once per check, in the checks table; here they are searched.
+    const C_SEV = 0, C_CHECK = 1, C_TITLE = 2, C_TYPE = 3, C_FIX = 4, C_ACCOUNT = 6, C_REGION = 7;
     const ROLE_LABEL = { decides: 'decides', passed: 'evaluated first', covers: 'covers', subject: 'subject', context: 'context' };
     const MORE_STEP = 50;
     // RISK_FIELDS in src/report/html-data.ts.
@@ -43,15 +44,6 @@
       if (className) node.className = className;
       if (text !== undefined) node.textContent = text;
       return node;
-    }
-
-    function safeHttpUrl(value) {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-      } catch {
-        return null;
-      }
     }
 
     // The message template leaves out the finding's own values, listed as ownValues in html-data.ts does.
@@ -94,7 +86,7 @@
 
     const witnessRows = (row) => (at(row, WIT) === -1 ? [] : data.witnesses[row[WIT]]);
     const breadthOf = (row) => (at(row, BREADTH) === -1 ? null : data.breadths[row[BREADTH]].map((i) => S[i]));
-    // Positions in a root cause: severity, breadth, group id and rule id (or key and -1), group name, shape, exposes.
+    // Positions in a root cause: severity, breadth, group id and rule id (or key and -1), group name, shape, exposes, fix.
     function causeLabel(index) {
       const [, , first, second, name, shape, exposes] = data.causes[index];
       const ref = second === -1 ? S[first] : S[first] + '/' + S[second];
@@ -141,6 +133,26 @@
       return true;
     }
 
+    // Entries that name only a group (the groups of an interface with too many): cells 3… are empty.
+    const groupOnly = (index) => data.evidence[index].slice(3).every((cell) => S[cell] === '');
+
+    function groupsTable(rows) {
+      const table = el('table', 'groups');
+      const head = el('tr');
+      head.appendChild(el('th', null, 'Group'));
+      head.appendChild(el('th', null, 'Group name'));
+      table.appendChild(el('thead')).appendChild(head);
+      const body = el('tbody');
+      for (const index of rows) {
+        const tr = el('tr');
+        tr.appendChild(el('td', null, S[data.evidence[index][1]]));
+        tr.appendChild(el('td', null, S[data.evidence[index][2]]));
+        body.appendChild(tr);
+      }
+      table.appendChild(body);
+      return table;
+    }
+
     function evidenceTable(rows) {
       const table = el('table', 'evidence');
       const head = el('thead');
@@ -173,16 +185,19 @@
       node.dataset.id = row[ID];
       const header = el('header');
       header.appendChild(el('span', 'badge sev-' + severity, severity));
-      header.appendChild(el('span', 'title', S[c[C_TITLE]]));
+      // The check's fix and docs are in its row of the checks table, once, not under every finding.
+      const title = el('a', 'title', S[c[C_TITLE]]);
+      title.href = '#check-' + S[c[C_CHECK]];
+      title.title = 'How to fix: ' + S[c[C_CHECK]] + ' in the checks table';
+      header.appendChild(title);
       const tag = breadthTag(row);
       if (tag) header.appendChild(tag);
       header.appendChild(el('code', 'fid', row[ID]));
       node.appendChild(header);
       node.appendChild(el('p', 'message', messageOf(row)));
       const lines = [];
-      const breadth = breadthOf(row);
-      if (breadth) lines.push(['Breadth', breadth[1]]);
-      else if (isExposure(row)) lines.push(['Breadth', 'not recorded in this document']);
+      // A recorded breadth is the header's tag, and its summary the Sources line (html-data.ts).
+      if (!breadthOf(row) && isExposure(row)) lines.push(['Breadth', 'not recorded in this document']);
       for (const pair of detailPairs(row)) lines.push(pair);
       const addresses = addressesOf(row);
       if (addresses.length) lines.push(['Addresses', addresses.join(', ')]);
@@ -205,23 +220,14 @@
       if (witnesses.length) {
         const details = el('details', 'witness');
         details.open = true;
-        details.appendChild(el('summary', null, 'Evidence: ' + witnesses.length + (witnesses.length === 1 ? ' rule' : ' rules')));
-        details.appendChild(evidenceTable(witnesses));
-        node.appendChild(details);
-      }
-      node.appendChild(el('p', 'remediation', 'Remediation: ' + S[c[C_FIX]]));
-      if (c[C_DOCS] >= 0) {
-        const docs = el('p', 'docs', 'Docs: ');
-        const href = safeHttpUrl(S[c[C_DOCS]]);
-        if (href) {
-          const link = el('a', null, S[c[C_DOCS]]);
-          link.href = href;
-          link.rel = 'noopener noreferrer';
-          docs.appendChild(link);
+        if (witnesses.every(groupOnly)) {
+          details.appendChild(el('summary', null, 'Security groups: ' + witnesses.length));
+          details.appendChild(groupsTable(witnesses));
         } else {
-          docs.appendChild(el('span', null, S[c[C_DOCS]]));
+          details.appendChild(el('summary', null, 'Evidence: ' + witnesses.length + (witnesses.length === 1 ? ' rule' : ' rules')));
+          details.appendChild(evidenceTable(witnesses));
         }
-        node.appendChild(docs);
+        node.appendChild(details);
       }
       return node;
     }
@@ -248,13 +254,19 @@
       return S[c[C_TYPE]] + ' ' + S[row[RID]] + name + ' · ' + S[c[C_ACCOUNT]] + ' / ' + S[c[C_REGION]];
     }
 
-    // Block headings of the flat lists: a root cause for exposure, the check for the others.
+    // Block headings of the flat lists: a root cause for exposure, the check for the others, and
+    // for drift the kind of change (its findings' title).
     function exposureBlock(row) {
       const causes = causesOf(row);
       if (causes.length) return { key: 'c' + causes[0], cause: causes[0] };
       return { key: 'k' + checkOf(row), check: checkOf(row), note: ' — no root cause recorded' };
     }
-    const checkBlock = (row) => ({ key: 'k' + checkOf(row), check: checkOf(row), note: '' });
+    function checkBlock(row) {
+      const check = checkOf(row);
+      if (check !== 'drift') return { key: 'k' + check, check, note: '' };
+      const kind = lineOf(row, 'Kind');
+      return { key: 'd' + kind, check, kind, title: S[classOf(row)[C_TITLE]], note: '' };
+    }
 
     function blockHeading(block, count) {
       const heading = el('h4');
@@ -262,11 +274,18 @@
         const [severity, breadth] = data.causes[block.cause];
         heading.appendChild(el('span', 'badge sev-' + SEVERITIES[severity], SEVERITIES[severity]));
         heading.appendChild(document.createTextNode(' Root cause: ' + causeLabel(block.cause) + (breadth === -1 ? '' : ' · ' + S[breadth]) + ' (' + count + ')'));
+      } else if (block.kind !== undefined) {
+        heading.textContent = block.check + ': ' + block.kind + ' — ' + block.title + ' (' + count + ')';
       } else {
         const meta = data.checks[block.check];
         heading.textContent = block.check + (meta ? ' — ' + meta.title : '') + block.note + ' (' + count + ')';
       }
       return heading;
+    }
+
+    // A root cause's fix, once above the findings it explains.
+    function blockFix(block) {
+      return block.cause === undefined ? null : el('p', 'block-fix', 'Fix: ' + S[data.causes[block.cause][7]]);
     }
 
     function drawFlatPage(list, rows) {
@@ -283,6 +302,8 @@
           section = el('section', 'group-block');
           section.dataset.block = block.key;
           section.appendChild(blockHeading(block, list.blockCounts.get(block.key)));
+          const fix = blockFix(block);
+          if (fix) section.appendChild(fix);
           fragment.appendChild(section);
         }
         const c = classOf(row);
@@ -398,12 +419,15 @@
       if (scroll) container.scrollIntoView({ block: 'start' });
     }
 
+    // A drift report has no exposure or hygiene list: all its findings are changes.
     const lists = [
-      createList('exposure', data.lists.exposure, { blockOf: exposureBlock }),
-      createList('hygiene', data.lists.hygiene, { grouped: true }),
-      createList('other', data.lists.other, { blockOf: checkBlock }),
-      createList('suppressed', data.lists.suppressed, { blockOf: checkBlock }),
-    ];
+      ['exposure', { blockOf: exposureBlock }],
+      ['hygiene', { grouped: true }],
+      ['other', { blockOf: checkBlock }],
+      ['suppressed', { blockOf: checkBlock }],
+    ]
+      .filter(([name]) => byId(name + '-list'))
+      .map(([name, options]) => createList(name, data.lists[name], options));
 
     function apply() {
       for (const list of lists) {
@@ -421,6 +445,11 @@
       filters.text = byId('filter-text').value.trim().toLowerCase();
       apply();
     }
+
+    // The checks table is folded away; a link to one of its rows opens it first.
+    document.addEventListener('click', (event) => {
+      if (event.target.closest('a[href^="#check-"]')) byId('checks').open = true;
+    });
 
     for (const id of ['filter-severity', 'filter-check', 'filter-account', 'filter-region']) byId(id).addEventListener('change', readFilters);
     let typing = 0;

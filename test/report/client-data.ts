@@ -27,7 +27,7 @@ export interface DecodedFinding {
 
 const at = (row: ClientRow, position: number): ClientRow[number] => (position < row.length ? (row[position] as ClientRow[number]) : -1);
 
-export function decodeRow(data: ClientData, list: ClientList, row: ClientRow): DecodedFinding {
+function decodeRow(data: ClientData, list: ClientList, row: ClientRow): DecodedFinding {
   const S = data.strings;
   const str = (value: ClientRow[number]): string | undefined => (value === -1 ? undefined : S[value as number]);
   const klass = data.classes[row[ROW.class] as number] as number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExtra, formatPorts, formatProtocolPorts, formatRulePorts, safeHttpUrl } from '../../src/report/describe.js';
+import { breadthSources, formatExtra, formatPorts, formatProtocolPorts, formatRulePorts, safeDocsHref, safeHttpUrl } from '../../src/report/describe.js';
 
 describe('report value formatting', () => {
   it.each([
@@ -31,13 +31,22 @@ describe('report value formatting', () => {
     expect(formatRulePorts(protocol, ports)).toBe(expected);
   });
 
-  it('formats extra values: strings as is, lists joined, objects as JSON, keys sorted', () => {
-    expect(formatExtra({ sensitive: ['ssh', 'rdp'], kind: 'rule-added', before: { priority: 1 }, count: 3 })).toEqual([
-      'before={"priority":1}',
-      'count=3',
-      'kind=rule-added',
-      'sensitive=ssh, rdp',
+  it('formats extra values as text, never JSON: strings as is, lists joined, objects as key=value, keys sorted', () => {
+    expect(formatExtra({ sensitive: ['ssh', 'rdp'], kind: 'rule-added', before: { priority: 1, tags: {} }, count: 3, gone: null })).toEqual([
+      ['before', 'priority=1, tags=none'],
+      ['count', '3'],
+      ['gone', 'none'],
+      ['kind', 'rule-added'],
+      ['sensitive', 'ssh, rdp'],
     ]);
+  });
+
+  it.each([
+    ['internet: 0.0.0.0/0 except 198.51.100.0/24', '0.0.0.0/0 except 198.51.100.0/24'],
+    ['wide: 65,536 public addresses (198.51.0.0/16)', '65,536 public addresses (198.51.0.0/16)'],
+    ['allow-list: 3 public addresses (203.0.113.7/32, …)', '3 public addresses (203.0.113.7/32, …)'],
+  ])('breadthSources(%j) = %j', (summary, expected) => {
+    expect(breadthSources({ class: 'internet', publicIpv4: 1, publicIpv6: '0', summary })).toBe(expected);
   });
 
   it.each([
@@ -49,5 +58,18 @@ describe('report value formatting', () => {
     [undefined, undefined],
   ])('safeHttpUrl(%j) = %j', (value, expected) => {
     expect(safeHttpUrl(value)).toBe(expected);
+  });
+
+  it.each([
+    ['https://example.com/docs', 'https://example.com/docs'],
+    ['docs/checks/broad-rule.md', 'docs/checks/broad-rule.md'],
+    ['docs/drift.md#commands', 'docs/drift.md#commands'],
+    ['/etc/passwd', undefined],
+    ['//evil.invalid/x', undefined],
+    ['javascript:alert(1)', undefined],
+    ['docs/x.md"><script>', undefined],
+    [undefined, undefined],
+  ])('safeDocsHref(%j) = %j', (value, expected) => {
+    expect(safeDocsHref(value)).toBe(expected);
   });
 });

@@ -291,6 +291,71 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
     }
   });
 
+  it('shows the groups of an interface with too many: ids and names, not empty rule columns', async () => {
+    const groups = ['sg-a', 'sg-b', 'sg-c', 'sg-d', 'sg-e', 'sg-f'];
+    // As the too-many-groups check writes them: one context entry per group, named when the group is known.
+    const doc: FindingsDocument = {
+      ...fixture,
+      findings: fixture.findings.map((finding) =>
+        finding.check === 'too-many-groups' ? { ...finding, evidence: groups.map((groupId, i) => ({ role: 'context' as const, groupId, ...(i === 5 ? {} : { groupName: `name of ${groupId}` }) })) } : finding,
+      ),
+    };
+    const path = join(dir, 'too-many-groups.html');
+    writeFileSync(path, renderHtml(doc));
+    const { page } = await open(pathToFileURL(path).href);
+    try {
+      const group = page.locator('#hygiene-list details.hygiene-group[data-subject="eni-uf6app02"]');
+      await group.locator('summary').click();
+      const card = group.locator('article.finding[data-check="too-many-groups"]');
+      await expect.poll(() => card.count()).toBe(1);
+      expect(await card.locator('details.witness > summary').innerText()).toBe('Security groups: 6');
+      expect(await card.locator('table.evidence').count()).toBe(0);
+      const rows = [];
+      for (const row of await card.locator('table.groups tbody tr').all()) rows.push(await row.locator('td').allInnerTexts());
+      expect(rows).toEqual(groups.map((groupId, i) => [groupId, i === 5 ? '' : `name of ${groupId}`]));
+      expect(await card.innerText()).not.toContain('Evidence:');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows each check’s fix once, in the checks table its findings link to, never under each finding', async () => {
+    const { page } = await open(fixtureUrl);
+    try {
+      for (const summary of await page.locator('#hygiene-list details.hygiene-group > summary').all()) await summary.click();
+      await expect.poll(() => page.locator('#hygiene-list article.finding').count()).toBe(fixture.findings.filter((f) => !f.suppressed && findingSection(f) === 'hygiene').length);
+      expect(await page.locator('article.finding .remediation, article.finding .docs').count()).toBe(0);
+      const text = await page.locator('main').textContent();
+      for (const check of fixture.checks) expect(text?.split(check.remediation).length, check.id).toBeLessThanOrEqual(2);
+      // A finding's title leads to its check's row, and opens the folded checks table.
+      expect(await page.locator('#checks').getAttribute('open')).toBeNull();
+      await page.locator('#other-list article.finding[data-check="public-ip-internal-tier"] a.title').click();
+      expect(await page.locator('#checks').getAttribute('open')).not.toBeNull();
+      expect(await page.locator('#check-public-ip-internal-tier').isVisible()).toBe(true);
+      expect(await page.locator('#check-public-ip-internal-tier a').getAttribute('href')).toBe('docs/checks/public-ip-internal-tier.md');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lists a drift report’s changes by kind, new exposure first, with no exposure or hygiene list', async () => {
+    const doc: FindingsDocument = { ...fixture, checks: fixture.checks.filter((check) => check.id === 'drift'), findings: fixture.findings.filter((finding) => finding.check === 'drift'), rootCauses: [] };
+    const path = join(dir, 'drift.html');
+    writeFileSync(path, renderHtml(doc));
+    const { page, log } = await open(pathToFileURL(path).href);
+    try {
+      expect(await page.locator('h1').innerText()).toBe(`sgaudit drift report: ${doc.baselineId ?? ''} → ${doc.snapshotId}`);
+      expect(await page.locator('#exposure, #hygiene, #top-risks').count()).toBe(0);
+      const blocks = await page.locator('#other-list section.group-block > h4').allInnerTexts();
+      expect(blocks[0]).toMatch(/^drift: new-exposure — /);
+      expect(blocks).toHaveLength(new Set(doc.findings.map((finding) => finding.detail.extra?.['kind'])).size);
+      expect(log.pageErrors).toEqual([]);
+      expect(log.consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it.each<[string, () => FindingsDocument]>([
     ['the fixture', () => fixture],
     ['3,000 synthetic findings with more critical root causes than the first screen holds', () => big],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../../src/analyze/engine.js';
 import { generateEstate } from '../../src/emulator/index.js';
@@ -47,9 +48,19 @@ describe('HTML report (static)', () => {
     expect(html).not.toMatch(/<img\b/i);
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     expect(style).not.toMatch(/url\(|@import|@font-face/i);
-    // The only URL in an attribute is the SVG namespace, which is never fetched (URLs in the data, such as a fix
-    // text's, are text).
-    expect(new Set([...html.matchAll(/\s[\w-]+="(?:[a-z][\w+.-]*:)?\/\/[^"]*"/gi)].map((m) => m[0].trim()))).toEqual(new Set(['xmlns="http://www.w3.org/2000/svg"']));
+    // The only URLs in attributes are the SVG namespace, which is never fetched, and the checks' docs links,
+    // which load nothing until followed (URLs in the data, such as a fix text's, are text).
+    const outside = [...html.matchAll(/<(\w+)[^>]*?\s([\w-]+)="((?:[a-z][\w+.-]*:)?\/\/[^"]*)"/gi)].map((m) => `${m[1]} ${m[2]}=${m[3]}`);
+    expect(new Set(outside)).toEqual(new Set(['svg xmlns=http://www.w3.org/2000/svg', 'a href=https://example.invalid/docs/checks/public-exposure']));
+  });
+
+  it('lists each check once with its fix and a link to its docs', () => {
+    const checks = section(html, 'summary');
+    for (const check of doc.checks) {
+      const row = new RegExp(`<tr id="check-${check.id}">(.*?)</tr>`).exec(checks)?.[1] ?? '';
+      expect(row, check.id).toContain(`<td>${Handlebars.escapeExpression(check.remediation)}</td>`);
+      expect(row, check.id).toMatch(new RegExp(`<a href="${check.docs.replace(/[.]/g, '\\.')}" rel="noopener noreferrer">`));
+    }
   });
 
   it.each([['<script>alert("name")</script>'], ['"><img src=x onerror=alert(1)>'], ['</script><script>alert(2)</script>'], ['<b>retry</b>'], ['<b>bold</b>']])(

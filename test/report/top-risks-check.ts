@@ -5,7 +5,7 @@ import type { FindingsDocument } from '../../src/model/findings.js';
 import { TOP_RISKS_SHOWN, topRisks } from '../../src/report/root-causes.js';
 import { launchChromium } from './chromium.js';
 
-export const FIRST_SCREEN = { width: 1280, height: 800 } as const;
+const FIRST_SCREEN = { width: 1280, height: 800 } as const;
 
 /**
  * Opens the HTML report of `doc` at `htmlPath` in a 1280×800 viewport and checks the triage
