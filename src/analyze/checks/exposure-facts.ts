@@ -31,6 +31,8 @@ function rootCauseKey(ref: RuleRef): string {
  */
 export class ExposureFacts {
   private readonly servicesByTraffic = new Map<string, string[]>();
+  /** A root cause's rule as written, one object per rule: ranges of thousands of policies share them. */
+  private readonly ruleOf = new Map<RuleRef, RootCauseDraft['rule']>();
 
   constructor(private readonly settings: AnalyzerSettings) {}
 
@@ -77,18 +79,27 @@ export class ExposureFacts {
       const cause: RootCauseDraft = {
         key: rootCauseKey(ref),
         groupId: ref.groupId,
-        rule: { policy: ref.policy, protocol: ref.protocol, ports: { from: ref.ports.from, to: ref.ports.to }, peer: ref.peer },
+        rule: this.ruleAsWritten(ref),
         exposes: admitted.map((part) => this.describe(part)).join(', '),
         severity: severityOf(this.sensitivity(range, services), breadth),
         breadth,
       };
       if (ref.groupName) cause.groupName = ref.groupName;
       if (ref.ruleId) cause.ruleId = ref.ruleId;
-      if (ref.priority !== undefined) cause.rule.priority = ref.priority;
-      if (ref.description) cause.rule.description = ref.description;
       causes.push(cause);
     }
     return causes;
+  }
+
+  private ruleAsWritten(ref: RuleRef): RootCauseDraft['rule'] {
+    let rule = this.ruleOf.get(ref);
+    if (!rule) {
+      rule = { policy: ref.policy, protocol: ref.protocol, ports: { from: ref.ports.from, to: ref.ports.to }, peer: ref.peer };
+      if (ref.priority !== undefined) rule.priority = ref.priority;
+      if (ref.description) rule.description = ref.description;
+      this.ruleOf.set(ref, rule);
+    }
+    return rule;
   }
 
   /** `tcp 22 (tcp/22 SSH)`, `all protocols and ports (tcp/20-21 FTP, tcp/22 SSH, tcp/23 Telnet, …)`. */

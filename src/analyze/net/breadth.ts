@@ -38,10 +38,15 @@ export function breadthOf(publicSources: AddressSet, shown: readonly string[], t
   return { class: kind, publicIpv4: count.ipv4, publicIpv6: count.ipv6.toString(), summary };
 }
 
+/** `65,536`: what toLocaleString('en-US') prints, without asking Intl for every finding. */
+function grouped(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** `3 public addresses`, `65,536 public addresses`, `2^80 public IPv6 addresses`. */
 export function describeCount({ ipv4, ipv6 }: AddressCount): string {
   const parts: string[] = [];
-  if (ipv4 > 0) parts.push(`${ipv4.toLocaleString('en-US')} public ${ipv4 === 1 ? 'address' : 'addresses'}`);
-  if (ipv6 > 0n) parts.push(`${ipv6 < 1n << 32n ? Number(ipv6).toLocaleString('en-US') : `~2^${ipv6.toString(2).length - 1}`} public IPv6 ${ipv6 === 1n ? 'address' : 'addresses'}`);
+  if (ipv4 > 0) parts.push(`${grouped(ipv4)} public ${ipv4 === 1 ? 'address' : 'addresses'}`);
+  if (ipv6 > 0n) parts.push(`${ipv6 < 1n << 32n ? grouped(Number(ipv6)) : `~2^${ipv6.toString(2).length - 1}`} public IPv6 ${ipv6 === 1n ? 'address' : 'addresses'}`);
   return parts.length === 0 ? 'no public addresses' : parts.join(' + ');
 }
