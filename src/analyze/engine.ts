@@ -59,6 +59,8 @@ function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}
   const findings: Finding[] = [];
   const checks: CheckInfo[] = [];
   const causes = new Map<Finding, readonly RootCauseDraft[]>();
+  // Findings of one exposed range share its root causes: one key list for all of them.
+  const keysOfCauses = new Map<readonly RootCauseDraft[], string[]>();
   for (const check of enabled) {
     const { meta } = check;
     const severityOverride = checkSettings[meta.id]?.severity;
@@ -75,7 +77,7 @@ function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}
     timing?.(meta.id, performance.now() - started);
     started = performance.now();
     for (const draft of drafts) {
-      const finding = findingFromDraft(meta, draft, severityOverride);
+      const finding = findingFromDraft(meta, draft, severityOverride, keysOfCauses);
       findings.push(finding);
       if (draft.rootCauses && ROOT_CAUSE_CHECKS.has(meta.id)) causes.set(finding, draft.rootCauses);
     }
@@ -120,7 +122,7 @@ function finishAnalysis(
 }
 
 /** A check's draft as a finding: its fingerprint id and the check's defaults filled in. */
-export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityOverride?: Severity): Finding {
+export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityOverride?: Severity, keysOfCauses?: Map<readonly RootCauseDraft[], string[]>): Finding {
   // Member order is the document's (reports serialize findings as built).
   const finding: Finding = {
     id: fingerprint({ check: meta.id, accountId: draft.accountId, regionId: draft.regionId, resource: draft.resource, detail: draft.idDetail ?? draft.detail }),
@@ -139,7 +141,15 @@ export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, severityO
   };
   if (draft.breadth) finding.breadth = draft.breadth;
   if (draft.instance) finding.instance = draft.instance;
-  if (draft.rootCauses && draft.rootCauses.length > 0) finding.rootCauses = [...new Set(draft.rootCauses.map((cause) => cause.key))];
+  const { rootCauses } = draft;
+  if (rootCauses && rootCauses.length > 0) {
+    let keys = keysOfCauses?.get(rootCauses);
+    if (!keys) {
+      keys = [...new Set(rootCauses.map((cause) => cause.key))];
+      keysOfCauses?.set(rootCauses, keys);
+    }
+    finding.rootCauses = keys;
+  }
   return finding;
 }
 

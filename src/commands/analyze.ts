@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readTerraformState } from '../analyze/drift/terraform.js';
 import { failOnReason } from '../analyze/engine.js';
 import { analyzeWithBaseline } from '../pipeline/analyze.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { EXIT, SgauditError } from '../model/errors.js';
 import type { FindingsDocument, Severity } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
@@ -60,6 +60,30 @@ async function baselineFor(against: Against | undefined, storeDir: string, snaps
   return readSnapshot(path);
 }
 
+/**
+ * Reads and analyzes one snapshot. Its own function so that nothing in the caller's scope keeps
+ * the snapshot model alive while the findings are written: at 50,000 instances the two together
+ * would not fit the memory budget.
+ */
+async function analyzeFile(snapshotPath: string, flags: AnalyzeFlags, config: ResolvedConfig): Promise<FindingsDocument> {
+  let started = performance.now();
+  const snapshot = await readSnapshot(snapshotPath);
+  log.verbose(`read ${snapshotPath} in ${seconds(performance.now() - started)}`);
+  const baseline = await baselineFor(flags.against, flags.store ?? config.store.dir, snapshotPath);
+  const terraformPath = flags.terraformState ?? config.baseline.terraformState;
+  const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
+  const phases = new Map<string, number>();
+  started = performance.now();
+  const document = analyzeWithBaseline(snapshot, {
+    config,
+    ...(baseline ? { baseline } : {}),
+    ...(terraform ? { terraform } : {}),
+    onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
+  });
+  log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
+  return document;
+}
+
 export function register(program: Command): void {
   const command = program
     .command('analyze')
@@ -87,22 +111,7 @@ export function register(program: Command): void {
   command.action(async (snapshotArg: string, flags: AnalyzeFlags) => {
     if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
     const config = await loadConfig(flags.config);
-    const snapshotPath = await snapshotArgument(snapshotArg);
-    let started = performance.now();
-    const snapshot = await readSnapshot(snapshotPath);
-    log.verbose(`read ${snapshotPath} in ${seconds(performance.now() - started)}`);
-    const baseline = await baselineFor(flags.against, flags.store ?? config.store.dir, snapshotPath);
-    const terraformPath = flags.terraformState ?? config.baseline.terraformState;
-    const terraform = terraformPath === undefined ? undefined : await readTerraformState(terraformPath);
-    const phases = new Map<string, number>();
-    started = performance.now();
-    const document = analyzeWithBaseline(snapshot, {
-      config,
-      ...(baseline ? { baseline } : {}),
-      ...(terraform ? { terraform } : {}),
-      onTiming: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
-    });
-    log.verbose(`analyzed in ${seconds(performance.now() - started)}: ${slowestPhases(phases)}`);
+    const document = await analyzeFile(await snapshotArgument(snapshotArg), flags, config);
     if (flags.output) {
       await writeChunksAtomic(flags.output, renderJsonPieces(document));
       log.info(`${summaryLine(document)}; findings written to ${flags.output}`);

@@ -81,6 +81,8 @@ function exposureFindings(
   if (ranges.length === 0) return findings;
   const instance = view.instanceOfEni(eni);
   const name = instance?.name || eni.name || undefined;
+  // One object per interface, shared by its findings (read-only data).
+  const instanceRef = instance ? (instance.name ? { id: instance.id, name: instance.name } : { id: instance.id }) : undefined;
   for (const range of ranges) {
     let facts = factsOfRange.get(range);
     if (!facts) factsOfRange.set(range, (facts = describeRange(range, filter, memo)));
@@ -106,7 +108,7 @@ function exposureFindings(
       rootCauses: facts.causes,
     };
     draft.idDetail = { ...draft.detail, sources: facts.publicSources };
-    if (instance) draft.instance = instance.name ? { id: instance.id, name: instance.name } : { id: instance.id };
+    if (instanceRef) draft.instance = instanceRef;
     findings.push(draft);
   }
   return findings;
