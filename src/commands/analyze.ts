@@ -60,11 +60,7 @@ async function baselineFor(against: Against | undefined, storeDir: string, snaps
   return readSnapshot(path);
 }
 
-/**
- * Reads and analyzes one snapshot. Its own function so that nothing in the caller's scope keeps
- * the snapshot model alive while the findings are written: at 50,000 instances the two together
- * would not fit the memory budget.
- */
+/** Reads one snapshot (and the baselines the flags name) and analyzes it, timing each phase for --verbose. */
 async function analyzeFile(snapshotPath: string, flags: AnalyzeFlags, config: ResolvedConfig): Promise<FindingsDocument> {
   let started = performance.now();
   const snapshot = await readSnapshot(snapshotPath);

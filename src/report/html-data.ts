@@ -37,7 +37,7 @@ export interface ClientData {
   /**
    * Root causes in rank order: severity index, then string indexes: breadth text (-1 when not
    * recorded), group id and rule id (or the key and -1), group name (-1), rule shape, what it
-   * exposes, fix. Parts, not a label: 20,000 labels would repeat ids and names the page already holds.
+   * exposes, fix. Parts, not a label: a label per root cause would repeat ids and names the page already holds.
    */
   causes: number[][];
   /** Top risk rows drawn by the page (those after the first screen): RISK_FIELDS as string indexes. */
@@ -338,7 +338,7 @@ interface DetailRef {
  * looked up in maps; before that, each finding is compared with the one encoded before it, which
  * in list order shares its class, detail and witnesses more often than not (every interface a
  * rule exposes): comparing fields is much cheaper than hashing a 300-character remediation or a
- * list of 60 witness rules again for each of 118,000 findings.
+ * long list of witness rules again for every finding.
  */
 class RowEncoder {
   readonly strings = new Interner();
@@ -509,8 +509,8 @@ export function buildClientData(doc: FindingsDocument, risks: TopRisks, pageSize
 
 /**
  * The data as the page embeds it: gzip, then base64, which has no character that could end the
- * script element holding it. Even as rows of indexes, a 50,000-instance estate's findings are
- * more JSON than the report's 25 MB budget, and digits gzip well; the fastest level, because
+ * script element holding it. Even as rows of indexes, a large estate's findings are
+ * more JSON than the report's size budget, and digits gzip well; the fastest level, because
  * higher ones shrink digits little more. The page unpacks it with the browser's DecompressionStream.
  */
 export function embedData(data: ClientData): string {

@@ -97,7 +97,7 @@ function sampleFindings(active: readonly Finding[], count: number): Finding[] {
 
 /**
  * Markdown for pull requests and tickets, short whatever the estate: the top root causes, counts
- * by severity and check, then a sample of findings. Every list is capped, so 118,000 findings
+ * by severity and check, then a sample of findings. Every list is capped, so a hundred thousand findings
  * still make a comment of a few hundred lines; past `maxChars`, the sample goes first, then the
  * other tables' rows, the Top risks last.
  */
