@@ -10,6 +10,8 @@ import type { Snapshot } from '../model/snapshot.js';
 import { renderJsonPieces } from '../report/json.js';
 import { resolveBaseline } from '../store/baseline.js';
 import { writeChunks, writeChunksAtomic } from '../util/atomic-write.js';
+import { coverageHeadline } from '../model/coverage.js';
+import { formatTopRootCauses } from '../pipeline/summary.js';
 import { log } from '../util/log.js';
 import { deprecatedAlias, option, type Against } from './flags.js';
 import { snapshotArgument } from './inputs.js';
@@ -108,12 +110,17 @@ export function register(program: Command): void {
     if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
     const config = await loadConfig(flags.config);
     const document = await analyzeFile(await snapshotArgument(snapshotArg), flags, config);
+    // A snapshot that is missing data says so before anything else (see `scan`).
+    const headline = coverageHeadline(document.coverage);
+    if (headline) log.warn(headline);
     if (flags.output) {
       await writeChunksAtomic(flags.output, renderJsonPieces(document));
       log.info(`${summaryLine(document)}; findings written to ${flags.output}`);
+      for (const line of formatTopRootCauses(document)) log.info(line);
     } else {
       await writeChunks(process.stdout, renderJsonPieces(document));
       log.info(summaryLine(document));
+      for (const line of formatTopRootCauses(document)) log.info(line);
     }
     const failReason = flags.failOn ? failOnReason(document, flags.failOn) : undefined;
     if (failReason) {

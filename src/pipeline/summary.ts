@@ -32,6 +32,17 @@ function causeLine(cause: ReturnType<typeof topRisks>['causes'][number]): string
   return terminalSafe(`  ${cause.severity.padEnd(9)} ${causeRuleRef(cause)}${name}${exposes ? ` ${exposes}` : ''}${sources ? ` from ${sources}` : ''} → ${reach}`);
 }
 
+/** `top root causes, 5 of 12:` and one line each, worst first; nothing when there are none. */
+export function formatTopRootCauses(document: FindingsDocument): string[] {
+  const risks = topRisks(document);
+  if (risks.causes.length === 0) return [];
+  const more = risks.causes.length - TOP_CAUSES;
+  return [
+    `top root causes${risks.source === 'critical-findings' ? ' (from critical findings)' : ''}${more > 0 ? `, ${TOP_CAUSES} of ${risks.causes.length}` : ''}:`,
+    ...risks.causes.slice(0, TOP_CAUSES).map(causeLine),
+  ];
+}
+
 /** A short human summary for the terminal (stderr): severities, the top root causes, checks, coverage. */
 export function formatScanSummary(document: FindingsDocument): string {
   const { summary } = document;
@@ -42,12 +53,7 @@ export function formatScanSummary(document: FindingsDocument): string {
   const open = summary.total - summary.suppressed;
   lines.push(`${open} open finding${open === 1 ? '' : 's'}${summary.suppressed ? ` (+${summary.suppressed} suppressed)` : ''}`);
   lines.push(`  ${SEVERITIES.map((severity) => `${severity} ${summary.bySeverity[severity] ?? 0}`).join('  ')}`);
-  const risks = topRisks(document);
-  if (risks.causes.length > 0) {
-    const more = risks.causes.length - TOP_CAUSES;
-    lines.push(`top root causes${risks.source === 'critical-findings' ? ' (from critical findings)' : ''}${more > 0 ? `, ${TOP_CAUSES} of ${risks.causes.length}` : ''}:`);
-    for (const cause of risks.causes.slice(0, TOP_CAUSES)) lines.push(causeLine(cause));
-  }
+  lines.push(...formatTopRootCauses(document));
   const byCheck = Object.entries(summary.byCheck)
     .filter(([, count]) => count > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

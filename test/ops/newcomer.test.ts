@@ -27,7 +27,8 @@ const mistakes: Mistake[] = [
     name: 'the store directory for a snapshot: its newest snapshot, said on stderr',
     args: ['analyze', 'snapshots', '-o', 'findings-newest.json'],
     exit: 0,
-    stderr: (newest) => new RegExp(`^${escape(usingNewest(newest))}\\d+ findings \\(.*\\); findings written to findings-newest\\.json\\n$`),
+    // Then the top root causes, one line each.
+    stderr: (newest) => new RegExp(`^${escape(usingNewest(newest))}\\d+ findings \\(.*\\); findings written to findings-newest\\.json\\ntop root causes, 5 of \\d+:\\n(  (critical|high|medium|low|info) .*\\n){5}$`),
   },
   {
     name: 'a directory with no snapshot in it',
