@@ -107,6 +107,12 @@ describe('a good config', () => {
     expect(settings.sensitivePorts).toEqual([{ protocol: 'tcp', from: 22, to: 22, name: 'ssh' }]);
   });
 
+  it('breadth thresholds override the defaults one key at a time, and wide may not be broader than internet', () => {
+    const settings = resolveAnalyzerSettings(parseConfigText('breadth:\n  internet: { ipv4Prefix: 12 }\n  wide: { ipv6Prefix: 56 }\n', 'x.yaml'));
+    expect(settings.breadth).toEqual({ internetIpv4Prefix: 12, internetIpv6Prefix: 32, wideIpv4Prefix: 16, wideIpv6Prefix: 56 });
+    expect(() => parseConfigText('breadth:\n  wide: { ipv4Prefix: 4 }\n', 'x.yaml')).toThrow(/breadth\.wide\.ipv4Prefix: wide \(\/4\) must not be broader than internet \(\/8\)/);
+  });
+
   it('an empty file is the defaults', () => {
     const config = parseConfigText('', 'empty.yaml');
     expect(resolveAnalyzerSettings(config)).toEqual(defaultAnalyzerSettings());
