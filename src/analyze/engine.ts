@@ -7,7 +7,7 @@ import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
 import type { Check, CheckContext, CheckMeta, FindingDraft, RootCauseDraft } from './checks/types.js';
 import type { AnalyzerSettings } from '../config/settings.js';
-import { ROOT_CAUSE_CHECKS, summarizeRootCauses } from './root-causes.js';
+import { summarizeRootCauses } from './root-causes.js';
 import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';
 import { applySuppressions } from './suppress.js';
@@ -79,7 +79,7 @@ function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}
     for (const draft of drafts) {
       const finding = findingFromDraft(meta, draft, severityOverride, keysOfCauses);
       findings.push(finding);
-      if (draft.rootCauses && ROOT_CAUSE_CHECKS.has(meta.id)) causes.set(finding, draft.rootCauses);
+      if (draft.rootCauses) causes.set(finding, draft.rootCauses);
     }
     timing?.('fingerprint', performance.now() - started);
   }
@@ -201,7 +201,7 @@ function summarize(findings: readonly Finding[], checks: readonly CheckInfo[]): 
 
 /**
  * Why `--fail-on` turns the exit code to 1, in one line (`exit 1: 7 unsuppressed findings at or
- * above high (2 critical, 5 high)`), or undefined when it does not.
+ * above --fail-on high (2 critical, 5 high)`), or undefined when it does not.
  */
 export function failOnReason(document: FindingsDocument, threshold: Severity): string | undefined {
   const counts = new Map<Severity, number>();

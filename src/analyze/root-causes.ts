@@ -1,11 +1,7 @@
-import { SEVERITY_RANK, type BreadthClass, type Finding, type RootCause, type Severity } from '../model/findings.js';
+import { BREADTH_CLASSES, SEVERITY_RANK, type BreadthClass, type Finding, type RootCause, type Severity } from '../model/findings.js';
 import { compareText } from '../model/findings-order.js';
 import type { RootCauseDraft } from './checks/types.js';
 
-/** The checks whose findings are exposure with a deciding rule behind it. */
-export const ROOT_CAUSE_CHECKS: ReadonlySet<string> = new Set(['public-exposure', 'latent-exposure']);
-
-const BREADTH_RANK: Record<BreadthClass, number> = { internet: 2, wide: 1, 'allow-listed': 0 };
 
 interface Tally {
   first: RootCauseDraft;
@@ -57,7 +53,7 @@ export function summarizeRootCauses(findings: readonly Finding[], causesOf: Read
       tally.findings++;
       tally.checks.add(finding.check);
       if (SEVERITY_RANK[cause.severity] > SEVERITY_RANK[tally.severity]) tally.severity = cause.severity;
-      if (BREADTH_RANK[cause.breadth] > BREADTH_RANK[tally.breadth]) tally.breadth = cause.breadth;
+      if (BREADTH_CLASSES.indexOf(cause.breadth) < BREADTH_CLASSES.indexOf(tally.breadth)) tally.breadth = cause.breadth;
       if (tally.exposes.size < MAX_LISTED) tally.exposes.add(cause.exposes);
       if (finding.resource.type === 'networkInterface') {
         tally.interfaces.add(finding.resource.id);

@@ -46,9 +46,12 @@ export type FindingResource = z.infer<typeof FindingResource>;
  * (several narrow ranges add up), and the class that follows from the configured thresholds.
  * IPv6 counts exceed what a JSON number holds exactly, so they are decimal strings.
  */
+/** Widest first: reports and root causes pick the widest of several by this order. */
 export const BREADTH_CLASSES = ['internet', 'wide', 'allow-listed'] as const;
 export const BreadthClass = z.enum(BREADTH_CLASSES);
 export type BreadthClass = z.infer<typeof BreadthClass>;
+/** How a breadth class reads in front of its sources (`allow-list: 3 public addresses …`). */
+export const BREADTH_LABEL: Record<BreadthClass, string> = { internet: 'internet', wide: 'wide', 'allow-listed': 'allow-list' };
 export const Breadth = z.strictObject({
   class: BreadthClass,
   publicIpv4: z.number().int().nonnegative(),

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Breadth, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
+import { BREADTH_LABEL, SEVERITIES, type Breadth, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
 import type { Coverage, PortRange } from '../model/snapshot.js';
 
 /** `22`, `8000-8100`, `all` for the normalized full range; empty when the finding has no ports. */
@@ -51,7 +51,8 @@ export function formatExtra(extra: Record<string, unknown> | undefined): [string
     .map((key) => [key, formatValue(extra[key])]);
 }
 
-const BREADTH_CLASS_PREFIX = /^(internet|wide|allow-list): /;
+
+const BREADTH_CLASS_PREFIX = new RegExp(`^(${Object.values(BREADTH_LABEL).join('|')}): `);
 
 /**
  * The public sources of an exposure in their shortest faithful form: the breadth summary

@@ -1,4 +1,4 @@
-import { type BreadthClass, type Evidence, type Finding, type FindingsDocument, type RootCause } from '../model/findings.js';
+import { BREADTH_CLASSES, BREADTH_LABEL, type BreadthClass, type Evidence, type Finding, type FindingsDocument, type RootCause } from '../model/findings.js';
 import { compareText } from '../model/findings-order.js';
 import { breadthSources, formatProtocolPorts } from './describe.js';
 
@@ -102,12 +102,11 @@ function derivedRisks(findings: readonly Finding[]): TopRisks {
 }
 
 const distinct = (values: Iterable<string>): string[] => [...new Set(values)].sort(compareText);
-const BREADTH_WORST_FIRST: readonly BreadthClass[] = ['internet', 'wide', 'allow-listed'];
 
 function summarize(cause: RiskView, findings: readonly Finding[]): RiskView {
   const interfaces = findings.filter((finding) => finding.resource.type === 'networkInterface');
   const breadths = new Set(findings.map((finding) => finding.breadth?.class));
-  const breadth = BREADTH_WORST_FIRST.find((kind) => breadths.has(kind));
+  const breadth = BREADTH_CLASSES.find((kind) => breadths.has(kind));
   return {
     ...cause,
     checks: distinct(findings.map((finding) => finding.check)),
@@ -123,7 +122,6 @@ function summarize(cause: RiskView, findings: readonly Finding[]): RiskView {
 }
 
 const SOURCES_SHOWN = 5;
-const BREADTH_LABEL: Record<BreadthClass, string> = { internet: 'internet', wide: 'wide', 'allow-listed': 'allow-list' };
 
 /** `sg-abc/sgr-123`: the rule to change, by the key the analyzer gives it. */
 export function causeRuleRef(cause: RiskView): string {

@@ -1,7 +1,8 @@
-import type { Breadth, BreadthClass, Severity } from '../../model/findings.js';
+import type { Breadth, BreadthClass, Evidence, Severity } from '../../model/findings.js';
 import { AddressSet } from '../net/address-set.js';
 import { breadthOf, classifyBreadth, countAddresses } from '../net/breadth.js';
-import { describeExposure, touchedSpecs, type ExposedRange } from '../net/exposure.js';
+import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
+import { describeExposure, readableSources, touchedSpecs, type ExposedRange } from '../net/exposure.js';
 import { PortSet } from '../net/port-set.js';
 import type { RuleRef } from '../net/rule-order.js';
 import type { Sensitivity } from '../severity.js';
@@ -31,6 +32,7 @@ function rootCauseKey(ref: RuleRef): string {
  */
 export class ExposureFacts {
   private readonly servicesByTraffic = new Map<string, string[]>();
+  private readonly witnesses = new WitnessMemo();
   /** A root cause's rule as written, one object per rule: ranges of thousands of policies share them. */
   private readonly ruleOf = new Map<RuleRef, RootCauseDraft['rule']>();
 
@@ -53,8 +55,14 @@ export class ExposureFacts {
     return traffic.protocol === 'all' || services.length > 0 ? 'sensitive' : 'other';
   }
 
-  breadth(sources: AddressSet, shown: readonly string[]): Breadth {
-    return breadthOf(sources, shown, this.settings.breadth);
+  /** The range's breadth, its summary in the readable form of the sources the finding prints. */
+  breadth(range: ExposedRange, printed: readonly string[]): Breadth {
+    return breadthOf(range.sources, readableSources(range.sources, range.pieces, printed), this.settings.breadth);
+  }
+
+  /** The witness rules of the range; one Evidence object per rule and role for the whole run. */
+  evidence(range: ExposedRange): Evidence[] {
+    return witnessEvidence(range.pieces.map((accepted) => accepted.piece), undefined, this.witnesses);
   }
 
   /**

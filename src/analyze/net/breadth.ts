@@ -1,4 +1,4 @@
-import type { Breadth, BreadthClass } from '../../model/findings.js';
+import { BREADTH_LABEL, type Breadth, type BreadthClass } from '../../model/findings.js';
 import type { BreadthThresholds } from '../../config/settings.js';
 import type { AddressSet } from './address-set.js';
 
@@ -22,8 +22,6 @@ export function classifyBreadth(count: AddressCount, thresholds: BreadthThreshol
   return 'allow-listed';
 }
 
-const LABEL: Record<BreadthClass, string> = { internet: 'internet', wide: 'wide', 'allow-listed': 'allow-list' };
-
 /**
  * The breadth of a set of public sources, with a summary a reader takes in at a glance:
  * `internet: 0.0.0.0/0`, `wide: 65,536 public addresses (198.51.0.0/16)`,
@@ -34,7 +32,7 @@ export function breadthOf(publicSources: AddressSet, shown: readonly string[], t
   const count = countAddresses(publicSources);
   const kind = classifyBreadth(count, thresholds);
   const listed = shown.length > 3 ? `${shown.slice(0, 3).join(', ')}, …` : shown.join(', ');
-  const summary = kind === 'internet' ? `internet: ${listed}` : `${LABEL[kind]}: ${describeCount(count)} (${listed})`;
+  const summary = kind === 'internet' ? `internet: ${listed}` : `${BREADTH_LABEL[kind]}: ${describeCount(count)} (${listed})`;
   return { class: kind, publicIpv4: count.ipv4, publicIpv6: count.ipv6.toString(), summary };
 }
 

@@ -3,8 +3,7 @@ import type { AddressSet } from '../../net/address-set.js';
 import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../../net/evaluate.js';
 import { groupRules } from '../../net/rule-order.js';
 import type { SnapshotView } from '../../view.js';
-import { witnessEvidence, WitnessMemo } from '../../net/evidence.js';
-import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, touchedSpecs } from '../../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../../net/exposure.js';
 import { latentExposureSeverity } from '../../severity.js';
 import { ExposureFacts } from '../exposure-facts.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
@@ -40,7 +39,6 @@ export const check: Check = {
     const deciders = publicAcceptDeciders();
     // 200,000 rules repeat a few hundred protocol/port ranges.
     const touchesSensitive = new Map<string, boolean>();
-    const witnesses = new WitnessMemo();
     const facts = new ExposureFacts(settings);
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
@@ -68,7 +66,7 @@ export const check: Check = {
         if (services.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
         const sources = sourceCidrs(range.sources, range.pieces);
-        const breadth = facts.breadth(range.sources, readableSources(range.sources, range.pieces, sources));
+        const breadth = facts.breadth(range, sources);
         const detail = { direction: 'ingress' as const, protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: services } };
         findings.push({
           severity: latentExposureSeverity(breadth.class),
@@ -79,7 +77,7 @@ export const check: Check = {
           resource: { type: 'securityGroup', id: group.id, name: group.name },
           detail,
           idDetail: { ...detail, sources: [range.sources.key()] },
-          evidence: witnessEvidence(range.pieces.map((p) => p.piece), undefined, witnesses),
+          evidence: facts.evidence(range),
           breadth,
           rootCauses: facts.rootCauses(range, (_sensitivity, breadthClass) => latentExposureSeverity(breadthClass)).map((cause) => ({ ...cause, interfaces })),
         });

@@ -5,8 +5,7 @@ import { AddressSet } from '../../net/address-set.js';
 import type { NetworkInterface } from '../../../model/snapshot.js';
 import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../../net/evaluate.js';
 import { groupRules } from '../../net/rule-order.js';
-import { witnessEvidence, WitnessMemo } from '../../net/evidence.js';
-import { capList, describeExposure, exposedRanges, readableSources, sourceCidrs, type ExposedRange } from '../../net/exposure.js';
+import { capList, describeExposure, exposedRanges, sourceCidrs, type ExposedRange } from '../../net/exposure.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../../view.js';
 import type { Check, FindingDraft, RootCauseDraft } from '../types.js';
@@ -47,7 +46,7 @@ export const check: Check = {
     }
     // Findings come only from pieces publicAccepted keeps: the evaluation decides just those, exactly.
     const decidesPublicAccept = publicAcceptDeciders();
-    const memo: RunMemo = { sourcesOfPiece: new Map(), witnesses: new WitnessMemo(), facts: new ExposureFacts(settings) };
+    const memo: RunMemo = { sourcesOfPiece: new Map(), facts: new ExposureFacts(settings) };
     for (const { prepared, enis } of byEvaluation.values()) {
       const policy = evaluatePrepared(view, prepared, decidesPublicAccept);
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
@@ -166,7 +165,6 @@ type SourcesMemo = Map<AddressSet, Map<AddressSet, string[]>>;
 /** What one run of the check shares across policies. */
 interface RunMemo {
   sourcesOfPiece: SourcesMemo;
-  witnesses: WitnessMemo;
   facts: ExposureFacts;
 }
 
@@ -185,7 +183,7 @@ function describeRange(range: ExposedRange, filter: AddressSet, memo: RunMemo): 
   const services = facts.services(range);
   const traffic = describeExposure(range.protocol, range.ports);
   const sources = rangeSources(range, filter, memo.sourcesOfPiece);
-  const breadth = facts.breadth(range.sources, readableSources(range.sources, range.pieces, sources));
+  const breadth = facts.breadth(range, sources);
   return {
     severity: exposureSeverity(facts.sensitivity(range, services), breadth.class),
     title: `Internet-reachable interface accepts ${traffic} from ${breadth.class === 'internet' ? 'the internet' : breadth.class === 'wide' ? 'a wide public range' : 'allow-listed public sources'}`,
@@ -197,7 +195,7 @@ function describeRange(range: ExposedRange, filter: AddressSet, memo: RunMemo): 
     causes: facts.rootCauses(range, exposureSeverity),
     v4Sources: range.sources.intersects(AddressSet.ALL_V4),
     v6Sources: range.sources.intersects(AddressSet.ALL_V6),
-    evidence: witnessEvidence(range.pieces.map((p) => p.piece), undefined, memo.witnesses),
+    evidence: facts.evidence(range),
   };
 }
 
