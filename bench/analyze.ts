@@ -54,14 +54,16 @@ async function child(instances: number, file: string, phase: 'write' | 'measure'
   // `explain` on the loaded snapshot (budget 200 ms at 50k): the slowest of five interfaces spread over the estate.
   const { SnapshotView } = await import('../src/analyze/view.js');
   const { explain } = await import('../src/analyze/explain.js');
+  const { PolicyEvaluator } = await import('../src/analyze/net/evaluator.js');
   const view = new SnapshotView(snapshot);
+  const evaluator = new PolicyEvaluator(view);
   const eniIds = [...view.enis.keys()];
   let explainMs = 0;
   for (const position of [0, 0.25, 0.5, 0.75, 1]) {
     const target = eniIds[Math.min(eniIds.length - 1, Math.floor(position * eniIds.length))];
     if (target === undefined) continue;
     const started = performance.now();
-    explain(view, { target, direction: 'ingress' });
+    explain(evaluator, { target, direction: 'ingress' });
     explainMs = Math.max(explainMs, performance.now() - started);
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -12,6 +12,7 @@ import { sortFindings } from '../model/findings-order.js';
 import { fingerprint } from './fingerprint.js';
 import { applySuppressions } from './suppress.js';
 import { SnapshotView } from './view.js';
+import { PolicyEvaluator } from './net/evaluator.js';
 
 export interface AnalyzeOptions {
   /** Enables/disables checks, overrides severities, supplies suppressions and (unless `settings` is given) settings. */
@@ -50,7 +51,7 @@ function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}
   let started = performance.now();
   const view = new SnapshotView(snapshot);
   timing?.('view', performance.now() - started);
-  const context: CheckContext = { view, settings: options.settings ?? resolveAnalyzerSettings(options.config) };
+  const context: CheckContext = { view, evaluator: new PolicyEvaluator(view), settings: options.settings ?? resolveAnalyzerSettings(options.config) };
   if (options.baseline) context.baseline = new SnapshotView(options.baseline);
 
   const checkSettings = options.config?.checks ?? {};

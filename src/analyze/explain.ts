@@ -1,7 +1,8 @@
 import type { Evidence } from '../model/findings.js';
 import type { Direction, NetworkInterface } from '../model/snapshot.js';
 import { AddressSet } from './net/address-set.js';
-import { acceptedFrom, decisionFor, evaluateEni, EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './net/evaluate.js';
+import { acceptedFrom, decisionFor, EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './net/evaluate.js';
+import type { PolicyEvaluator } from './net/evaluator.js';
 import { evidenceOf, witnessEvidence } from './net/evidence.js';
 import { classifyBreadth, countAddresses, describeCount } from './net/breadth.js';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../config/settings.js';
@@ -51,11 +52,12 @@ function findEni(view: SnapshotView, target: string): { eni: NetworkInterface; a
   return primary ? { eni: primary.item, accountId: primary.accountId, regionId: primary.regionId } : undefined;
 }
 
-export function explain(view: SnapshotView, query: ExplainQuery): Explanation {
+export function explain(evaluator: PolicyEvaluator, query: ExplainQuery): Explanation {
+  const { view } = evaluator;
   const found = findEni(view, query.target);
   if (!found) throw new ExplainTargetError(`no network interface or instance "${query.target}" in the snapshot`);
   const { eni } = found;
-  const policy = evaluateEni(view, eni, query.direction);
+  const policy = evaluator.policyOf(eni, { direction: query.direction });
   const explanation: Explanation = {
     eni: { id: eni.id, name: eni.name || view.instanceOfEni(eni)?.name || '', ...(eni.instanceId ? { instanceId: eni.instanceId } : {}), accountId: found.accountId, regionId: found.regionId },
     direction: query.direction,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { explain, ExplainTargetError, formatExplanation, type ExplainQuery } from '../analyze/explain.js';
 import { EVAL_PROTOCOLS, type EvalProtocol } from '../analyze/net/evaluate.js';
+import { PolicyEvaluator } from '../analyze/net/evaluator.js';
 import { SnapshotView } from '../analyze/view.js';
 import { SgauditError } from '../model/errors.js';
 import { readSnapshot } from '../model/snapshot-file.js';
@@ -68,7 +69,7 @@ export function register(program: Command): void {
       const started = performance.now();
       let explanation;
       try {
-        explanation = explain(view, query);
+        explanation = explain(new PolicyEvaluator(view), query);
       } catch (error) {
         if (error instanceof ExplainTargetError) throw new SgauditError('USAGE', `${snapshotPath}: ${error.message}`);
         throw error;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explain, formatExplanation } from '../../src/analyze/explain.js';
 import { SnapshotView } from '../../src/analyze/view.js';
+import { PolicyEvaluator } from '../../src/analyze/net/evaluator.js';
 import { generateEstate, sampleEstate } from '../../src/emulator/index.js';
 import type { Estate, Snapshot } from '../../src/model/snapshot.js';
 
@@ -9,21 +10,22 @@ function snapshotOf(estate: Estate): Snapshot {
 }
 
 const view = new SnapshotView(snapshotOf(sampleEstate()));
+const evaluator = new PolicyEvaluator(view);
 const webEni = [...view.enisByGroup.get('sg-bp1web00000000000001') ?? []].find((located) => (located.item.securityGroupIds.includes('sg-bp1baseline000000001')))!.item;
 
 describe('explain', () => {
   it('decides one packet with the witness: a drop at priority 1 in another group beats the accept at 50', () => {
-    const result = explain(view, { target: webEni.id, direction: 'ingress', packet: { protocol: 'tcp', port: 22, address: '198.51.100.7' } });
+    const result = explain(evaluator, { target: webEni.id, direction: 'ingress', packet: { protocol: 'tcp', port: 22, address: '198.51.100.7' } });
     expect(result.packet?.decision).toBe('drop');
     expect(result.packet?.evidence[0]).toMatchObject({ role: 'decides', groupId: 'sg-bp1baseline000000001', policy: 'drop', priority: 1 });
-    const https = explain(view, { target: webEni.id, direction: 'ingress', packet: { protocol: 'tcp', port: 443, address: '198.51.100.7' } });
+    const https = explain(evaluator, { target: webEni.id, direction: 'ingress', packet: { protocol: 'tcp', port: 443, address: '198.51.100.7' } });
     expect(https.packet).toMatchObject({ decision: 'accept', evidence: [{ groupId: 'sg-bp1web00000000000001', ruleId: expect.any(String) }] });
     expect(formatExplanation(result)).toMatch(/tcp 22 from 198\.51\.100\.7: DROP\n {2}decides sg-bp1baseline000000001 \(baseline-deny\) rule \S+ priority 1: drop tcp 22-22 0\.0\.0\.0\/0/);
   });
 
   it('lists the accepted set of an instance (its primary interface) with public addresses', () => {
     const instanceId = webEni.instanceId!;
-    const result = explain(view, { target: instanceId, direction: 'ingress' });
+    const result = explain(evaluator, { target: instanceId, direction: 'ingress' });
     expect(result.eni.instanceId).toBe(instanceId);
     expect(result.accepted?.some((line) => line.protocol === 'tcp' && line.ports.split(',').includes('443'))).toBe(true);
     expect(result.accepted?.some((line) => line.protocol === 'tcp' && /(^|,)22(,|$)/.test(line.ports) && line.peers.includes('0.0.0.0/0'))).toBe(false);
@@ -35,14 +37,14 @@ describe('explain', () => {
   });
 
   it('rejects an unknown target', () => {
-    expect(() => explain(view, { target: 'eni-nope', direction: 'ingress' })).toThrow(/no network interface or instance "eni-nope"/);
+    expect(() => explain(evaluator, { target: 'eni-nope', direction: 'ingress' })).toThrow(/no network interface or instance "eni-nope"/);
   });
 
   it('answers quickly once a large snapshot is loaded (budget 200 ms at 50k instances; 5k here)', () => {
     const big = new SnapshotView(snapshotOf(generateEstate({ instances: 5000, groups: 1000, rulesPerGroup: 20, enis: 6000, eips: 1000, seed: 7 })));
     const target = big.enis.keys().next().value as string;
     const started = performance.now();
-    explain(big, { target, direction: 'ingress' });
+    explain(new PolicyEvaluator(big), { target, direction: 'ingress' });
     expect(performance.now() - started).toBeLessThan(200);
   });
 });

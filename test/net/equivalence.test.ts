@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check as publicExposure } from '../../src/analyze/checks/public-exposure/index.js';
 import { check as shadowedRule } from '../../src/analyze/checks/shadowed-rule/index.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, rulesOfEni, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import { publicAccepted, type EffectivePolicy } from '../../src/analyze/net/evaluate.js';
+import { PolicyEvaluator } from '../../src/analyze/net/evaluator.js';
 import { exposedRanges } from '../../src/analyze/net/exposure.js';
 import { PUBLIC_SPACE } from '../../src/analyze/net/public.js';
 import type { SnapshotView } from '../../src/analyze/view.js';
@@ -50,16 +51,17 @@ function decidersOf(policy: EffectivePolicy): Set<Rule> {
 
 /** shadowed-rule as first written: every pool of every ENI evaluated in full. */
 function referenceShadowed(view: SnapshotView): string[] {
+  const evaluator = new PolicyEvaluator(view);
   const found: string[] = [];
   for (const { item: group } of view.groups.values()) {
     for (const direction of DIRECTIONS) {
       const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems?.length ?? 0) && !(direction === 'ingress' ? rule.destination : rule.source));
       const enis = view.enisByGroup.get(group.id) ?? [];
       const policies = new Set<EffectivePolicy>();
-      if (enis.length === 0) policies.add(evaluateGroups(view, [group], direction));
+      if (enis.length === 0) policies.add(evaluator.policyOfGroups([group], { direction }));
       for (const { item: eni } of enis) {
-        policies.add(evaluateEni(view, eni, direction, { nic: 'internet' }));
-        if (view.instanceOfEni(eni)?.networkType === 'classic') policies.add(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+        policies.add(evaluator.policyOf(eni, { direction, nic: 'internet' }));
+        if (view.instanceOfEni(eni)?.networkType === 'classic') policies.add(evaluator.policyOf(eni, { direction, nic: 'intranet' }));
       }
       for (const rule of candidates) {
         if ([...policies].some((policy) => decidersOf(policy).has(rule))) continue;
@@ -75,13 +77,14 @@ function referenceShadowed(view: SnapshotView): string[] {
 
 describe('evaluator fast paths agree with the full evaluation', () => {
   const view = mixedView();
+  const evaluator = new PolicyEvaluator(view);
 
   it('decidingRulesOfGroups = deciders of evaluateGroups pieces, for every group, direction and rule filter', () => {
     const notNarrowed = (rule: Rule) => !(rule.direction === 'ingress' ? rule.destination : rule.source);
     for (const { item: group } of view.groups.values()) {
       for (const direction of DIRECTIONS) {
-        expect(decidingRulesOfGroups(view, [group], direction)).toEqual(decidersOf(evaluateGroups(view, [group], direction)));
-        expect(decidingRulesOfGroups(view, [group], direction, { onlyRules: notNarrowed })).toEqual(decidersOf(evaluateGroups(view, [group], direction, { onlyRules: notNarrowed })));
+        expect(evaluator.decidingRulesOfGroups([group], { direction })).toEqual(decidersOf(evaluator.policyOfGroups([group], { direction })));
+        expect(evaluator.decidingRulesOfGroups([group], { direction, onlyRules: notNarrowed })).toEqual(decidersOf(evaluator.policyOfGroups([group], { direction, onlyRules: notNarrowed })));
       }
     }
   });
@@ -109,42 +112,41 @@ describe('evaluator fast paths agree with the full evaluation', () => {
           ports: draft.protocol === 'tcp' || draft.protocol === 'udp' ? { from: draft.from, to: Math.min(65535, draft.from + draft.span) } : { from: 1, to: 65535 },
           source: draft.source,
         }));
-        const randomView = viewOf(estate);
-        const group = randomView.groups.get('sg-1')!.item;
-        const fast = decidingRulesOfGroups(randomView, [group], 'ingress');
+        const randomView = new PolicyEvaluator(viewOf(estate));
+        const group = randomView.view.groups.get('sg-1')!.item;
+        const fast = randomView.decidingRulesOfGroups([group], { direction: 'ingress' });
         sizes += fast.size;
-        expect([...fast].map((r) => r.id).sort()).toEqual([...decidersOf(evaluateGroups(randomView, [group], 'ingress'))].map((r) => r.id).sort());
+        expect([...fast].map((r) => r.id).sort()).toEqual([...decidersOf(randomView.policyOfGroups([group], { direction: 'ingress' }))].map((r) => r.id).sort());
       }),
       { numRuns: 300 },
     );
     expect(sizes).toBeGreaterThan(300);
   });
 
-  it('rulesOfEni and evaluatePrepared give what evaluateEni gives', () => {
-    const fresh = mixedView();
+  it('rulesOf and evaluate give what policyOf gives', () => {
+    const fresh = new PolicyEvaluator(mixedView());
     for (const { item: eni } of view.enis.values()) {
       for (const direction of DIRECTIONS) {
-        const cached = evaluateEni(view, eni, direction);
-        // A separate view, so the prepared evaluation cannot come from evaluateEni's cache.
-        expect(rulesOfEni(fresh, eni, direction).map((r) => r.ref.ruleId)).toEqual(cached.rules.map((r) => r.ref.ruleId));
-        const prepared = evaluatePrepared(fresh, prepareEni(fresh, eni, direction));
+        const cached = evaluator.policyOf(eni, { direction });
+        // A separate evaluator, so the evaluation cannot come from policyOf's memo.
+        expect(fresh.rulesOf(eni, { direction }).map((r) => r.ref.ruleId)).toEqual(cached.rules.map((r) => r.ref.ruleId));
+        const prepared = fresh.evaluate(fresh.contextOf(eni, { direction }));
         const shape = (policy: EffectivePolicy) => policy.pieces.map((p) => [p.protocol, p.ports.toString(), p.peers.key(), p.decidedBy.ruleId ?? p.decidedBy.kind, p.passed.map((r) => r.ruleId)]);
         expect(shape(prepared)).toEqual(shape(cached));
       }
     }
   });
 
-  it('evaluatePrepared with publicAcceptDeciders gives the public accepted pieces of the full evaluation', () => {
-    const fresh = mixedView();
-    const deciders = publicAcceptDeciders();
+  it('evaluate with publicAcceptsOnly gives the public accepted pieces of the full evaluation', () => {
+    const fresh = new PolicyEvaluator(mixedView());
     const shape = (policy: EffectivePolicy, filter: typeof PUBLIC_SPACE) =>
       publicAccepted(policy, filter).map((p) => [p.protocol, p.ports.toString(), p.peers.key(), p.piece.peers.key(), p.piece.decidedBy, p.piece.passed]);
     let compared = 0;
     let skipped = 0;
     for (const { item: eni } of view.enis.values()) {
       for (const direction of DIRECTIONS) {
-        const full = evaluateEni(view, eni, direction);
-        const restricted = evaluatePrepared(fresh, prepareEni(fresh, eni, direction), deciders);
+        const full = evaluator.policyOf(eni, { direction });
+        const restricted = fresh.evaluate(fresh.contextOf(eni, { direction }), { publicAcceptsOnly: true });
         expect(restricted.pieces.length).toBeLessThanOrEqual(full.pieces.length);
         skipped += full.pieces.length - restricted.pieces.length;
         for (const filter of [PUBLIC_SPACE, PUBLIC_SPACE.ipv4(), PUBLIC_SPACE.ipv6()]) {
@@ -160,7 +162,8 @@ describe('evaluator fast paths agree with the full evaluation', () => {
 
   it('shadowed-rule finds exactly the rules the all-pools evaluation finds', () => {
     const reference = referenceShadowed(view);
-    const fast = shadowedRule.run({ view: mixedView(), settings: defaultAnalyzerSettings() }).map((finding) => finding.resource.id);
+    const fresh = mixedView();
+    const fast = shadowedRule.run({ view: fresh, evaluator: new PolicyEvaluator(fresh), settings: defaultAnalyzerSettings() }).map((finding) => finding.resource.id);
     expect(reference.length).toBeGreaterThan(5);
     expect(fast).toEqual(reference);
   });
@@ -176,12 +179,14 @@ describe('public-exposure skips only ENIs that cannot accept public traffic', ()
       if (g % 2 === 0) group.rules = group.rules.filter((rule) => rule.policy !== 'accept' || !rule.source?.cidr || rule.source.cidr.startsWith('10.'));
     });
     const view = viewOf(estate);
+    const evaluator = new PolicyEvaluator(view);
     const settings = defaultAnalyzerSettings();
     const reference = [...view.enis.values()]
       .filter(({ item }) => view.publicAddressesOfEni(item).length > 0)
-      .filter(({ item }) => exposedRanges(publicAccepted(evaluateEni(view, item, 'ingress'), PUBLIC_SPACE.ipv4()), settings.allowedPublicPorts).length > 0)
+      .filter(({ item }) => exposedRanges(publicAccepted(evaluator.policyOf(item, { direction: 'ingress' }), PUBLIC_SPACE.ipv4()), settings.allowedPublicPorts).length > 0)
       .map(({ item }) => item.id);
-    const found = [...new Set(publicExposure.run({ view: viewOf(estate), settings }).map((finding) => finding.resource.id))];
+    const freshView = viewOf(estate);
+    const found = [...new Set(publicExposure.run({ view: freshView, evaluator: new PolicyEvaluator(freshView), settings }).map((finding) => finding.resource.id))];
     expect(reference.length).toBeGreaterThan(10);
     expect(reference.length).toBeLessThan(150);
     expect(found.sort()).toEqual(reference.sort());

@@ -6,6 +6,7 @@ import { check as latent } from '../../src/analyze/checks/latent-exposure/index.
 import { check as publicExposure } from '../../src/analyze/checks/public-exposure/index.js';
 import { check as shadowed } from '../../src/analyze/checks/shadowed-rule/index.js';
 import { defaultAnalyzerSettings } from '../../src/config/defaults.js';
+import { PolicyEvaluator } from '../../src/analyze/net/evaluator.js';
 import { viewOf } from './estate.js';
 import { syntheticEstate } from './perf-estate.js';
 
@@ -19,7 +20,7 @@ console.log(`view: ${(performance.now() - start).toFixed(0)} ms wall, ${cpuMs()}
 const settings = defaultAnalyzerSettings();
 for (const check of [publicExposure, latent, shadowed]) {
   start = performance.now();
-  const findings = check.run({ view, settings });
+  const findings = check.run({ view, evaluator: new PolicyEvaluator(view), settings });
   console.log(`${check.meta.id}: ${(performance.now() - start).toFixed(0)} ms wall, ${cpuMs()} ms cpu, ${findings.length} findings`);
 }
 console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);

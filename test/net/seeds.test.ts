@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { decisionFor, evaluateEni, EVAL_PROTOCOLS, type EvalProtocol } from '../../src/analyze/net/evaluate.js';
+import { decisionFor, EVAL_PROTOCOLS, type EvalProtocol } from '../../src/analyze/net/evaluate.js';
+import { PolicyEvaluator } from '../../src/analyze/net/evaluator.js';
 import { viewOf } from './estate.js';
 
 const FOLDER = new URL('../fixtures/net/seeds/', import.meta.url).pathname;
@@ -45,10 +46,11 @@ describe('seed scenarios', () => {
     const fixture = SeedCase.parse(parseYaml(readFileSync(join(FOLDER, file), 'utf8')));
     it(`${file}: ${fixture.description} (seed ${fixture.seed})`, () => {
       const view = viewOf(fixture.estate);
+      const evaluator = new PolicyEvaluator(view, { ordering: fixture.ordering });
       for (const probe of fixture.probes) {
         const eni = view.enis.get(probe.eni);
         if (!eni) throw new Error(`${file}: no ENI ${probe.eni}`);
-        const policy = evaluateEni(view, eni.item, probe.direction, { ordering: fixture.ordering, nic: probe.nic });
+        const policy = evaluator.policyOf(eni.item, { direction: probe.direction, nic: probe.nic });
         for (const [expected, list] of [['accept', probe.accepted], ['drop', probe.denied]] as const) {
           for (const text of list) {
             const { protocol, port, address, by } = parseProbe(text);

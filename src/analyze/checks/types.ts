@@ -1,5 +1,6 @@
 import type { Breadth, BreadthClass, Evidence, Finding, FindingInstance, FindingResource, RootCause, Severity } from '../../model/findings.js';
 import type { AnalyzerSettings } from '../../config/settings.js';
+import type { PolicyEvaluator } from '../net/evaluator.js';
 import type { SnapshotView } from '../view.js';
 
 /** Everything a check's metadata says, written for users (rendered into docs/checks/<id>.md and SARIF rules). */
@@ -56,6 +57,8 @@ export interface FindingDraft {
 
 export interface CheckContext {
   view: SnapshotView;
+  /** The one door to effective policy, built once per view: checks ask it, never the rules directly. */
+  evaluator: PolicyEvaluator;
   settings: AnalyzerSettings;
   /** The baseline to compare against (drift), when one is configured. */
   baseline?: SnapshotView;

@@ -1,5 +1,6 @@
 import { resolveAnalyzerSettings } from '../../config/load.js';
 import { AddressSet } from '../net/address-set.js';
+import { PolicyEvaluator } from '../net/evaluator.js';
 import { PUBLIC_SPACE } from '../net/public.js';
 import type { Finding } from '../../model/findings.js';
 import { sortFindings } from '../../model/findings-order.js';
@@ -44,7 +45,7 @@ function viewVisiting(view: SnapshotView, visit: (eniId: string) => boolean): Sn
  * unique in the one order); drift needs nothing of the document around them.
  */
 function exposureFindings(view: SnapshotView, check: Check, settings: AnalyzerSettings): Finding[] {
-  const findings = runCheck(check, { view, settings }).map((draft) => findingFromDraft(check.meta, draft));
+  const findings = runCheck(check, { view, evaluator: new PolicyEvaluator(view), settings }).map((draft) => findingFromDraft(check.meta, draft));
   // Ids repeat only if the check reports one problem twice; only then does the order matter.
   const ids = new Set<string>();
   for (const finding of findings) ids.add(finding.id);

@@ -1,29 +1,9 @@
 /**
- * The effective-policy evaluator: for one ENI and direction, the EXACT set of
- * (protocol, ports, peer addresses) each rule decides, as interval unions — never by sampling
- * ports or addresses — with a witness for every piece.
+ * The evaluation itself, for one ordered rule list and direction: the EXACT set of (protocol,
+ * ports, peer addresses) each rule decides, as interval unions — never by sampling ports or
+ * addresses — with a witness for every piece. Stateless: PolicyEvaluator (evaluator.ts) owns
+ * the compiled rules and every memo, and is the one door checks, drift and `explain` use.
  *
- * API (used by the exposure checks, shadowed-rule and drift):
- *
- *   evaluateEni(view, eni, direction, { ordering?: 'alibaba' | 'huawei', nic?: 'internet' | 'intranet' })
- *     → EffectivePolicy. Memoized per view (WeakMap keyed by the view), and within a view per
- *       combination of groups, so every ENI with the same groups shares one evaluation. Call it
- *       freely from several checks. Deterministic: same snapshot, same pieces, same witnesses.
- *   evaluateGroups(view, groups, direction, options) → the same for a bare list of groups
- *     (an unattached group, or "what if an ENI carried these groups"); `onlyRules` restricts
- *     the evaluation to some rules. Not memoized.
- *   prepareEni(view, eni, direction, options) → { key, … }: ENIs with equal keys have the same
- *     policy. evaluatePrepared(view, prepared) evaluates one without storing it in the view
- *     cache — checks that visit each combination once group ENIs by key and let policies go,
- *     so 28,000 combinations at 50k instances are not all held to the end of the analysis.
- *     evaluatePrepared(view, prepared, deciders) decides only the pieces of the selected rules
- *     (exactly as the full evaluation would); publicAcceptDeciders() selects what
- *     publicAccepted reads, so the exposure checks skip every atom no public accept touches.
- *   rulesOfEni(view, eni, direction, options) → exactly `evaluateEni(...).rules`, without
- *     deciding any traffic (witness order for shadowed-rule).
- *   decidingRulesOfGroups(view, groups, direction, options) → the snapshot rules that decide
- *     some piece of `evaluateGroups(...)`, without building pieces (rules no earlier rule
- *     overlaps are settled at once; the others are tested on the cuts of the rules before them).
  *   EffectivePolicy.pieces: PolicyPiece[] — disjoint boxes covering the whole traffic space of
  *     the direction: { protocol, ports: PortSet, peers: AddressSet, decision: 'accept' | 'drop',
  *     decidedBy: RuleRef, passed: RuleRef[] }. `passed` (computed lazily) lists the rules
@@ -32,8 +12,7 @@
  *   acceptedFrom(policy, filter, { peerKinds? }) → the accepted pieces clipped to `filter`.
  *   publicAccepted(policy) → accepted pieces from public addresses, counting only CIDR and
  *     prefix-list peers (and the implicit egress default): a group reference is never public.
- *   decisionFor(policy, protocol, port, address) → the piece deciding one packet (for
- *     `explain` and tests; the evaluator itself never probes).
+ *   decisionFor(policy, protocol, port, address) → the piece deciding one packet.
  *
  * Semantics (seeds 001–004): no match → ingress denied; egress accepted when a basic (normal)
  * group is present, denied for advanced (enterprise) only. Alibaba never lets one ENI mix basic
@@ -48,42 +27,19 @@
  * rule either fully applies or not; on an atom the decision is 1-D over addresses (walk rules in
  * order, each decides `its peers ∩ still undecided`). Atoms with the same applicable rules share
  * one computation, and pieces with the same rule and peers merge their ports back together.
- * Performance notes (bench/analyze.ts; test/net/equivalence.test.ts pins the shortcuts): the
- * sweep updates the active rules only where rules start or end; the atom memo is a hash of
- * rule uids that lives for one evaluation (a view-wide memo retained ~300 MB at 50k instances
- * and cost more in GC than it saved); Alibaba pools merge each group's cached rule order.
+ * The sweep updates the active rules only where rules start or end; the atom memo is a hash of
+ * rule uids that lives for one evaluation (test/net/equivalence.test.ts pins the shortcuts).
  */
-import type { Direction, NetworkInterface, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
-import type { SnapshotView } from '../view.js';
+import type { Direction, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
 import { AddressSet } from './address-set.js';
 import * as iv from './intervals.js';
 import { PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
-import {
-  EVAL_PROTOCOLS,
-  PORT_PROTOCOLS,
-  eniOwnAddresses,
-  groupMemberAddresses,
-  hasNarrowingRules,
-  newRuleUid,
-  orderRules,
-  type EvalProtocol,
-  type NicKind,
-  type OrderedRule,
-  type Ordering,
-  type PeerKind,
-  type RuleRef,
-} from './rule-order.js';
-
-export interface EvaluateOptions {
-  ordering?: Ordering;
-  /** Only for classic-network instances: which NIC's rules. Default `internet` (what exposure needs). */
-  nic?: NicKind;
-}
+import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol, type NicKind, type OrderedRule, type Ordering, type PeerKind, type RuleRef } from './rule-order.js';
 
 export interface PolicyPiece {
   protocol: EvalProtocol;
-  /** For protocols without ports (icmp, icmpv6, gre) always all ports. */
+  /** For protocols without ports (icmp, icmpv6, gre, other) always all ports. */
   ports: PortSet;
   peers: AddressSet;
   decision: Policy;
@@ -106,65 +62,6 @@ export interface EffectivePolicy {
   missingGroupIds: string[];
 }
 
-const caches = new WeakMap<SnapshotView, Map<string, EffectivePolicy>>();
-const ruleCaches = new WeakMap<SnapshotView, Map<string, OrderedRule[]>>();
-
-/** Everything an ENI's evaluation depends on, and the key under which ENIs share it. */
-export interface EniEvaluation {
-  key: string;
-  groups: SecurityGroup[];
-  direction: Direction;
-  options: { ordering: Ordering; nic: NicKind };
-  classic: boolean;
-  ownAddresses: AddressSet;
-  missingGroupIds: string[];
-}
-
-/** ENIs with equal `key` have the same effective policy: callers can group ENIs by it and evaluate each group once. */
-export function prepareEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EniEvaluation {
-  const ordering = options.ordering ?? 'alibaba';
-  const nic = options.nic ?? 'internet';
-  const classic = view.isClassicEni(eni);
-  const groupIds = [...new Set(eni.securityGroupIds)];
-  const groups: SecurityGroup[] = [];
-  const missingGroupIds: string[] = [];
-  for (const id of groupIds) {
-    const group = view.groups.get(id)?.item;
-    if (group) groups.push(group);
-    else missingGroupIds.push(id);
-  }
-  if (ordering === 'huawei') groups.sort((a, b) => (a.sequence ?? 1e9) - (b.sequence ?? 1e9));
-  const narrowing = hasNarrowingRules(groups, direction);
-  const ownAddresses = narrowing ? eniOwnAddresses(eni) : AddressSet.EMPTY;
-  // Alibaba pools the groups, so their order does not change the outcome: sorting the key lets
-  // every ENI with the same set of groups share one evaluation.
-  const keyIds = ordering === 'alibaba' ? [...groupIds].sort() : groupIds;
-  const key = [ordering, direction, classic ? nic : 'vpc', keyIds.join(','), narrowing ? ownAddresses.key() : ''].join('\u0000');
-  return { key, groups: ordering === 'alibaba' ? sortByIds(groups) : groups, direction, options: { ordering, nic }, classic, ownAddresses, missingGroupIds };
-}
-
-export function evaluateEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): EffectivePolicy {
-  const prepared = prepareEni(view, eni, direction, options);
-  let cache = caches.get(view);
-  if (!cache) caches.set(view, (cache = new Map()));
-  const cached = cache.get(prepared.key);
-  if (cached) return cached;
-  const policy = compute(view, prepared.groups, direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, cachedRules(view, prepared));
-  cache.set(prepared.key, policy);
-  return policy;
-}
-
-/**
- * Evaluates a prepared ENI without keeping the result in the view's cache: for checks that visit
- * each combination once, so 28,000 policies are not all held until the analysis ends.
- */
-export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation, deciders?: DeciderFilter): EffectivePolicy {
-  const cached = caches.get(view)?.get(prepared.key);
-  if (cached) return cached;
-  const rules = ruleCaches.get(view)?.get(prepared.key) ?? evaluationRules(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses);
-  return compute(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses, prepared.missingGroupIds, rules, deciders);
-}
-
 /**
  * Restricts an evaluation to the pieces decided by some rules (the default policy is offered as a
  * rule without uid, with every address as peers): those pieces are exactly the full evaluation's
@@ -173,74 +70,23 @@ export function evaluatePrepared(view: SnapshotView, prepared: EniEvaluation, de
  */
 export type DeciderFilter = (decider: { uid?: number; policy: Policy; peerKind: PeerKind; peers: AddressSet }) => boolean;
 
-/**
- * The rules of an ENI's evaluation in order (explicit, then intra-group), exactly
- * `evaluateEni(...).rules`, without deciding any traffic: for witnesses that only need the order.
- */
-export function rulesOfEni(view: SnapshotView, eni: NetworkInterface, direction: Direction, options: EvaluateOptions = {}): readonly OrderedRule[] {
-  const prepared = prepareEni(view, eni, direction, options);
-  return caches.get(view)?.get(prepared.key)?.rules ?? cachedRules(view, prepared);
+/** Everything one evaluation needs besides its rules. */
+export interface PolicyInput {
+  groups: readonly SecurityGroup[];
+  direction: Direction;
+  ordering: Ordering;
+  nic: NicKind;
+  missingGroupIds: string[];
+  /** Explicit then intra-group rules, in evaluation order. */
+  rules: readonly OrderedRule[];
+  deciders?: DeciderFilter | undefined;
 }
 
-function cachedRules(view: SnapshotView, prepared: EniEvaluation): OrderedRule[] {
-  let cache = ruleCaches.get(view);
-  if (!cache) ruleCaches.set(view, (cache = new Map()));
-  let rules = cache.get(prepared.key);
-  if (!rules) {
-    rules = evaluationRules(view, prepared.groups, prepared.direction, prepared.options, prepared.classic, prepared.ownAddresses);
-    cache.set(prepared.key, rules);
-  }
-  return rules;
-}
-
-export interface EvaluateGroupsOptions extends EvaluateOptions {
-  /** Evaluate only the rules this accepts (e.g. the rules that apply on every ENI of the group). */
-  onlyRules?: (rule: Rule) => boolean;
-}
-
-export function evaluateGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateGroupsOptions = {}): EffectivePolicy {
-  const resolved = { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' } as const;
-  const rules = evaluationRules(view, groups, direction, resolved, false, AddressSet.EMPTY, options.onlyRules);
-  return compute(view, groups, direction, resolved, false, AddressSet.EMPTY, [], rules);
-}
-
-function sortByIds(groups: SecurityGroup[]): SecurityGroup[] {
-  return [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function evaluationRules(
-  view: SnapshotView,
-  groups: readonly SecurityGroup[],
-  direction: Direction,
-  options: { ordering: Ordering; nic: NicKind },
-  classic: boolean,
-  ownAddresses: AddressSet,
-  onlyRules?: (rule: Rule) => boolean,
-): OrderedRule[] {
-  const rules = orderRules(view, groups, direction, options, classic, ownAddresses, onlyRules);
-  for (const group of groups) {
-    if (group.innerAccessPolicy !== 'accept') continue;
-    const members = groupMemberAddresses(view, group.id);
-    if (members.isEmpty()) continue;
-    rules.push(innerAccessRule(view, group, direction, members));
-  }
-  return rules;
-}
-
-function compute(
-  view: SnapshotView,
-  groups: readonly SecurityGroup[],
-  direction: Direction,
-  options: { ordering: Ordering; nic: NicKind },
-  classic: boolean,
-  ownAddresses: AddressSet,
-  missingGroupIds: string[],
-  rules: readonly OrderedRule[],
-  deciders?: DeciderFilter,
-): EffectivePolicy {
+export function computePolicy(input: PolicyInput): EffectivePolicy {
+  const { groups, direction, ordering, rules, deciders } = input;
   const hasBasic = groups.some((g) => g.type === 'normal');
   const hasAdvanced = groups.some((g) => g.type === 'enterprise');
-  const defaultAccept = direction === 'egress' && options.ordering === 'alibaba' && (hasBasic || groups.length === 0);
+  const defaultAccept = direction === 'egress' && ordering === 'alibaba' && (hasBasic || groups.length === 0);
   const defaultRef: RuleRef = {
     kind: 'default',
     groupId: groups.map((g) => g.id).join(','),
@@ -258,43 +104,13 @@ function compute(
   for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces, selected);
   return {
     direction,
-    ordering: options.ordering,
-    nic: options.nic,
+    ordering,
+    nic: input.nic,
     groupIds: groups.map((g) => g.id),
     rules,
     pieces,
     mixedGroupTypes: hasBasic && hasAdvanced,
-    missingGroupIds,
-  };
-}
-
-const innerCache = new WeakMap<SnapshotView, Map<SecurityGroup, { ingress?: OrderedRule; egress?: OrderedRule }>>();
-function innerAccessRule(view: SnapshotView, group: SecurityGroup, direction: Direction, members: AddressSet): OrderedRule {
-  let cache = innerCache.get(view);
-  if (!cache) innerCache.set(view, (cache = new Map()));
-  // Keyed by the group object: every pool of every ENI asks, and a text key per ask was measurable.
-  let byDirection = cache.get(group);
-  if (!byDirection) cache.set(group, (byDirection = {}));
-  let rule = byDirection[direction];
-  if (!rule) {
-    const ref = innerAccessRef(group, direction);
-    byDirection[direction] = rule = { uid: newRuleUid(), ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members };
-  }
-  return rule;
-}
-
-function innerAccessRef(group: SecurityGroup, direction: Direction): RuleRef {
-  return {
-    kind: 'inner-access',
-    groupId: group.id,
-    groupName: group.name,
-    policy: 'accept',
-    direction,
-    protocol: 'all',
-    ports: { from: 1, to: 65535 },
-    peer: group.id,
-    peerKind: 'group',
-    description: 'intra-group access (innerAccessPolicy accept)',
+    missingGroupIds: input.missingGroupIds,
   };
 }
 
@@ -396,12 +212,10 @@ function withinSelectedPorts(applicable: OrderedRule[], selected: Uint8Array): [
 }
 
 /**
- * The snapshot rules that decide some traffic when these groups are evaluated together: the
- * `decidedBy.rule` of `evaluateGroups(...).pieces`, without building the pieces.
+ * The snapshot rules that decide some traffic in an evaluation of these ordered rules: the
+ * `decidedBy.rule` of its pieces, without building the pieces.
  */
-export function decidingRulesOfGroups(view: SnapshotView, groups: readonly SecurityGroup[], direction: Direction, options: EvaluateGroupsOptions = {}): Set<Rule> {
-  const resolved = { ordering: options.ordering ?? 'alibaba', nic: options.nic ?? 'internet' } as const;
-  const rules = evaluationRules(view, groups, direction, resolved, false, AddressSet.EMPTY, options.onlyRules);
+export function decidingRules(rules: readonly OrderedRule[]): Set<Rule> {
   const { deciders, unsettled, applying } = surelyDecidingRules(rules);
   for (const index of unsettled) {
     const rule = rules[index] as OrderedRule;

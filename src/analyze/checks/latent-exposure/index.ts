@@ -1,8 +1,7 @@
 import type { Rule, SecurityGroup } from '../../../model/snapshot.js';
 import type { AddressSet } from '../../net/address-set.js';
-import { evaluatePrepared, prepareEni, publicAcceptDeciders, publicAccepted, PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../../net/evaluate.js';
-import { groupRules } from '../../net/rule-order.js';
-import type { SnapshotView } from '../../view.js';
+import { PUBLIC_PEER_KINDS, type AcceptedPiece, type EffectivePolicy } from '../../net/evaluate.js';
+import type { PolicyEvaluator } from '../../net/evaluator.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, touchedSpecs } from '../../net/exposure.js';
 import { latentExposureSeverity } from '../../severity.js';
 import { ExposureFacts } from '../exposure-facts.js';
@@ -28,15 +27,13 @@ export const check: Check = {
       'Narrow the source of the rule to the private ranges or security groups that need access, or delete it. If public access is really intended later, add it together with the public address and review it then.',
     docs: 'docs/checks/latent-exposure.md',
   },
-  run({ view, settings }) {
+  run({ view, evaluator, settings }) {
     const findings: FindingDraft[] = [];
     // An EIP or a public IP is IPv4; a global IPv6 address would already make the ENI public.
     const filter = PUBLIC_SPACE.ipv4();
     // No ENI of a candidate group is public, so no public-exposure evaluation is shared: a local
     // cache lets co-attached candidate groups share theirs and frees them when the check ends.
     const policies = new Map<string, EffectivePolicy>();
-    // Only publicAccepted pieces are read: the evaluations decide just those, exactly.
-    const deciders = publicAcceptDeciders();
     // 200,000 rules repeat a few hundred protocol/port ranges.
     const touchesSensitive = new Map<string, boolean>();
     const facts = new ExposureFacts(settings);
@@ -46,16 +43,17 @@ export const check: Check = {
       // Four in five attached groups have a public ENI (public-exposure's concern, and its
       // addresses are cached by now): asking that first spares most groups the rule scan.
       if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
-      if (!mayExposeSensitive(view, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
+      if (!mayExposeSensitive(evaluator, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
       const accepted: AcceptedPiece[] = [];
       const seen = new Set<object>();
       for (const { item: eni } of enis) {
-        const prepared = prepareEni(view, eni, 'ingress');
-        let policy = policies.get(prepared.key);
-        if (!policy) policies.set(prepared.key, (policy = evaluatePrepared(view, prepared, deciders)));
+        const context = evaluator.contextOf(eni, { direction: 'ingress' });
+        let policy = policies.get(context.key);
+        // Only publicAccepted pieces are read: the evaluations decide just those, exactly.
+        if (!policy) policies.set(context.key, (policy = evaluator.evaluate(context, { publicAcceptsOnly: true })));
         if (seen.has(policy)) continue;
         seen.add(policy);
-        for (const piece of publicAccepted(policy, filter)) {
+        for (const piece of evaluator.publicAccepted(policy, filter)) {
           if (piece.piece.decidedBy.kind === 'rule' && piece.piece.decidedBy.groupId === group.id) accepted.push(piece);
         }
       }
@@ -92,8 +90,8 @@ export const check: Check = {
  * a sensitive port, and a piece lies inside its rule's protocol, ports and peers: a group with no
  * such rule cannot have a finding, whatever its pools look like, and is not evaluated.
  */
-function mayExposeSensitive(view: SnapshotView, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[], touches: Map<string, boolean>): boolean {
-  for (const ordered of groupRules(view, group, 'ingress')) {
+function mayExposeSensitive(evaluator: PolicyEvaluator, group: SecurityGroup, filter: AddressSet, sensitive: readonly PortSpec[], touches: Map<string, boolean>): boolean {
+  for (const ordered of evaluator.groupRules(group, 'ingress')) {
     if (ordered.policy !== 'accept' || !PUBLIC_PEER_KINDS.includes(ordered.peerKind)) continue;
     const rule = ordered.rule as Rule;
     const key = `${rule.protocol}/${rule.ports.from}/${rule.ports.to}`;

@@ -3,8 +3,8 @@ import { exposureSeverity } from '../../severity.js';
 import { ExposureFacts } from '../exposure-facts.js';
 import { AddressSet } from '../../net/address-set.js';
 import type { NetworkInterface } from '../../../model/snapshot.js';
-import { evaluatePrepared, prepareEni, publicAccepted, PUBLIC_PEER_KINDS, publicAcceptDeciders, type EffectivePolicy, type EniEvaluation } from '../../net/evaluate.js';
-import { groupRules } from '../../net/rule-order.js';
+import { PUBLIC_PEER_KINDS, type EffectivePolicy } from '../../net/evaluate.js';
+import type { EvaluationContext, PolicyEvaluator } from '../../net/evaluator.js';
 import { capList, describeExposure, exposedRanges, sourceCidrs, type ExposedRange } from '../../net/exposure.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../../view.js';
@@ -29,33 +29,32 @@ export const check: Check = {
       'Restrict the source of the deciding rule to the addresses that need access (office egress, a bastion, a prefix list), move the service behind a load balancer or a bastion, or add a drop rule with a higher priority (lower number). Remove the public address if the instance does not need one.',
     docs: 'docs/checks/public-exposure.md',
   },
-  run({ view, settings }) {
+  run({ view, evaluator, settings }) {
     const findings: FindingDraft[] = [];
     // ENIs with the same evaluation key share one policy; evaluating each key once and letting it
     // go keeps memory flat (the view-wide cache would hold every combination to the end).
-    const byEvaluation = new Map<string, { prepared: EniEvaluation; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
+    const byEvaluation = new Map<string, { context: EvaluationContext; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
     const publicAccepts = new Map<string, { v4: boolean; v6: boolean }>();
     for (const located of view.enis.values()) {
       const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
-      if (!mayAcceptPublic(view, located.item, addresses, publicAccepts)) continue;
-      const prepared = prepareEni(view, located.item, 'ingress');
-      let entry = byEvaluation.get(prepared.key);
-      if (!entry) byEvaluation.set(prepared.key, (entry = { prepared, enis: [] }));
+      if (!mayAcceptPublic(evaluator, located.item, addresses, publicAccepts)) continue;
+      const context = evaluator.contextOf(located.item, { direction: 'ingress' });
+      let entry = byEvaluation.get(context.key);
+      if (!entry) byEvaluation.set(context.key, (entry = { context, enis: [] }));
       entry.enis.push({ eni: located, addresses });
     }
-    // Findings come only from pieces publicAccepted keeps: the evaluation decides just those, exactly.
-    const decidesPublicAccept = publicAcceptDeciders();
     const memo: RunMemo = { sourcesOfPiece: new Map(), facts: new ExposureFacts(settings) };
-    for (const { prepared, enis } of byEvaluation.values()) {
-      const policy = evaluatePrepared(view, prepared, decidesPublicAccept);
+    for (const { context, enis } of byEvaluation.values()) {
+      // Findings come only from pieces publicAccepted keeps: the evaluation decides just those, exactly.
+      const policy = evaluator.evaluate(context, { publicAcceptsOnly: true });
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
       // ENIs sharing a policy share its ranges, and so everything a finding says about a range
       // (evidence included: findings are read-only data, so the array is shared). Ranges belong to
       // one policy, so the map lives for one policy: held for the whole check it kept all ~8,000
       // policies' pieces alive to the end (promoted, scavenged, then a major GC at 50k instances).
       const factsOfRange = new Map<ExposedRange, RangeFacts>();
-      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, located, addresses, policy, rangesByFamily, factsOfRange, memo, settings));
+      for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, evaluator, located, addresses, policy, rangesByFamily, factsOfRange, memo, settings));
     }
     return findings;
   },
@@ -63,6 +62,7 @@ export const check: Check = {
 
 function exposureFindings(
   view: SnapshotView,
+  evaluator: PolicyEvaluator,
   { item: eni, accountId, regionId }: Located<NetworkInterface>,
   addresses: PublicAddress[],
   policy: EffectivePolicy,
@@ -76,7 +76,7 @@ function exposureFindings(
   const hasV6 = addresses.some((a) => a.via === 'ipv6');
   const filter = hasV4 && hasV6 ? PUBLIC_SPACE : hasV4 ? PUBLIC_V4 : PUBLIC_V6;
   let ranges = rangesByFamily.get(filter);
-  if (!ranges) rangesByFamily.set(filter, (ranges = exposedRanges(publicAccepted(policy, filter), settings.allowedPublicPorts)));
+  if (!ranges) rangesByFamily.set(filter, (ranges = exposedRanges(evaluator.publicAccepted(policy, filter), settings.allowedPublicPorts)));
   if (ranges.length === 0) return findings;
   const instance = view.instanceOfEni(eni);
   const name = instance?.name || eni.name || undefined;
@@ -118,15 +118,15 @@ function exposureFindings(
  * accept rule with a public peer (of a family the ENI is reachable on) accepts nothing from the
  * internet: it needs no evaluation.
  */
-function mayAcceptPublic(view: SnapshotView, eni: NetworkInterface, addresses: readonly PublicAddress[], cache: Map<string, { v4: boolean; v6: boolean }>): boolean {
+function mayAcceptPublic(evaluator: PolicyEvaluator, eni: NetworkInterface, addresses: readonly PublicAddress[], cache: Map<string, { v4: boolean; v6: boolean }>): boolean {
   const v4 = addresses.some((a) => a.via !== 'ipv6');
   const v6 = addresses.some((a) => a.via === 'ipv6');
   for (const groupId of eni.securityGroupIds) {
     let facts = cache.get(groupId);
     if (!facts) {
       facts = { v4: false, v6: false };
-      const group = view.groups.get(groupId)?.item;
-      for (const rule of group ? groupRules(view, group, 'ingress') : []) {
+      const group = evaluator.view.groups.get(groupId)?.item;
+      for (const rule of group ? evaluator.groupRules(group, 'ingress') : []) {
         if (rule.policy !== 'accept' || !PUBLIC_PEER_KINDS.includes(rule.peerKind)) continue;
         facts.v4 ||= rule.peers.intersects(PUBLIC_V4);
         facts.v6 ||= rule.peers.intersects(PUBLIC_V6);

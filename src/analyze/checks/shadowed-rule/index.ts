@@ -1,24 +1,12 @@
 import type { Direction, Rule, SecurityGroup } from '../../../model/snapshot.js';
-import type { SnapshotView } from '../../view.js';
-import { decidingRulesOfGroups, evaluateEni, evaluateGroups, rulesOfEni, type EffectivePolicy, type OrderedRule } from '../../net/evaluate.js';
+import type { EffectivePolicy, OrderedRule } from '../../net/evaluate.js';
+import type { PolicyEvaluator } from '../../net/evaluator.js';
 import { evidenceOf } from '../../net/evidence.js';
 import { ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 const MAX_COVERS = 10;
-
-/** Rules that decide at least one piece of a policy; memoized because many ENIs share a policy. */
-const decidersCache = new WeakMap<EffectivePolicy, Set<Rule>>();
-function decidingRules(policy: EffectivePolicy): Set<Rule> {
-  let result = decidersCache.get(policy);
-  if (!result) {
-    result = new Set();
-    for (const piece of policy.pieces) if (piece.decidedBy.rule) result.add(piece.decidedBy.rule);
-    decidersCache.set(policy, result);
-  }
-  return result;
-}
 
 /**
  * Finds the candidates that decide nothing in any evaluation the group takes part in, without
@@ -30,19 +18,20 @@ function decidingRules(policy: EffectivePolicy): Set<Rule> {
  *   that group (a VPC ENI evaluates a subset of the same rules, in the same order).
  * Anything else is settled on the real pools, stopping at the first pool where the rule decides.
  */
-function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Direction, candidates: readonly Rule[]): Rule[] {
+function shadowedRules(evaluator: PolicyEvaluator, group: SecurityGroup, direction: Direction, candidates: readonly Rule[]): Rule[] {
+  const { view } = evaluator;
   const enis = view.enisByGroup.get(group.id) ?? [];
   if (enis.length === 0) {
-    const deciders = decidingRulesOfGroups(view, [group], direction);
+    const deciders = evaluator.decidingRulesOfGroups([group], { direction });
     return candidates.filter((rule) => !deciders.has(rule));
   }
   const anyClassic = enis.some(({ item }) => view.isClassicEni(item));
   const everywhere = (rule: Rule) => !narrowed(rule) && !(anyClassic && rule.nicType);
   const allEverywhere = group.rules.every((rule) => rule.direction !== direction || everywhere(rule));
-  const coveredDeciders = decidingRulesOfGroups(view, [group], direction, allEverywhere ? {} : { onlyRules: everywhere });
+  const coveredDeciders = evaluator.decidingRulesOfGroups([group], allEverywhere ? { direction } : { direction, onlyRules: everywhere });
   let aloneDeciders: Set<Rule> | undefined;
   const soloVpcEni = enis.some(({ item }) => !view.isClassicEni(item) && item.securityGroupIds.every((id) => id === group.id || !view.groups.has(id)));
-  const pools = lazyPolicies(view, group, direction);
+  const pools = lazyPolicies(evaluator, group, direction);
   const result: Rule[] = [];
   for (const rule of candidates) {
     if (everywhere(rule)) {
@@ -51,25 +40,26 @@ function shadowedRules(view: SnapshotView, group: SecurityGroup, direction: Dire
         continue;
       }
       if (soloVpcEni) {
-        aloneDeciders ??= allEverywhere ? coveredDeciders : decidingRulesOfGroups(view, [group], direction);
+        aloneDeciders ??= allEverywhere ? coveredDeciders : evaluator.decidingRulesOfGroups([group], { direction });
         if (aloneDeciders.has(rule)) continue;
       }
     }
-    if (!pools.some((policy) => decidingRules(policy).has(rule))) result.push(rule);
+    if (!pools.some((policy) => evaluator.decidingRulesOf(policy).has(rule))) result.push(rule);
   }
   return result;
 }
 
 /** The group's pools (one per distinct ENI evaluation; classic ENIs: both NICs), evaluated only as far as a caller iterates. */
-function lazyPolicies(view: SnapshotView, group: SecurityGroup, direction: Direction): { some(test: (policy: EffectivePolicy) => boolean): boolean } {
+function lazyPolicies(evaluator: PolicyEvaluator, group: SecurityGroup, direction: Direction): { some(test: (policy: EffectivePolicy) => boolean): boolean } {
+  const { view } = evaluator;
   const enis = view.enisByGroup.get(group.id) ?? [];
   const evaluated: EffectivePolicy[] = [];
   let next = 0;
   const pull = (): boolean => {
     if (next >= enis.length) return false;
     const eni = (enis[next++] as (typeof enis)[number]).item;
-    evaluated.push(evaluateEni(view, eni, direction, { nic: 'internet' }));
-    if (view.isClassicEni(eni)) evaluated.push(evaluateEni(view, eni, direction, { nic: 'intranet' }));
+    evaluated.push(evaluator.policyOf(eni, { direction, nic: 'internet' }));
+    if (view.isClassicEni(eni)) evaluated.push(evaluator.policyOf(eni, { direction, nic: 'intranet' }));
     return true;
   };
   return {
@@ -94,7 +84,8 @@ interface Witness {
  * A rule's position is found by scanning the pool (a few dozen rules; a map per pool cost more to
  * build than the scans it saved, for the two or three shadowed rules of a typical group).
  */
-function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Direction): (rule: Rule) => Witness | undefined {
+function witnessOrders(evaluator: PolicyEvaluator, group: SecurityGroup, direction: Direction): (rule: Rule) => Witness | undefined {
+  const { view } = evaluator;
   const enis = view.enisByGroup.get(group.id) ?? [];
   const orders: (readonly OrderedRule[])[] = [];
   // The next pool to compute: ENI index, and whether its intranet NIC (classic only) is next.
@@ -104,18 +95,18 @@ function witnessOrders(view: SnapshotView, group: SecurityGroup, direction: Dire
   const pull = (): readonly OrderedRule[] | undefined => {
     if (!groupAloneDone) {
       groupAloneDone = true;
-      return evaluateGroups(view, [group], direction).rules;
+      return evaluator.policyOfGroups([group], { direction }).rules;
     }
     if (nextEni >= enis.length) return undefined;
     const eni = (enis[nextEni] as (typeof enis)[number]).item;
     if (intranetNext) {
       intranetNext = false;
       nextEni++;
-      return rulesOfEni(view, eni, direction, { nic: 'intranet' });
+      return evaluator.rulesOf(eni, { direction, nic: 'intranet' });
     }
     if (view.isClassicEni(eni)) intranetNext = true;
     else nextEni++;
-    return rulesOfEni(view, eni, direction, { nic: 'internet' });
+    return evaluator.rulesOf(eni, { direction, nic: 'internet' });
   };
   return (rule) => {
     for (let i = 0; ; i++) {
@@ -149,15 +140,15 @@ export const check: Check = {
     remediation: 'Delete the rule, or change its priority (or the covering rules) so it does what it was meant to do. The covering rules are listed as evidence.',
     docs: 'docs/checks/shadowed-rule.md',
   },
-  run({ view }) {
+  run({ view, evaluator }) {
     const findings: FindingDraft[] = [];
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       for (const direction of DIRECTIONS) {
         const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems && rule.problems.length > 0) && !narrowed(rule));
         if (candidates.length === 0) continue;
-        const shadowed = shadowedRules(view, group, direction, candidates);
+        const shadowed = shadowedRules(evaluator, group, direction, candidates);
         if (shadowed.length === 0) continue;
-        const witnessOf = witnessOrders(view, group, direction);
+        const witnessOf = witnessOrders(evaluator, group, direction);
         for (const rule of shadowed) {
           const witness = witnessOf(rule);
           const ordered = witness?.rules[witness.position];

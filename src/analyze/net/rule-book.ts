@@ -1,0 +1,290 @@
+import type { Direction, Peer, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { SnapshotView } from '../view.js';
+import { AddressSet, parsePlainV4 } from './address-set.js';
+import { PortSet } from './port-set.js';
+import {
+  EVAL_PROTOCOLS,
+  dropFirst,
+  peerKindOf,
+  protocolsOf,
+  pushParsed,
+  ruleApplies,
+  ruleRef,
+  type EvalProtocol,
+  type NicKind,
+  type OrderedRule,
+  type Ordering,
+  type PeerKind,
+  type RuleRef,
+} from './rule-order.js';
+
+/** What decides which of a group's rules take part in one evaluation. */
+export interface RuleSelection {
+  ordering: Ordering;
+  nic: NicKind;
+  /** Classic-network ENI: rules with a nicType apply only to that NIC. */
+  classic: boolean;
+  /** The ENI's own addresses, for rules narrowed to some of them (EMPTY = no narrowing to test). */
+  ownAddresses: AddressSet;
+  /** Keep only the rules this accepts (e.g. the rules that apply on every ENI of a group). */
+  onlyRules?: ((rule: Rule) => boolean) | undefined;
+}
+
+/** A group's rules of one direction in its own evaluation order (priority, drop first, rule index). */
+interface GroupOrder {
+  entries: SnapshotRule[];
+  /** By index in `group.rules`; holes for the other direction and for rules with problems. */
+  byIndex: (SnapshotRule | undefined)[];
+}
+
+/**
+ * A snapshot rule in evaluation order: one object per rule (200,000 at 50k instances), with the
+ * witness built only for rules a finding or an explanation names; eager RuleRefs and their peer
+ * texts were most of the allocation (and scavenger work) of rule preparation.
+ */
+class SnapshotRule implements OrderedRule {
+  private witness: RuleRef | undefined;
+  constructor(
+    readonly uid: number,
+    private readonly group: SecurityGroup,
+    readonly rule: Rule,
+    private readonly ruleIndex: number,
+    readonly protocols: readonly EvalProtocol[],
+    readonly ports: PortSet,
+    readonly peers: AddressSet,
+    /** Priority then drop-before-accept, as one number: the group's own evaluation order. */
+    readonly rank: number,
+  ) {}
+  get ref(): RuleRef {
+    return (this.witness ??= ruleRef(this.group, this.rule, this.ruleIndex));
+  }
+  get policy(): Policy {
+    return this.rule.policy;
+  }
+  get peerKind(): PeerKind {
+    return peerKindOf(this.rule.direction === 'ingress' ? this.rule.source : this.rule.destination);
+  }
+}
+
+interface Sortable {
+  ordered: OrderedRule;
+  priority: number;
+  groupPosition: number;
+  ruleIndex: number;
+}
+
+/**
+ * A snapshot's rules compiled once for evaluation: each group's rules per direction in the
+ * group's own order with their peers resolved (group references to the members' addresses,
+ * prefix lists to their entries), the implicit intra-group accepts, and the uids evaluations
+ * key shared per-atom results on. Owned by one PolicyEvaluator; everything here lives exactly
+ * as long as it, so nothing outlives the snapshot it was built from.
+ */
+export class RuleBook {
+  private readonly members = new Map<string, AddressSet>();
+  private readonly prefixLists = new Map<string, AddressSet>();
+  private readonly orders = new Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>();
+  private readonly innerAccess = new Map<SecurityGroup, { ingress?: OrderedRule; egress?: OrderedRule }>();
+  /** Rules repeat a few hundred port ranges: shared PortSets, single ports by port number. */
+  private readonly portRanges = new Map<number, PortSet>();
+  private readonly singlePorts = new Array<PortSet | undefined>(65536);
+  private nextUid = 1;
+
+  constructor(private readonly view: SnapshotView) {}
+
+  /** The private (and IPv6) addresses of every ENI that carries the group, as far as the snapshot knows them. */
+  groupMemberAddresses(groupId: string): AddressSet {
+    const cached = this.members.get(groupId);
+    if (cached) return cached;
+    // Members are mostly plain IPv4 hosts: collect them as numbers and merge once, without a set per address.
+    const hosts: number[] = [];
+    const others: AddressSet[] = [];
+    for (const located of this.view.enisByGroup.get(groupId) ?? []) {
+      const { privateIps, ipv6Addresses } = located.item;
+      for (let i = 0; i < privateIps.length; i++) addMemberAddress(privateIps[i] as string, hosts, others);
+      for (let i = 0; i < ipv6Addresses.length; i++) addMemberAddress(ipv6Addresses[i] as string, hosts, others);
+    }
+    hosts.sort(numerically);
+    const bounds: number[] = [];
+    for (let i = 0; i < hosts.length; i++) {
+      const host = hosts[i] as number;
+      const last = bounds.length - 1;
+      if (last > 0 && host <= (bounds[last] as number)) {
+        if (host + 1 > (bounds[last] as number)) bounds[last] = host + 1;
+      } else bounds.push(host, host + 1);
+    }
+    const result = others.length === 0 ? AddressSet.fromBounds(bounds, []) : AddressSet.unionAll([AddressSet.fromBounds(bounds, []), ...others]);
+    this.members.set(groupId, result);
+    return result;
+  }
+
+  /**
+   * A group's evaluable rules of one direction (rules with problems left out) in the group's own
+   * order, peers resolved: built once and shared with every evaluation, so checks that pre-filter
+   * on peers read them here instead of resolving every rule again.
+   */
+  groupRules(group: SecurityGroup, direction: Direction): readonly OrderedRule[] {
+    return this.groupOrder(group, direction).entries;
+  }
+
+  /**
+   * Puts the explicit rules of an ENI's groups in evaluation order.
+   *
+   * Alibaba pools the rules of ALL groups of the ENI and sorts by priority (1 first; 110 on old
+   * default groups); at equal priority drop beats accept. Enterprise (advanced) groups have no
+   * priorities: their rules are evaluated as priority 1 (the fixed value seed 004 gives them).
+   * Huawei matches groups in their `sequence` order, then by priority inside a group, deny
+   * before allow at equal priority (seed 002). Remaining ties keep group then rule order, so the
+   * witness is deterministic.
+   */
+  orderRules(groups: readonly SecurityGroup[], direction: Direction, selection: RuleSelection): OrderedRule[] {
+    if (selection.ordering === 'alibaba') return this.mergeAlibaba(groups, direction, selection);
+    const { nic, classic, ownAddresses, onlyRules } = selection;
+    const sortable: Sortable[] = [];
+    groups.forEach((group, groupPosition) => {
+      group.rules.forEach((rule, ruleIndex) => {
+        if (!ruleApplies(rule, direction, nic, classic, ownAddresses)) return;
+        if (onlyRules && !onlyRules(rule)) return;
+        sortable.push({
+          ordered: this.groupOrder(group, rule.direction).byIndex[ruleIndex] ?? this.compile(group, rule, ruleIndex, 0),
+          priority: group.type === 'enterprise' ? 1 : rule.priority,
+          // Groups without a sequence go after sequenced ones, in the order the ENI lists them.
+          groupPosition: (group.sequence ?? 1e9) * 1e4 + groupPosition,
+          ruleIndex,
+        });
+      });
+    });
+    const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.policy) - dropFirst(b.ordered.policy);
+    sortable.sort((a, b) => a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex);
+    return sortable.map((s) => s.ordered);
+  }
+
+  /** The group's implicit accept from its own members (innerAccessPolicy accept), one per group and direction. */
+  innerAccessRule(group: SecurityGroup, direction: Direction, members: AddressSet): OrderedRule {
+    // Keyed by the group object: every pool of every ENI asks, and a text key per ask was measurable.
+    let byDirection = this.innerAccess.get(group);
+    if (!byDirection) this.innerAccess.set(group, (byDirection = {}));
+    let rule = byDirection[direction];
+    if (!rule) {
+      const ref = innerAccessRef(group, direction);
+      byDirection[direction] = rule = { uid: this.nextUid++, ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members };
+    }
+    return rule;
+  }
+
+  /**
+   * Alibaba pools the groups: ordered by priority, drop first, then group position, then rule
+   * index. Each group's own order is cached, so pooling is a k-way merge (k is the number of
+   * groups, rarely more than 5) that keeps the first group on ties.
+   */
+  private mergeAlibaba(groups: readonly SecurityGroup[], direction: Direction, selection: RuleSelection): OrderedRule[] {
+    const { nic, classic, ownAddresses, onlyRules } = selection;
+    // One group, no per-ENI narrowing: every cached entry applies (entries hold only this
+    // direction's rules without problems; nicType matters only on classic ENIs).
+    if (groups.length === 1 && !classic && ownAddresses.isEmpty() && !onlyRules) return [...this.groupOrder(groups[0] as SecurityGroup, direction).entries];
+    const lists = groups.map((group) => this.groupOrder(group, direction).entries);
+    const positions = lists.map(() => 0);
+    const result: OrderedRule[] = [];
+    for (;;) {
+      let best = -1;
+      let bestRank = Infinity;
+      for (let g = 0; g < lists.length; g++) {
+        const entry = (lists[g] as SnapshotRule[])[positions[g] as number];
+        if (entry && entry.rank < bestRank) {
+          best = g;
+          bestRank = entry.rank;
+        }
+      }
+      if (best < 0) return result;
+      const entry = (lists[best] as SnapshotRule[])[positions[best] as number] as SnapshotRule;
+      positions[best] = (positions[best] as number) + 1;
+      if (!ruleApplies(entry.rule, direction, nic, classic, ownAddresses)) continue;
+      if (onlyRules && !onlyRules(entry.rule)) continue;
+      result.push(entry);
+    }
+  }
+
+  private groupOrder(group: SecurityGroup, direction: Direction): GroupOrder {
+    let byDirection = this.orders.get(group);
+    if (!byDirection) this.orders.set(group, (byDirection = {}));
+    let order = byDirection[direction];
+    if (!order) {
+      const entries: SnapshotRule[] = [];
+      const byIndex: (SnapshotRule | undefined)[] = [];
+      const { rules } = group;
+      for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+        const rule = rules[ruleIndex] as Rule;
+        if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) continue;
+        // Priorities are integers, maybe > 100 on old groups.
+        const priority = group.type === 'enterprise' ? 1 : rule.priority;
+        const ordered = this.compile(group, rule, ruleIndex, priority * 2 + dropFirst(rule.policy));
+        byIndex[ruleIndex] = ordered;
+        entries.push(ordered);
+      }
+      // Stable sort: equal ranks keep rule index order.
+      entries.sort((a, b) => a.rank - b.rank);
+      byDirection[direction] = order = { entries, byIndex };
+    }
+    return order;
+  }
+
+  private compile(group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number): SnapshotRule {
+    const peers = this.resolvePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
+    return new SnapshotRule(this.nextUid++, group, rule, ruleIndex, protocolsOf(rule.protocol), this.portRange(rule.ports.from, rule.ports.to), peers, rank);
+  }
+
+  /** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */
+  private resolvePeer(peer: Peer | undefined): AddressSet {
+    if (!peer) return AddressSet.EMPTY;
+    if (peer.groupId) return this.groupMemberAddresses(peer.groupId);
+    if (peer.prefixListId) return this.prefixListAddresses(peer.prefixListId) ?? AddressSet.EMPTY;
+    const v4 = peer.cidr ? (AddressSet.parse(peer.cidr) ?? AddressSet.EMPTY) : AddressSet.EMPTY;
+    return peer.ipv6Cidr ? v4.union(AddressSet.parse(peer.ipv6Cidr) ?? AddressSet.EMPTY) : v4;
+  }
+
+  /** The entries of a prefix list; undefined when the list is not in the snapshot. */
+  private prefixListAddresses(prefixListId: string): AddressSet | undefined {
+    const cached = this.prefixLists.get(prefixListId);
+    if (cached) return cached;
+    const list = this.view.prefixLists.get(prefixListId);
+    if (!list) return undefined;
+    const sets: AddressSet[] = [];
+    for (const entry of list.item.entries) pushParsed(sets, entry.cidr);
+    const result = AddressSet.unionAll(sets);
+    this.prefixLists.set(prefixListId, result);
+    return result;
+  }
+
+  private portRange(from: number, to: number): PortSet {
+    if (from === to && Number.isInteger(from) && from >= 0 && from < 65536) return (this.singlePorts[from] ??= PortSet.range(from, to));
+    // Odd values (unparseable-rule reports them) are not worth a collision-proof key.
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < 0 || to >= 131072) return PortSet.range(from, to);
+    const key = from * 131072 + to;
+    let range = this.portRanges.get(key);
+    if (!range) this.portRanges.set(key, (range = PortSet.range(from, to)));
+    return range;
+  }
+}
+
+const numerically = (a: number, b: number): number => a - b;
+
+function addMemberAddress(text: string, hosts: number[], others: AddressSet[]): void {
+  const plain = parsePlainV4(text);
+  if (plain && plain.prefix === 32) hosts.push(plain.address);
+  else pushParsed(others, text);
+}
+
+function innerAccessRef(group: SecurityGroup, direction: Direction): RuleRef {
+  return {
+    kind: 'inner-access',
+    groupId: group.id,
+    groupName: group.name,
+    policy: 'accept',
+    direction,
+    protocol: 'all',
+    ports: { from: 1, to: 65535 },
+    peer: group.id,
+    peerKind: 'group',
+    description: 'intra-group access (innerAccessPolicy accept)',
+  };
+}
