@@ -1,5 +1,5 @@
 import type { Breadth, BreadthClass, Evidence, Severity } from '../../model/findings.js';
-import { AddressSet } from '../net/address-set.js';
+import { AddressSet, CidrCovers } from '../net/address-set.js';
 import { breadthOf, classifyBreadth, countAddresses } from '../net/breadth.js';
 import { witnessEvidence, WitnessMemo } from '../net/evidence.js';
 import { describeExposure, readableSources, touchedSpecs, type ExposedRange } from '../net/exposure.js';
@@ -35,6 +35,8 @@ export class ExposureFacts {
   private readonly witnesses = new WitnessMemo();
   /** A root cause's rule as written, one object per rule: ranges of thousands of policies share them. */
   private readonly ruleOf = new Map<RuleRef, RootCauseDraft['rule']>();
+  /** The CIDR blocks of the intervals this run's findings print. */
+  readonly covers = new CidrCovers();
 
   constructor(private readonly settings: AnalyzerSettings) {}
 
@@ -57,7 +59,7 @@ export class ExposureFacts {
 
   /** The range's breadth, its summary in the readable form of the sources the finding prints. */
   breadth(range: ExposedRange, printed: readonly string[]): Breadth {
-    return breadthOf(range.sources, readableSources(range.sources, range.pieces, printed), this.settings.breadth);
+    return breadthOf(range.sources, readableSources(range.sources, range.pieces, printed, this.covers), this.settings.breadth);
   }
 
   /** The witness rules of the range; one Evidence object per rule and role for the whole run. */

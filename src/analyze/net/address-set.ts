@@ -27,12 +27,8 @@ export class AddressSet {
 
   /** Parses a CIDR or a bare address (a host). Returns undefined when the text is not an address. */
   static parse(text: string): AddressSet | undefined {
-    const cached = parseCache.get(text);
-    if (cached !== undefined) return cached;
-    const parsed = parseUncached(text.trim());
-    if (parseCache.size > 200_000) parseCache.clear();
-    if (parsed) parseCache.set(text, parsed);
-    return parsed;
+    const trimmed = text.trim();
+    return plainV4Set(trimmed) ?? parseWithIpaddr(trimmed);
   }
 
   /** Like parse, but throws on bad input: for literals in code and tests. */
@@ -119,11 +115,24 @@ export class AddressSet {
     return total;
   }
 
-  /** The minimal list of CIDR blocks whose union is exactly this set, IPv4 first, ascending. */
-  toCidrs(): string[] {
+  /**
+   * The minimal list of CIDR blocks whose union is exactly this set, IPv4 first, ascending. With
+   * `covers`, the blocks of each interval come from (and go to) that memo.
+   */
+  toCidrs(covers?: CidrCovers): string[] {
     const result: string[] = [];
-    for (let i = 0; i < this.v4.length; i += 2) pushAll(result, coverV4Memo(this.v4[i] as number, this.v4[i + 1] as number));
-    for (let i = 0; i < this.v6.length; i += 2) pushAll(result, coverV6Memo(this.v6[i] as bigint, this.v6[i + 1] as bigint));
+    for (let i = 0; i < this.v4.length; i += 2) {
+      const start = this.v4[i] as number;
+      const end = this.v4[i + 1] as number;
+      if (covers) pushAll(result, covers.v4(start, end));
+      else coverV4(start, end, result);
+    }
+    for (let i = 0; i < this.v6.length; i += 2) {
+      const start = this.v6[i] as bigint;
+      const end = this.v6[i + 1] as bigint;
+      if (covers) pushAll(result, covers.v6(start, end));
+      else coverV6(start, end, result);
+    }
     return result;
   }
 
@@ -136,8 +145,6 @@ export class AddressSet {
     return this.toCidrs().join(', ');
   }
 }
-
-const parseCache = new Map<string, AddressSet>();
 
 /**
  * A plain IPv4 address or CIDR (what ipaddr.js would accept with the same meaning), read without
@@ -199,9 +206,7 @@ function plainV4Set(text: string): AddressSet | undefined {
   return AddressSet.fromBounds([start, start + size], []);
 }
 
-function parseUncached(text: string): AddressSet | undefined {
-  const plain = plainV4Set(text);
-  if (plain) return plain;
+function parseWithIpaddr(text: string): AddressSet | undefined {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
   try {
@@ -234,47 +239,38 @@ function bytesToBigint(bytes: number[]): bigint {
 }
 
 /**
- * Findings describe the same intervals over and over (the public parts of 0.0.0.0/0 and ::/0,
- * the same office ranges on thousands of interfaces): the blocks of an interval are memoized.
- * Bounded, so a pathological estate cannot grow it without limit.
+ * The CIDR blocks of address intervals, memoized: findings describe the same intervals over and
+ * over (the public parts of 0.0.0.0/0 and ::/0, the same office ranges on thousands of
+ * interfaces). One per check run, so it lives as long as the findings it serves.
  */
-const MAX_MEMO = 50_000;
-const v4Covers = new Map<number, Map<number, readonly string[]>>();
-const v6Covers = new Map<bigint, Map<bigint, readonly string[]>>();
-let v4CoverCount = 0;
-let v6CoverCount = 0;
+export class CidrCovers {
+  private readonly byStartV4 = new Map<number, Map<number, readonly string[]>>();
+  // Keyed by the bigints themselves: a text key costs two bigint-to-decimal conversions per lookup.
+  private readonly byStartV6 = new Map<bigint, Map<bigint, readonly string[]>>();
 
-function coverV4Memo(start: number, end: number): readonly string[] {
-  let byEnd = v4Covers.get(start);
-  let blocks = byEnd?.get(end);
-  if (blocks) return blocks;
-  const computed: string[] = [];
-  coverV4(start, end, computed);
-  if (v4CoverCount++ > MAX_MEMO) {
-    v4Covers.clear();
-    v4CoverCount = 0;
-    byEnd = undefined;
+  v4(start: number, end: number): readonly string[] {
+    let byEnd = this.byStartV4.get(start);
+    if (!byEnd) this.byStartV4.set(start, (byEnd = new Map()));
+    let blocks = byEnd.get(end);
+    if (!blocks) {
+      const computed: string[] = [];
+      coverV4(start, end, computed);
+      byEnd.set(end, (blocks = computed));
+    }
+    return blocks;
   }
-  if (!byEnd) v4Covers.set(start, (byEnd = new Map()));
-  byEnd.set(end, (blocks = computed));
-  return blocks;
-}
 
-// Keyed by the bigints themselves: a text key costs two bigint-to-decimal conversions per lookup.
-function coverV6Memo(start: bigint, end: bigint): readonly string[] {
-  let byEnd = v6Covers.get(start);
-  let blocks = byEnd?.get(end);
-  if (blocks) return blocks;
-  const computed: string[] = [];
-  coverV6(start, end, computed);
-  if (v6CoverCount++ > MAX_MEMO) {
-    v6Covers.clear();
-    v6CoverCount = 0;
-    byEnd = undefined;
+  v6(start: bigint, end: bigint): readonly string[] {
+    let byEnd = this.byStartV6.get(start);
+    if (!byEnd) this.byStartV6.set(start, (byEnd = new Map()));
+    let blocks = byEnd.get(end);
+    if (!blocks) {
+      const computed: string[] = [];
+      coverV6(start, end, computed);
+      byEnd.set(end, (blocks = computed));
+    }
+    return blocks;
   }
-  if (!byEnd) v6Covers.set(start, (byEnd = new Map()));
-  byEnd.set(end, (blocks = computed));
-  return blocks;
 }
 
 function pushAll(target: string[], items: readonly string[]): void {

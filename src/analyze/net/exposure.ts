@@ -1,6 +1,6 @@
 import type { PortRange, Protocol } from '../../model/snapshot.js';
 import type { PortSpec } from '../../config/settings.js';
-import { AddressSet } from './address-set.js';
+import { AddressSet, type CidrCovers } from './address-set.js';
 import type { AcceptedPiece } from './evaluate.js';
 import { MAX_PORT, MIN_PORT, PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
@@ -218,13 +218,13 @@ export function describeExposure(protocol: Protocol | EvalProtocol, ports: PortR
  * adds back are not internet sources anyway. Uncapped: findings show it capped twice (message,
  * detail), so compute it once.
  */
-export function sourceCidrs(publicSources: AddressSet, pieces: readonly AcceptedPiece[]): string[] {
+export function sourceCidrs(publicSources: AddressSet, pieces: readonly AcceptedPiece[], covers?: CidrCovers): string[] {
   const named = AddressSet.unionAll(pieces.map((p) => p.piece.peers));
-  const filled = publicSources.union(named.subtract(PUBLIC_SPACE)).toCidrs();
+  const filled = publicSources.union(named.subtract(PUBLIC_SPACE)).toCidrs(covers);
   // The exact cover has at least one block per interval: skip computing it when it cannot win.
   const exactIntervals = (publicSources.v4.length + publicSources.v6.length) / 2;
   if (filled.length <= exactIntervals) return filled;
-  const exact = publicSources.toCidrs();
+  const exact = publicSources.toCidrs(covers);
   return filled.length < exact.length ? filled : exact;
 }
 
@@ -234,7 +234,7 @@ export function sourceCidrs(publicSources: AddressSet, pieces: readonly Accepted
  * `0.0.0.0/0 except 198.51.100.0/24` reads better than the 30 blocks around the hole. Private
  * holes are not mentioned: they are not internet sources either way.
  */
-export function readableSources(publicSources: AddressSet, pieces: readonly AcceptedPiece[], printed: readonly string[]): string[] {
+export function readableSources(publicSources: AddressSet, pieces: readonly AcceptedPiece[], printed: readonly string[], covers?: CidrCovers): string[] {
   const named: AddressSet[] = [];
   for (const { piece } of pieces) {
     const ref = piece.decidedBy;
@@ -248,9 +248,9 @@ export function readableSources(publicSources: AddressSet, pieces: readonly Acce
   if (publicSources.v6.length === 0) base = base.ipv4();
   if (publicSources.v4.length === 0) base = base.ipv6();
   const holes = base.intersect(PUBLIC_SPACE).subtract(publicSources);
-  if (holes.isEmpty()) return printed.length <= base.toCidrs().length ? [...printed] : base.toCidrs();
-  const baseCidrs = base.toCidrs();
-  const holeCidrs = holes.toCidrs();
+  const baseCidrs = base.toCidrs(covers);
+  if (holes.isEmpty()) return printed.length <= baseCidrs.length ? [...printed] : baseCidrs;
+  const holeCidrs = holes.toCidrs(covers);
   if (baseCidrs.length + holeCidrs.length >= printed.length) return [...printed];
   return [`${baseCidrs.join(', ')} except ${capList(holeCidrs, 5).join(', ')}`];
 }

@@ -83,6 +83,8 @@ interface Sortable {
 export class RuleBook {
   private readonly members = new Map<string, AddressSet>();
   private readonly prefixLists = new Map<string, AddressSet>();
+  /** CIDR texts repeat across 200,000 rules: one AddressSet per text, which also lets memos downstream key on identity. */
+  private readonly cidrs = new Map<string, AddressSet>();
   private readonly orders = new Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>();
   private readonly innerAccess = new Map<SecurityGroup, { ingress?: OrderedRule; egress?: OrderedRule }>();
   /** Rules repeat a few hundred port ranges: shared PortSets, single ports by port number. */
@@ -238,8 +240,14 @@ export class RuleBook {
     if (!peer) return AddressSet.EMPTY;
     if (peer.groupId) return this.groupMemberAddresses(peer.groupId);
     if (peer.prefixListId) return this.prefixListAddresses(peer.prefixListId) ?? AddressSet.EMPTY;
-    const v4 = peer.cidr ? (AddressSet.parse(peer.cidr) ?? AddressSet.EMPTY) : AddressSet.EMPTY;
-    return peer.ipv6Cidr ? v4.union(AddressSet.parse(peer.ipv6Cidr) ?? AddressSet.EMPTY) : v4;
+    const v4 = peer.cidr ? this.parseCidr(peer.cidr) : AddressSet.EMPTY;
+    return peer.ipv6Cidr ? v4.union(this.parseCidr(peer.ipv6Cidr)) : v4;
+  }
+
+  private parseCidr(text: string): AddressSet {
+    let parsed = this.cidrs.get(text);
+    if (!parsed) this.cidrs.set(text, (parsed = AddressSet.parse(text) ?? AddressSet.EMPTY));
+    return parsed;
   }
 
   /** The entries of a prefix list; undefined when the list is not in the snapshot. */

@@ -32,12 +32,14 @@ export const check: Check = {
   },
   run({ view, settings }) {
     const findings: FindingDraft[] = [];
+    // Estates repeat a few thousand distinct CIDRs across 200,000 rules: classify each text once per run.
+    const sources = new Map<string, SourceFacts | null>();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       for (const rule of group.rules) {
         if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
-        const reasons = broadReasons(rule, settings);
+        const facts = sourceFacts(rule, sources);
+        const reasons = broadReasons(rule, facts, settings);
         if (reasons.length === 0) continue;
-        const facts = sourceFacts(rule);
         const peer = formatPeer(rule.source);
         const breadth = facts?.public ? breadthOf(facts.publicPart, [peer], settings.breadth) : undefined;
         const publicSource = breadth !== undefined;
@@ -69,12 +71,11 @@ function explain(reason: BroadReason): string {
   return 'a wide source range';
 }
 
-function broadReasons(rule: Rule, settings: AnalyzerSettings): BroadReason[] {
+function broadReasons(rule: Rule, prefix: SourceFacts | undefined, settings: AnalyzerSettings): BroadReason[] {
   const reasons: BroadReason[] = [];
   if (rule.protocol === 'all') reasons.push('protocol-all');
   // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".
   if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.ports.to - rule.ports.from + 1 > settings.broadPortSpan) reasons.push('port-span');
-  const prefix = sourceFacts(rule);
   // Serving the allowed public ports (tcp/80, tcp/443) to everyone is the point of a web tier, not breadth.
   const onlyAllowedPorts = settings.allowedPublicPorts.some(
     (allowed) => allowed.protocol === rule.protocol && allowed.from <= rule.ports.from && rule.ports.to <= allowed.to,
@@ -91,18 +92,11 @@ interface SourceFacts {
   publicPart: AddressSet;
 }
 
-/** Estates repeat a few thousand distinct CIDRs across 200,000 rules: classify each text once. */
-const sourceFactsCache = new Map<string, SourceFacts | null>();
-
-function sourceFacts(rule: Rule): SourceFacts | undefined {
+function sourceFacts(rule: Rule, known: Map<string, SourceFacts | null>): SourceFacts | undefined {
   const text = rule.source?.cidr ?? rule.source?.ipv6Cidr;
   if (text === undefined) return undefined;
-  let facts = sourceFactsCache.get(text);
-  if (facts === undefined) {
-    if (sourceFactsCache.size > 100_000) sourceFactsCache.clear();
-    facts = classifySource(text);
-    sourceFactsCache.set(text, facts);
-  }
+  let facts = known.get(text);
+  if (facts === undefined) known.set(text, (facts = classifySource(text)));
   return facts ?? undefined;
 }
 

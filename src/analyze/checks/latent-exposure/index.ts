@@ -63,7 +63,7 @@ export const check: Check = {
         const services = facts.services(range);
         if (services.length === 0) continue;
         const traffic = describeExposure(range.protocol, range.ports);
-        const sources = sourceCidrs(range.sources, range.pieces);
+        const sources = sourceCidrs(range.sources, range.pieces, facts.covers);
         const breadth = facts.breadth(range, sources);
         const detail = { direction: 'ingress' as const, protocol: range.protocol, ports: range.ports, sources: capList(sources, 20), extra: { sensitive: services } };
         findings.push({

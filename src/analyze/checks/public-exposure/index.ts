@@ -1,7 +1,7 @@
 import type { Breadth, Evidence, Severity } from '../../../model/findings.js';
 import { exposureSeverity } from '../../severity.js';
 import { ExposureFacts } from '../exposure-facts.js';
-import { AddressSet } from '../../net/address-set.js';
+import { AddressSet, type CidrCovers } from '../../net/address-set.js';
 import type { NetworkInterface } from '../../../model/snapshot.js';
 import { PUBLIC_PEER_KINDS, type EffectivePolicy } from '../../net/evaluate.js';
 import type { EvaluationContext, PolicyEvaluator } from '../../net/evaluator.js';
@@ -168,13 +168,13 @@ interface RunMemo {
   facts: ExposureFacts;
 }
 
-function rangeSources(range: ExposedRange, filter: AddressSet, memo: SourcesMemo): string[] {
-  if (range.pieces.length !== 1) return sourceCidrs(range.sources, range.pieces);
+function rangeSources(range: ExposedRange, filter: AddressSet, memo: SourcesMemo, covers: CidrCovers): string[] {
+  if (range.pieces.length !== 1) return sourceCidrs(range.sources, range.pieces, covers);
   const peers = (range.pieces[0] as ExposedRange['pieces'][number]).piece.peers;
   let byPeers = memo.get(filter);
   if (!byPeers) memo.set(filter, (byPeers = new Map()));
   let sources = byPeers.get(peers);
-  if (!sources) byPeers.set(peers, (sources = sourceCidrs(range.sources, range.pieces)));
+  if (!sources) byPeers.set(peers, (sources = sourceCidrs(range.sources, range.pieces, covers)));
   return sources;
 }
 
@@ -182,7 +182,7 @@ function describeRange(range: ExposedRange, filter: AddressSet, memo: RunMemo): 
   const { facts } = memo;
   const services = facts.services(range);
   const traffic = describeExposure(range.protocol, range.ports);
-  const sources = rangeSources(range, filter, memo.sourcesOfPiece);
+  const sources = rangeSources(range, filter, memo.sourcesOfPiece, facts.covers);
   const breadth = facts.breadth(range, sources);
   return {
     severity: exposureSeverity(facts.sensitivity(range, services), breadth.class),
