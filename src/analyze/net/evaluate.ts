@@ -35,7 +35,7 @@ import { AddressSet } from './address-set.js';
 import * as iv from './intervals.js';
 import { PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
-import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol, type NicKind, type OrderedRule, type Ordering, type PeerKind, type RuleRef } from './rule-order.js';
+import { EVAL_PROTOCOLS, PORT_PROTOCOLS, PORTED_MASK, PROTOCOL_BIT, peersOverlap, type EvalProtocol, type NicKind, type OrderedRule, type Ordering, type PeerKind, type RuleRef } from './rule-order.js';
 
 export interface PolicyPiece {
   protocol: EvalProtocol;
@@ -101,7 +101,7 @@ export function computePolicy(input: PolicyInput): EffectivePolicy {
   const pieces: PolicyPiece[] = [];
   // The default decides wherever rules leave something undecided: selecting it leaves nothing to skip.
   const selected = deciders && !deciders({ policy: defaultRef.policy, peerKind: defaultRef.peerKind, peers: AddressSet.ALL }) ? deciders : undefined;
-  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, defaultRef, pieces, selected);
+  for (const protocol of EVAL_PROTOCOLS) evaluateProtocol(rules, protocol, PROTOCOL_BIT.get(protocol) as number, defaultRef, pieces, selected);
   return {
     direction,
     ordering,
@@ -131,13 +131,13 @@ interface Outcome {
  */
 type AtomMemo = Map<number, { uids: number[]; outcomes: Outcome[] }[]>;
 
-function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, defaultRef: RuleRef, out: PolicyPiece[], deciders?: DeciderFilter): void {
+function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol, bit: number, defaultRef: RuleRef, out: PolicyPiece[], deciders?: DeciderFilter): void {
   // Pieces accumulate their ports per outcome; atoms with the same applicable rules share the
   // same Outcome objects (memoized), and atoms come in ascending order.
   const accumulators = new Map<Outcome, number[]>();
   forEachAtom(
     rules,
-    protocol,
+    bit,
     (outcomes, start, end) => {
       for (const outcome of outcomes) {
         if (deciders && (outcome.rule === DEFAULT || !deciders(outcome.rule))) continue;
@@ -151,7 +151,7 @@ function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol,
     deciders,
   );
   for (const [outcome, bounds] of accumulators) {
-    out.push(new Piece(rules, protocol, PortSet.fromBounds(bounds), outcome, defaultRef));
+    out.push(new Piece(rules, protocol, bit, PortSet.fromBounds(bounds), outcome, defaultRef));
   }
 }
 
@@ -159,12 +159,15 @@ function evaluateProtocol(rules: readonly OrderedRule[], protocol: EvalProtocol,
  * Visits every port atom of the protocol (one atom for protocols without ports) with its outcomes;
  * with `deciders` (never selecting the default), only the atoms where a selected rule is active.
  */
-function forEachAtom(rules: readonly OrderedRule[], protocol: EvalProtocol, visit: (outcomes: readonly Outcome[], start: number, end: number) => void, deciders?: DeciderFilter): void {
-  const ported = PORT_PROTOCOLS.has(protocol);
+function forEachAtom(rules: readonly OrderedRule[], bit: number, visit: (outcomes: readonly Outcome[], start: number, end: number) => void, deciders?: DeciderFilter): void {
+  const ported = (bit & PORTED_MASK) !== 0;
   const applicable: OrderedRule[] = [];
   let selected: Uint8Array | undefined;
   let anySelected = deciders === undefined;
-  for (const rule of rules) if (rule.protocols.includes(protocol) && !rule.peers.isEmpty() && (!ported || !rule.ports.isEmpty())) applicable.push(rule);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as OrderedRule;
+    if ((rule.mask & bit) !== 0) applicable.push(rule);
+  }
   if (deciders) {
     selected = new Uint8Array(applicable.length);
     for (let k = 0; k < applicable.length; k++) {
@@ -192,16 +195,16 @@ function withinSelectedPorts(applicable: OrderedRule[], selected: Uint8Array): [
   const ranges: [number, number][] = [];
   for (let k = 0; k < applicable.length; k++) {
     if (!selected[k]) continue;
-    const bounds = (applicable[k] as OrderedRule).ports.bounds;
-    ranges.push([bounds[0] ?? 0, bounds[1] ?? 0]);
+    const rule = applicable[k] as OrderedRule;
+    ranges.push([rule.portStart, rule.portEnd]);
   }
   const union = iv.normalize(ranges);
   const kept: OrderedRule[] = [];
   const keptSelected = new Uint8Array(applicable.length);
   for (let k = 0; k < applicable.length; k++) {
     const rule = applicable[k] as OrderedRule;
-    const start = rule.ports.bounds[0] ?? 0;
-    const end = rule.ports.bounds[1] ?? 0;
+    const start = rule.portStart;
+    const end = rule.portEnd;
     let overlaps = selected[k] === 1;
     for (let u = 0; u < union.length && !overlaps; u += 2) overlaps = (union[u] as number) < end && start < (union[u + 1] as number);
     if (!overlaps) continue;
@@ -216,10 +219,10 @@ function withinSelectedPorts(applicable: OrderedRule[], selected: Uint8Array): [
  * `decidedBy.rule` of its pieces, without building the pieces.
  */
 export function decidingRules(rules: readonly OrderedRule[]): Set<Rule> {
-  const { deciders, unsettled, applying } = surelyDecidingRules(rules);
+  const { deciders, unsettled } = surelyDecidingRules(rules);
   for (const index of unsettled) {
     const rule = rules[index] as OrderedRule;
-    if (rule.rule && !deciders.has(rule.rule) && decidesSomewhere(rules, index, applying)) deciders.add(rule.rule);
+    if (rule.rule && !deciders.has(rule.rule) && decidesSomewhere(rules, index)) deciders.add(rule.rule);
   }
   return deciders;
 }
@@ -231,18 +234,18 @@ export function decidingRules(rules: readonly OrderedRule[]): Set<Rule> {
  * overlap it can take anything, and they are few, so this tests their cuts inside its ports
  * instead of evaluating every atom of the pool; it stops at the first gap.
  */
-function decidesSomewhere(rules: readonly OrderedRule[], index: number, applying: Uint8Array): boolean {
+function decidesSomewhere(rules: readonly OrderedRule[], index: number): boolean {
   const rule = rules[index] as OrderedRule;
-  const applies = applying[index] as number;
+  const applies = rule.mask;
   for (let bit = 1; bit <= applies; bit <<= 1) {
     if ((applies & bit) === 0) continue;
     const ported = (bit & PORTED_MASK) !== 0;
     const earlier: OrderedRule[] = [];
     for (let j = 0; j < index; j++) {
-      if (((applying[j] as number) & bit) === 0) continue;
       const other = rules[j] as OrderedRule;
-      if (ported && !other.ports.intersects(rule.ports)) continue;
-      if (other.peers.intersects(rule.peers)) earlier.push(other);
+      if ((other.mask & bit) === 0) continue;
+      if (ported && !(other.portStart < rule.portEnd && rule.portStart < other.portEnd)) continue;
+      if (peersOverlap(other, rule)) earlier.push(other);
     }
     if (earlier.length === 0) return true;
     if (!ported) {
@@ -251,12 +254,12 @@ function decidesSomewhere(rules: readonly OrderedRule[], index: number, applying
     }
     // Atoms: the rule's ports cut at every bound of the earlier rules; a rule covers an atom
     // exactly when it contains the atom's first port.
-    const cuts: number[] = [...rule.ports.bounds];
-    for (const other of earlier) for (const bound of other.ports.bounds) cuts.push(bound);
+    const cuts: number[] = [rule.portStart, rule.portEnd];
+    for (const other of earlier) cuts.push(other.portStart, other.portEnd);
     sortSmall(cuts);
     for (let c = 0; c + 1 < cuts.length; c++) {
       const start = cuts[c] as number;
-      if (start === cuts[c + 1] || !rule.ports.contains(start)) continue;
+      if (start === cuts[c + 1] || start < rule.portStart || start >= rule.portEnd) continue;
       if (!peersCovered(rule.peers, earlier, start)) return true;
     }
   }
@@ -292,7 +295,7 @@ function sortSmall(values: number[]): void {
 function peersCovered(peers: AddressSet, earlier: readonly OrderedRule[], port: number | undefined): boolean {
   let left: AddressSet | undefined;
   for (const other of earlier) {
-    if (port !== undefined && !other.ports.contains(port)) continue;
+    if (port !== undefined && (port < other.portStart || port >= other.portEnd)) continue;
     if (left === undefined) {
       if (other.peers.covers(peers)) return true;
       left = peers.subtract(other.peers);
@@ -311,44 +314,26 @@ function peersCovered(peers: AddressSet, earlier: readonly OrderedRule[], port: 
  * Protocols are bit masks so each earlier rule is tested once for all of a rule's protocols,
  * cheapest test first (this pairs every rule with every earlier one: ~2 million pairs at 50k).
  */
-function surelyDecidingRules(rules: readonly OrderedRule[]): { deciders: Set<Rule>; unsettled: number[]; applying: Uint8Array } {
+function surelyDecidingRules(rules: readonly OrderedRule[]): { deciders: Set<Rule>; unsettled: number[] } {
   const deciders = new Set<Rule>();
   const unsettled: number[] = [];
-  // The protocols on which each rule applies: tcp and udp only with some port.
-  const applying = new Uint8Array(rules.length);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as OrderedRule;
-    if (rule.peers.isEmpty()) continue;
-    const mask = protocolMask(rule.protocols);
-    applying[i] = rule.ports.isEmpty() ? mask & ~PORTED_MASK : mask;
-  }
-  for (let i = 0; i < rules.length; i++) {
-    const applies = applying[i] as number;
+    const applies = rule.mask;
     if (applies === 0) continue;
-    const rule = rules[i] as OrderedRule;
     // The protocols on which some earlier rule overlaps this one; all of them = not settled here.
     let overlapped = 0;
     for (let j = 0; j < i && overlapped !== applies; j++) {
-      let shared = (applying[j] as number) & applies & ~overlapped;
-      if (shared === 0) continue;
       const earlier = rules[j] as OrderedRule;
-      if (shared & PORTED_MASK && !earlier.ports.intersects(rule.ports)) shared &= ~PORTED_MASK;
-      if (shared !== 0 && earlier.peers.intersects(rule.peers)) overlapped |= shared;
+      let shared = earlier.mask & applies & ~overlapped;
+      if (shared === 0) continue;
+      if (shared & PORTED_MASK && !(earlier.portStart < rule.portEnd && rule.portStart < earlier.portEnd)) shared &= ~PORTED_MASK;
+      if (shared !== 0 && peersOverlap(earlier, rule)) overlapped |= shared;
     }
     if (overlapped === applies) unsettled.push(i);
     else if (rule.rule) deciders.add(rule.rule);
   }
-  return { deciders, unsettled, applying };
-}
-
-const PROTOCOL_BIT = new Map<EvalProtocol, number>(EVAL_PROTOCOLS.map((protocol, index) => [protocol, 1 << index]));
-const PORTED_MASK = (PROTOCOL_BIT.get('tcp') as number) | (PROTOCOL_BIT.get('udp') as number);
-
-/** tcp and udp apply only with ports; the others ignore them. */
-function protocolMask(protocols: readonly EvalProtocol[]): number {
-  let mask = 0;
-  for (const protocol of protocols) mask |= PROTOCOL_BIT.get(protocol) as number;
-  return mask;
+  return { deciders, unsettled };
 }
 
 /** The outcomes of the first `count` rules of `active` (callers reuse one array across atoms). */
@@ -389,9 +374,9 @@ function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], selected
   cuts[1] = domainEnd;
   let integral = true;
   for (let k = 0; k < count; k++) {
-    const bounds = (applicable[k] as OrderedRule).ports.bounds;
-    const start = bounds[0] ?? 0;
-    const end = bounds[1] ?? 0;
+    const rule = applicable[k] as OrderedRule;
+    const start = rule.portStart;
+    const end = rule.portEnd;
     starts[k] = start;
     ends[k] = end;
     cuts[2 * k + 2] = start;
@@ -487,6 +472,7 @@ class Piece implements PolicyPiece {
   constructor(
     private readonly rules: readonly OrderedRule[],
     readonly protocol: EvalProtocol,
+    private readonly bit: number,
     readonly ports: PortSet,
     private readonly outcome: Outcome,
     private readonly defaultRef: RuleRef,
@@ -499,19 +485,20 @@ class Piece implements PolicyPiece {
     return this.outcome.rule === DEFAULT ? this.defaultRef : this.outcome.rule.ref;
   }
   get passed(): RuleRef[] {
-    this.passedCache ??= passedRules(this.rules, this.protocol, this.ports, this.outcome);
+    this.passedCache ??= passedRules(this.rules, this.bit, this.ports, this.outcome);
     return this.passedCache;
   }
 }
 
-function passedRules(rules: readonly OrderedRule[], protocol: EvalProtocol, ports: PortSet, outcome: Outcome): RuleRef[] {
+function passedRules(rules: readonly OrderedRule[], bit: number, ports: PortSet, outcome: Outcome): RuleRef[] {
   const limit = outcome.rule === DEFAULT ? rules.length : rules.indexOf(outcome.rule);
   const deciderPeers = outcome.rule === DEFAULT ? AddressSet.ALL : outcome.rule.peers;
+  const ported = (bit & PORTED_MASK) !== 0;
   const result: RuleRef[] = [];
   for (let i = 0; i < limit; i++) {
     const rule = rules[i] as OrderedRule;
-    if (!rule.protocols.includes(protocol)) continue;
-    if (PORT_PROTOCOLS.has(protocol) && !rule.ports.intersects(ports)) continue;
+    if ((rule.mask & bit) === 0) continue;
+    if (ported && !rule.ports.intersects(ports)) continue;
     if (!rule.peers.intersects(deciderPeers)) continue;
     result.push(rule.ref);
   }

@@ -4,6 +4,7 @@ import { AddressSet, parsePlainV4 } from './address-set.js';
 import { PortSet } from './port-set.js';
 import {
   EVAL_PROTOCOLS,
+  compiledMatch,
   dropFirst,
   peerKindOf,
   protocolsOf,
@@ -32,37 +33,49 @@ export interface RuleSelection {
 
 /** A group's rules of one direction in its own evaluation order (priority, drop first, rule index). */
 interface GroupOrder {
-  entries: SnapshotRule[];
+  entries: CompiledRule[];
   /** By index in `group.rules`; holes for the other direction and for rules with problems. */
-  byIndex: (SnapshotRule | undefined)[];
+  byIndex: (CompiledRule | undefined)[];
 }
 
 /**
- * A snapshot rule in evaluation order: one object per rule (200,000 at 50k instances), with the
- * witness built only for rules a finding or an explanation names; eager RuleRefs and their peer
- * texts were most of the allocation (and scavenger work) of rule preparation.
+ * A rule compiled for evaluation: its match space resolved (peers as addresses) and reduced to
+ * numbers (compiledMatch), one object per snapshot rule (200,000 at 50k instances) or implicit
+ * intra-group accept, all of one shape so the evaluation loops stay monomorphic. A snapshot
+ * rule's witness is built only when a finding or an explanation names it: eager RuleRefs and
+ * their peer texts were most of the allocation of rule preparation.
  */
-class SnapshotRule implements OrderedRule {
-  private witness: RuleRef | undefined;
+class CompiledRule implements OrderedRule {
+  readonly mask: number;
+  readonly portStart: number;
+  readonly portEnd: number;
+  readonly v4Start: number;
+  readonly v4End: number;
+  readonly policy: Policy;
+  readonly peerKind: PeerKind;
   constructor(
     readonly uid: number,
     private readonly group: SecurityGroup,
-    readonly rule: Rule,
+    readonly rule: Rule | undefined,
     private readonly ruleIndex: number,
     readonly protocols: readonly EvalProtocol[],
     readonly ports: PortSet,
     readonly peers: AddressSet,
     /** Priority then drop-before-accept, as one number: the group's own evaluation order. */
     readonly rank: number,
-  ) {}
+    private witness: RuleRef | undefined,
+  ) {
+    const match = compiledMatch(protocols, ports, peers);
+    this.mask = match.mask;
+    this.portStart = match.portStart;
+    this.portEnd = match.portEnd;
+    this.v4Start = match.v4Start;
+    this.v4End = match.v4End;
+    this.policy = rule ? rule.policy : (witness as RuleRef).policy;
+    this.peerKind = rule ? peerKindOf(rule.direction === 'ingress' ? rule.source : rule.destination) : (witness as RuleRef).peerKind;
+  }
   get ref(): RuleRef {
-    return (this.witness ??= ruleRef(this.group, this.rule, this.ruleIndex));
-  }
-  get policy(): Policy {
-    return this.rule.policy;
-  }
-  get peerKind(): PeerKind {
-    return peerKindOf(this.rule.direction === 'ingress' ? this.rule.source : this.rule.destination);
+    return (this.witness ??= ruleRef(this.group, this.rule as Rule, this.ruleIndex));
   }
 }
 
@@ -168,8 +181,7 @@ export class RuleBook {
     if (!byDirection) this.innerAccess.set(group, (byDirection = {}));
     let rule = byDirection[direction];
     if (!rule) {
-      const ref = innerAccessRef(group, direction);
-      byDirection[direction] = rule = { uid: this.nextUid++, ref, rule: undefined, policy: ref.policy, peerKind: ref.peerKind, protocols: EVAL_PROTOCOLS, ports: PortSet.ALL, peers: members };
+      byDirection[direction] = rule = new CompiledRule(this.nextUid++, group, undefined, -1, EVAL_PROTOCOLS, PortSet.ALL, members, 0, innerAccessRef(group, direction));
     }
     return rule;
   }
@@ -191,17 +203,19 @@ export class RuleBook {
       let best = -1;
       let bestRank = Infinity;
       for (let g = 0; g < lists.length; g++) {
-        const entry = (lists[g] as SnapshotRule[])[positions[g] as number];
+        const entry = (lists[g] as CompiledRule[])[positions[g] as number];
         if (entry && entry.rank < bestRank) {
           best = g;
           bestRank = entry.rank;
         }
       }
       if (best < 0) return result;
-      const entry = (lists[best] as SnapshotRule[])[positions[best] as number] as SnapshotRule;
+      const entry = (lists[best] as CompiledRule[])[positions[best] as number] as CompiledRule;
       positions[best] = (positions[best] as number) + 1;
-      if (!ruleApplies(entry.rule, direction, nic, classic, ownAddresses)) continue;
-      if (onlyRules && !onlyRules(entry.rule)) continue;
+      // Group orders hold snapshot rules only.
+      const rule = entry.rule as Rule;
+      if (!ruleApplies(rule, direction, nic, classic, ownAddresses)) continue;
+      if (onlyRules && !onlyRules(rule)) continue;
       result.push(entry);
     }
   }
@@ -211,8 +225,8 @@ export class RuleBook {
     if (!byDirection) this.orders.set(group, (byDirection = {}));
     let order = byDirection[direction];
     if (!order) {
-      const entries: SnapshotRule[] = [];
-      const byIndex: (SnapshotRule | undefined)[] = [];
+      const entries: CompiledRule[] = [];
+      const byIndex: (CompiledRule | undefined)[] = [];
       const { rules } = group;
       for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
         const rule = rules[ruleIndex] as Rule;
@@ -230,9 +244,9 @@ export class RuleBook {
     return order;
   }
 
-  private compile(group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number): SnapshotRule {
+  private compile(group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number): CompiledRule {
     const peers = this.resolvePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
-    return new SnapshotRule(this.nextUid++, group, rule, ruleIndex, protocolsOf(rule.protocol), this.portRange(rule.ports.from, rule.ports.to), peers, rank);
+    return new CompiledRule(this.nextUid++, group, rule, ruleIndex, protocolsOf(rule.protocol), this.portRange(rule.ports.from, rule.ports.to), peers, rank, undefined);
   }
 
   /** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */

@@ -44,7 +44,7 @@ export interface RuleRef {
 
 /** A rule placed in evaluation order with its match space resolved. */
 export interface OrderedRule {
-  /** Unique per view: evaluations key shared per-atom results on it. */
+  /** Unique per evaluator: evaluations key shared per-atom results on it. */
   readonly uid: number;
   /** The witness; for snapshot rules built on first use (most rules never become one). */
   readonly ref: RuleRef;
@@ -56,6 +56,44 @@ export interface OrderedRule {
   /** Only restricts tcp and udp. */
   readonly ports: PortSet;
   readonly peers: AddressSet;
+  /**
+   * The match space compiled to numbers for the evaluation loops: `mask` has the PROTOCOL_BIT of
+   * every protocol on which the rule can match anything (tcp and udp only with some port, none
+   * without peers); `portStart`/`portEnd` its one port range, half-open (0/0 when empty); and
+   * `v4Start`/`v4End` its peers when they are exactly one IPv4 interval (most rules), -1/-1
+   * otherwise, so overlap tests need no interval walk.
+   */
+  readonly mask: number;
+  readonly portStart: number;
+  readonly portEnd: number;
+  readonly v4Start: number;
+  readonly v4End: number;
+}
+
+/** One bit per evaluated protocol, in EVAL_PROTOCOLS order. */
+export const PROTOCOL_BIT: ReadonlyMap<EvalProtocol, number> = new Map(EVAL_PROTOCOLS.map((protocol, index) => [protocol, 1 << index]));
+export const PORTED_MASK = (PROTOCOL_BIT.get('tcp') as number) | (PROTOCOL_BIT.get('udp') as number);
+
+/** The numeric match space of a rule (see OrderedRule): computed once when the rule is compiled. */
+export function compiledMatch(protocols: readonly EvalProtocol[], ports: PortSet, peers: AddressSet): Pick<OrderedRule, 'mask' | 'portStart' | 'portEnd' | 'v4Start' | 'v4End'> {
+  let mask = 0;
+  if (!peers.isEmpty()) for (const protocol of protocols) mask |= PROTOCOL_BIT.get(protocol) as number;
+  // A rule's ports are one range (PortSet.range), or none.
+  if (ports.isEmpty()) mask &= ~PORTED_MASK;
+  const single = peers.v4.length === 2 && peers.v6.length === 0;
+  return {
+    mask,
+    portStart: ports.bounds[0] ?? 0,
+    portEnd: ports.bounds[1] ?? 0,
+    v4Start: single ? (peers.v4[0] as number) : -1,
+    v4End: single ? (peers.v4[1] as number) : -1,
+  };
+}
+
+/** Whether two rules' peers overlap: inline when both are one IPv4 interval. */
+export function peersOverlap(a: OrderedRule, b: OrderedRule): boolean {
+  if (a.v4Start >= 0 && b.v4Start >= 0) return a.v4Start < b.v4End && b.v4Start < a.v4End;
+  return a.peers.intersects(b.peers);
 }
 
 /** describePeer(peer).kind, without building the text. */
