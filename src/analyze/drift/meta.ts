@@ -31,9 +31,15 @@ export const DRIFT_TITLES: Record<DriftKind, string> = {
   'eip-rebound': 'EIP moved to another resource',
   'unmanaged-group': 'Security group not managed by Terraform',
   'unmanaged-rule': 'Rule not managed by Terraform',
+  'instance-removed': 'Instance deleted outside Terraform',
+  'interface-removed': 'Network interface deleted outside Terraform',
+  'interface-rebound': 'Network interface attached elsewhere than Terraform says',
   'new-exposure': 'New public exposure since the baseline',
   'removed-exposure': 'Public exposure removed since the baseline',
 };
+
+/** Drift only Terraform state shows: the next apply undoes it. */
+const TERRAFORM_RESTORE = 'Changed outside Terraform: the next `terraform apply` restores what the state says. If the change was intended, change the Terraform code (or `terraform state rm` the address) instead.';
 
 const REVERT_OR_APPROVE = 'Revert the change, or approve the current state as the new baseline if it was intended.';
 
@@ -54,6 +60,9 @@ export const DRIFT_REMEDIATION: Record<DriftKind, string> = {
   'unmanaged-group': 'Import the group into Terraform (`terraform import alicloud_security_group.NAME sg-…`) or delete it if nobody owns it.',
   'unmanaged-rule':
     'The rule was most likely added by hand in the console. Delete it, or add it to the Terraform code (`alicloud_security_group_rule`) so the next apply does not remove it.',
+  'instance-removed': TERRAFORM_RESTORE,
+  'interface-removed': TERRAFORM_RESTORE,
+  'interface-rebound': TERRAFORM_RESTORE,
   'new-exposure': 'Close the exposure (remove or narrow the deciding rule, add a higher-priority drop rule, or release the public address), or approve it as the new baseline if it is intended.',
   'removed-exposure': 'No action needed: the exposure present in the baseline is gone. Approve the current state as the new baseline to stop seeing this.',
 };

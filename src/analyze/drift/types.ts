@@ -17,6 +17,9 @@ export type DriftKind =
   | 'eip-rebound'
   | 'unmanaged-group'
   | 'unmanaged-rule'
+  | 'instance-removed'
+  | 'interface-removed'
+  | 'interface-rebound'
   | 'new-exposure'
   | 'removed-exposure';
 
@@ -84,6 +87,9 @@ export const DRIFT_SEVERITY: Record<DriftKind, Severity> = {
   'eip-rebound': 'medium',
   'unmanaged-group': 'info',
   'unmanaged-rule': 'medium',
+  'instance-removed': 'medium',
+  'interface-removed': 'medium',
+  'interface-rebound': 'medium',
   // A new exposure takes the severity the scan gives it (sensitivity × breadth); this is the fallback.
   'new-exposure': 'high',
   'removed-exposure': 'info',
