@@ -23,7 +23,7 @@ export function buildProgram(): Command {
         'Examples:',
         '  sgaudit demo                                   # a full scan of a built-in sample estate, no cloud account needed',
         '  sgaudit scan --regions cn-hangzhou --fail-on high',
-        '  sgaudit analyze snapshots/ -o findings.json     # the newest snapshot of the store',
+        '  sgaudit analyze snapshots/ -o findings.jsonl.gz # the newest snapshot of the store',
         '',
         'Every command has --help with examples; docs/cli.md describes the flags they share.',
       ].join('\n'),

@@ -8,8 +8,9 @@ import type { FindingsDocument, Severity } from '../model/findings.js';
 import { readSnapshot } from '../model/snapshot-file.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { renderJsonPieces } from '../report/json.js';
+import { writeFindingsFile } from '../report/write-findings.js';
 import { resolveBaseline } from '../store/baseline.js';
-import { writeChunks, writeChunksAtomic } from '../util/atomic-write.js';
+import { writeChunks } from '../util/atomic-write.js';
 import { coverageHeadline } from '../model/coverage.js';
 import { formatTopRootCauses } from '../pipeline/summary.js';
 import { log } from '../util/log.js';
@@ -85,7 +86,7 @@ async function analyzeFile(snapshotPath: string, flags: AnalyzeFlags, config: Re
 export function register(program: Command): void {
   const command = program
     .command('analyze')
-    .description('turn a snapshot into a findings document (sgaudit/findings@1)')
+    .description('turn a snapshot into findings: a findings file (sgaudit/findings@2) with -o, else the findings document as JSON on stdout')
     .argument('<snapshot>', 'snapshot file (.jsonl.gz, or nested .json), or a store directory for its newest snapshot')
     .addOption(option.config())
     .addOption(option.against('none'))
@@ -98,9 +99,14 @@ export function register(program: Command): void {
       'after',
       [
         '',
+        'With -o the findings are written as a findings file, sgaudit/findings@2: gzip-compressed JSON',
+        'Lines, each evidence rule once, compact enough for the largest estates; `sgaudit report` reads it.',
+        'Without -o the same findings are printed as one indented JSON document (the sgaudit/findings@1',
+        'shape, as `report --format json` writes it): for reading and for jq.',
+        '',
         'Examples:',
-        '  sgaudit analyze snapshots/ -o findings.json --fail-on high     # the newest snapshot of the store',
-        '  sgaudit analyze snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz --against previous -o findings.json',
+        '  sgaudit analyze snapshots/ -o findings.jsonl.gz --fail-on high     # the newest snapshot of the store',
+        '  sgaudit analyze snapshots/20261125T020000Z-5e6f7a8b.jsonl.gz --against previous -o findings.jsonl.gz',
         '  sgaudit analyze snapshots/ --config sgaudit.yaml | jq .summary',
       ].join('\n'),
     );
@@ -114,7 +120,7 @@ export function register(program: Command): void {
     const headline = coverageHeadline(document.coverage);
     if (headline) log.warn(headline);
     if (flags.output) {
-      await writeChunksAtomic(flags.output, renderJsonPieces(document));
+      await writeFindingsFile(flags.output, document);
       log.info(`${summaryLine(document)}; findings written to ${flags.output}`);
       for (const line of formatTopRootCauses(document)) log.info(line);
     } else {

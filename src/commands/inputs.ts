@@ -3,13 +3,14 @@ import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { SgauditError } from '../model/errors.js';
 import { SNAPSHOT_EXTENSION } from '../model/snapshot-file.js';
+import { FINDINGS_FILE_NAME } from '../report/write-findings.js';
 import { resolveBaseline } from '../store/baseline.js';
 import { openLocalStore } from '../store/index.js';
 import { log } from '../util/log.js';
 
 /**
  * File arguments that may name a directory (docs/cli.md, "Directories as inputs"): a snapshot
- * store stands for its newest snapshot, a reports directory for its newest findings.json. The
+ * store stands for its newest snapshot, a reports directory for its newest findings file. The
  * choice is said on stderr, so a script's log shows which file was read.
  */
 
@@ -53,29 +54,33 @@ function noSnapshotsIn(path: string): SgauditError {
   return new SgauditError('USAGE', `${path}: is a directory with no snapshots in it`, { hint: 'give a snapshot file (.jsonl.gz), or the store directory `sgaudit collect` wrote to' });
 }
 
-const FINDINGS_FILE = 'findings.json';
+/** What `scan` names its findings file, newest format first: findings.json is that of runs before findings@2. */
+const FINDINGS_FILES = [FINDINGS_FILE_NAME, 'findings.json'];
 /** The names `sgaudit scan` gives its run directories (20261125T020000Z). */
 const RUN_DIRECTORY = /^\d{8}T\d{6}Z$/;
 
-/** A findings argument: a file as given; a directory's findings.json; or that of its newest run directory. */
+/** A findings argument: a file as given; a directory's findings file; or that of its newest run directory that has one. */
 export async function findingsArgument(path: string): Promise<string> {
   if (!(await isDirectory(path))) return path;
   const names = await readdir(path);
-  if (names.includes(FINDINGS_FILE)) {
-    const file = join(path, FINDINGS_FILE);
+  const own = FINDINGS_FILES.find((name) => names.includes(name));
+  if (own) {
+    const file = join(path, own);
     log.info(`using ${file}`);
     return file;
   }
   const runs = names.filter((name) => RUN_DIRECTORY.test(name)).sort().reverse();
   for (const run of runs) {
-    const file = join(path, run, FINDINGS_FILE);
-    if ((await stat(file).catch(() => undefined))?.isFile()) {
-      log.info(`using the newest findings in ${shown(path)}: ${join(run, FINDINGS_FILE)}`);
-      return file;
+    for (const name of FINDINGS_FILES) {
+      const file = join(path, run, name);
+      if ((await stat(file).catch(() => undefined))?.isFile()) {
+        log.info(`using the newest findings in ${shown(path)}: ${join(run, name)}`);
+        return file;
+      }
     }
   }
   if (names.some((name) => name.endsWith(SNAPSHOT_EXTENSION))) {
     throw new SgauditError('USAGE', `${path}: not a findings document: it is a snapshot store: run \`sgaudit analyze ${path}\` first`);
   }
-  throw new SgauditError('USAGE', `${path}: is a directory with no ${FINDINGS_FILE} in it`, { hint: 'give the findings file `sgaudit analyze -o` or `sgaudit scan` wrote' });
+  throw new SgauditError('USAGE', `${path}: is a directory with no ${FINDINGS_FILE_NAME} in it`, { hint: 'give the findings file `sgaudit analyze -o` or `sgaudit scan` wrote' });
 }

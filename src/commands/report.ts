@@ -21,7 +21,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('render a findings file as HTML, Markdown, JSON, CSV and/or SARIF')
-    .argument('<findings>', 'findings JSON written by `sgaudit analyze` or `sgaudit scan` (sgaudit/findings@1), or a reports directory for its newest findings.json')
+    .argument('<findings>', 'findings file written by `sgaudit analyze -o` or `sgaudit scan` (findings.jsonl.gz; a findings.json of an older run too), or a reports directory for its newest')
     .addOption(option.config())
     .option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (default: reports.formats from the config, else html,md)`, parseReportFormats)
     .option('--out <dir>', 'directory to write the reports into (default: the directory of the findings file)')
@@ -33,9 +33,9 @@ export function register(program: Command): void {
       [
         '',
         'Examples:',
-        '  sgaudit report findings.json --format html,md,csv,sarif --out reports/review',
-        '  sgaudit report reports/ --format sarif     # next to the newest findings.json of the reports directory',
-        '  sgaudit report findings.json --format md --max-markdown-chars 30000 --name pr-comment',
+        '  sgaudit report findings.jsonl.gz --format html,md,csv,sarif --out reports/review',
+        '  sgaudit report reports/ --format sarif     # next to the newest findings file of the reports directory',
+        '  sgaudit report findings.jsonl.gz --format md --max-markdown-chars 30000 --name pr-comment',
       ].join('\n'),
     )
     .action(async (findingsArg: string, flags: ReportFlags) => {

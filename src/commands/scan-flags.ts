@@ -59,7 +59,7 @@ export function addScanOptions(command: Command, out: string): Command {
   command.addOption(option.config()).addOption(option.store());
   addCollectionOptions(command)
     .option('--out <dir>', out)
-    .addOption(new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (default: reports.formats from the config, else html,md; findings.json is always written)`).argParser(parseReportFormats))
+    .addOption(new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (default: reports.formats from the config, else html,md; findings.jsonl.gz is always written)`).argParser(parseReportFormats))
     .addOption(option.failOn())
     .addOption(option.against('baseline.against from the config, else none'))
     .addOption(option.failOnDrift());

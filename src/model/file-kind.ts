@@ -4,7 +4,9 @@ import { FileFormatError } from './errors.js';
 
 /**
  * What kind of sgaudit-related file this is, judged from its first bytes, so a reader that is
- * handed the wrong kind can say which command takes it instead of "not valid JSON".
+ * handed the wrong kind can say which command takes it instead of "not valid JSON". Snapshots and
+ * findings@2 files are both gzip JSON Lines: the schema on their first line tells them apart
+ * (findings@1 documents name theirs near the top too).
  */
 export type FileKind = 'snapshot' | 'findings' | 'terraform-state' | 'unknown';
 

@@ -12,6 +12,7 @@ import { explainWrongKind } from './file-kind.js';
 import { fastInstance, fastNetworkInterface, fastSecurityGroup } from './record-fast-path.js';
 import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
+import { splitLines } from '../util/lines.js';
 
 /**
  * The on-disk snapshot: gzip-compressed JSON Lines. Line 1 is the header (schema, id, takenAt,
@@ -186,33 +187,6 @@ async function openText(path: string): Promise<Readable> {
     return raw.pipe(gunzip);
   }
   return raw;
-}
-
-/**
- * Lines of a text stream, a batch per decoded chunk. Faster than node:readline for hundreds of
- * thousands of long lines: one decoder, one search per chunk, a carry-over only for the line
- * that spans chunks, and one async step per chunk instead of one per line (two layers of
- * per-line async generators cost ~0.1 s per 130,000-line file).
- */
-async function* splitLines(input: Readable): AsyncGenerator<string[], void, undefined> {
-  input.setEncoding('utf8');
-  let carry = '';
-  for await (const chunk of input as AsyncIterable<string>) {
-    let newline = chunk.indexOf('\n');
-    if (newline === -1) {
-      carry += chunk;
-      continue;
-    }
-    const lines = [carry + chunk.slice(0, newline)];
-    let start = newline + 1;
-    while ((newline = chunk.indexOf('\n', start)) !== -1) {
-      lines.push(chunk.slice(start, newline));
-      start = newline + 1;
-    }
-    carry = chunk.slice(start);
-    yield lines;
-  }
-  if (carry.length > 0) yield [carry];
 }
 
 function describeZodIssues(error: z.ZodError): string {

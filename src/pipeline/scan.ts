@@ -14,6 +14,7 @@ import { readSnapshot } from '../model/snapshot-file.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ReportFormat } from '../report/index.js';
 import { writeReports } from '../report/write-reports.js';
+import { FINDINGS_FILE_NAME, writeFindingsFile } from '../report/write-findings.js';
 import { openLocalStore } from '../store/index.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
@@ -97,9 +98,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const document = analyzeWithBaseline(snapshot, { config, ...(baseline ? { baseline } : {}), ...(terraform ? { terraform } : {}), now: now() });
   const outDir = options.outDir ?? join(config.reports.dir, runStamp(new Date(collected.header.takenAt)));
   const formats = options.formats ?? (config.reports.formats as ReportFormat[]);
-  const findingsPath = join(outDir, 'findings.json');
-  // findings.json is always written: drift, suppressions review and `sgaudit report` start from it.
-  const reportPaths = await writeReports(document, { outDir, baseName: 'findings', formats: formats.includes('json') ? formats : [...formats, 'json'] });
+  const findingsPath = join(outDir, FINDINGS_FILE_NAME);
+  // The findings file is always written: drift, suppressions review and `sgaudit report` start from it.
+  const reportPaths = [...(await writeReports(document, { outDir, baseName: 'findings', formats })), findingsPath];
+  await writeFindingsFile(findingsPath, document);
 
   await applyRetention(config, storeDir, baselinePath ? [baselinePath, collected.path] : [collected.path]);
 

@@ -36,7 +36,15 @@ export function renderJson(doc: FindingsDocument): string {
 
 /** renderJson's bytes in pieces of a few hundred findings, for writing large documents as a stream. */
 export function renderJsonPieces(doc: FindingsDocument): Generator<string, void, undefined> {
-  const header = FindingsDocument.parse({
+  return prettyJsonPieces(normalizedHeader(doc), ['findings'], sortFindings(doc.findings), normalizeFinding);
+}
+
+/**
+ * The document with its findings list empty, validated, in schema order and with its other lists
+ * sorted: what both the JSON report and a findings@2 file's header hold.
+ */
+export function normalizedHeader(doc: FindingsDocument): FindingsDocument {
+  return FindingsDocument.parse({
     ...doc,
     coverage: [...doc.coverage].sort(byKeys((c) => c.accountId, (c) => c.regionId, (c) => c.api)),
     checks: [...doc.checks].sort(byKeys((c) => c.id)),
@@ -49,11 +57,10 @@ export function renderJsonPieces(doc: FindingsDocument): Generator<string, void,
     suppressions: [...doc.suppressions].sort(byKeys((s) => s.status, (s) => s.matcher)),
     ...(doc.notCompared ? { notCompared: [...doc.notCompared].sort(byKeys((n) => n.accountId, (n) => n.regionId, (n) => n.api ?? '')) } : {}),
   });
-  return prettyJsonPieces(header, ['findings'], sortFindings(doc.findings), normalizeFinding);
 }
 
 /** A finding in schema order (validated on the way), with its free-form extras' keys sorted. */
-function normalizeFinding(finding: Finding): Finding {
+export function normalizeFinding(finding: Finding): Finding {
   const normalized = findingInSchemaOrder(finding);
   if (normalized.detail.extra) normalized.detail.extra = sortKeysDeep(normalized.detail.extra) as Record<string, unknown>;
   return normalized;

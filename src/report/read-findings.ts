@@ -1,43 +1,84 @@
 import { constants } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
-import type { z } from 'zod';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { FINDINGS_SCHEMA, Finding, FindingsDocument } from '../model/findings.js';
+import { FINDINGS_FILE_SCHEMA } from '../model/findings-file.js';
 import { FileFormatError, SgauditError } from '../model/errors.js';
 import { explainWrongKind } from '../model/file-kind.js';
+import { findingsInvalid } from './findings-invalid.js';
+import { readFindingsLines } from './read-findings-lines.js';
 import { schemaOrderedCopy } from './schema-order.js';
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
-}
-
 /**
- * Reads and validates a findings document (sgaudit/findings@1). Every failure is one line naming
- * the file: missing, not JSON, a foreign document, or the first schema problem with its path.
+ * Reads and validates a findings file, of either format, told apart by its first bytes: gzip (or
+ * a first line `{"schema":"sgaudit/findings@2"`, the same file decompressed) is sgaudit/findings@2,
+ * what `analyze -o` and `scan` write; anything else is read as one sgaudit/findings@1 JSON document
+ * (older runs, `report --format json`). Both give the same document. Every failure is one line
+ * naming the file: missing, not JSON, a foreign document, or the first problem with its path (and
+ * line, in findings@2).
  */
 export async function readFindingsDocument(path: string): Promise<FindingsDocument> {
-  let text: string;
   try {
-    // One JSON text is one string, and V8 caps strings at ~512 MB (a findings file of ~250,000
-    // instances is twice that): say so, and what to do, rather than fail inside the read.
-    const { size } = await stat(path);
-    if (size > constants.MAX_STRING_LENGTH) {
-      throw new SgauditError('USAGE', `${path}: findings file of ${(size / 2 ** 20).toFixed(0)} MB is larger than one JSON document sgaudit can read (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB)`, {
-        hint: 'render the reports in the run that analyzes (sgaudit scan --format html,md,csv,sarif), or scan fewer accounts or regions per run (sgaudit scan --regions …, --accounts …)',
-      });
-    }
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof SgauditError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SgauditError('FILE_NOT_FOUND', `${path}: no such findings file`, { cause: error });
-    if (code === 'EISDIR') throw new SgauditError('USAGE', `${path}: is a directory, expected a findings JSON file`, { cause: error });
-    throw new SgauditError('RUNTIME', `${path}: cannot read findings file (${code ?? String(error)})`, { cause: error });
-  }
-  try {
-    return parseFindingsDocument(path, text);
+    const head = await firstBytes(path);
+    if (head[0] === 0x1f && head[1] === 0x8b) return await readFindingsLines(path, gunzipped(path));
+    if (head.toString('utf8').startsWith(LINES_HEADER)) return await readFindingsLines(path, createReadStream(path, { highWaterMark: READ_CHUNK }));
+    return parseFindingsDocument(path, await readWhole(path));
   } catch (error) {
     throw await explainWrongKind(error, path, 'findings');
   }
+}
+
+const LINES_HEADER = `{"schema":${JSON.stringify(FINDINGS_FILE_SCHEMA)}`;
+/** Large reads and inflate chunks, as for snapshots (src/model/snapshot-file.ts): fewer thread-pool round trips. */
+const READ_CHUNK = 1 << 20;
+
+async function firstBytes(path: string): Promise<Buffer> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(LINES_HEADER.length);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+}
+
+function gunzipped(path: string): Readable {
+  const raw = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  raw.on('error', (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
+}
+
+/** A findings@1 file's text: one JSON document is one string. */
+async function readWhole(path: string): Promise<string> {
+  try {
+    // V8 caps strings at ~512 MB (a findings@1 file of ~250,000 instances is twice that): say so,
+    // and what to do, rather than fail inside the read.
+    const { size } = await stat(path);
+    if (size > constants.MAX_STRING_LENGTH) {
+      throw new SgauditError('USAGE', `${path}: findings file of ${(size / 2 ** 20).toFixed(0)} MB is larger than one JSON document sgaudit can read (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB)`, {
+        hint: 'analyze the snapshot again: `sgaudit analyze <snapshot> -o findings.jsonl.gz` writes the compact findings@2 file, which has no such limit',
+      });
+    }
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof SgauditError) throw error;
+    throw cannotRead(path, error);
+  }
+}
+
+function cannotRead(path: string, error: unknown): SgauditError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new SgauditError('FILE_NOT_FOUND', `${path}: no such findings file`, { cause: error });
+  if (code === 'EISDIR') return new SgauditError('USAGE', `${path}: is a directory, expected a findings file`, { cause: error });
+  return new SgauditError('RUNTIME', `${path}: cannot read findings file (${code ?? String(error)})`, { cause: error });
 }
 
 export function parseFindingsDocument(path: string, text: string): FindingsDocument {
@@ -45,7 +86,7 @@ export function parseFindingsDocument(path: string, text: string): FindingsDocum
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const problem = text.trim() === '' ? 'empty file, expected a findings JSON document' : `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')}); truncated or not a findings file?`;
+    const problem = text.trim() === '' ? 'empty file, expected a findings file' : `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')}); truncated or not a findings file?`;
     throw new FileFormatError('FINDINGS_INVALID', path, problem, undefined, error);
   }
   const schema = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>)['schema'] : undefined;
@@ -59,7 +100,7 @@ export function parseFindingsDocument(path: string, text: string): FindingsDocum
   const document = raw as Record<string, unknown>;
   const findings = document['findings'];
   const parsed = FindingsDocument.safeParse(Array.isArray(findings) ? { ...document, findings: [] } : document);
-  if (!parsed.success) throw invalid(path, parsed.error);
+  if (!parsed.success) throw findingsInvalid(path, parsed.error);
   const list = findings as unknown[];
   for (let i = 0; i < list.length; i++) {
     const copy = schemaOrderedCopy(list[i]);
@@ -68,17 +109,9 @@ export function parseFindingsDocument(path: string, text: string): FindingsDocum
       continue;
     }
     const one = Finding.safeParse(list[i]);
-    if (!one.success) throw invalid(path, one.error, ['findings', i]);
+    if (!one.success) throw findingsInvalid(path, one.error, { prefix: ['findings', i] });
     list[i] = one.data;
   }
   parsed.data.findings = list as Finding[];
   return parsed.data;
-}
-
-/** The first schema problem with its path (under `prefix`, for a finding validated on its own). */
-function invalid(path: string, error: z.ZodError, prefix: readonly PropertyKey[] = []): FileFormatError {
-  const issues = error.issues;
-  const first = issues[0];
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
-  return new FileFormatError('FINDINGS_INVALID', path, `${first ? `${issuePath([...prefix, ...first.path]) || '(document)'}: ${first.message}` : 'invalid findings document'}${more}`, undefined, error);
 }

@@ -1,5 +1,6 @@
 import { BREADTH_CLASSES, Finding, SEVERITIES, type Breadth, type Evidence, type FindingInstance, type FindingResource } from '../model/findings.js';
-import { copyEvery, copyStrings, isPlainObject } from '../util/plain-copy.js';
+import type { EvidenceRule } from '../model/findings-file.js';
+import { copyEvery, copyStrings, isPlainObject, onlyKeys } from '../util/plain-copy.js';
 
 /**
  * A finding in schema order, as `Finding.parse` returns it (zod rebuilds every object with its
@@ -17,7 +18,9 @@ export function findingInSchemaOrder(finding: Finding): Finding {
 const FINDING_KEYS = new Set(['id', 'check', 'severity', 'title', 'message', 'accountId', 'regionId', 'resource', 'detail', 'evidence', 'remediation', 'docs', 'breadth', 'instance', 'rootCauses', 'suppressed']);
 const RESOURCE_KEYS = new Set(['type', 'id', 'name']);
 const DETAIL_KEYS = new Set(['direction', 'protocol', 'ports', 'sources', 'addresses', 'extra']);
-const EVIDENCE_KEYS = new Set(['role', 'groupId', 'groupName', 'ruleId', 'direction', 'policy', 'priority', 'protocol', 'ports', 'peer', 'description', 'note']);
+const RULE_KEYS = ['groupId', 'groupName', 'ruleId', 'direction', 'policy', 'priority', 'protocol', 'ports', 'peer', 'description'];
+const EVIDENCE_KEYS = new Set(['role', ...RULE_KEYS, 'note']);
+const RULE_LINE_KEYS = new Set(['rule', ...RULE_KEYS]);
 const SUPPRESSION_KEYS = new Set(['reason', 'owner', 'expires', 'matchedBy']);
 const BREADTH_KEYS = new Set(['class', 'publicIpv4', 'publicIpv6', 'summary']);
 const INSTANCE_KEYS = new Set(['id', 'name']);
@@ -29,14 +32,6 @@ const ROLES = new Set<string>(['decides', 'passed', 'covers', 'subject', 'contex
 const DIRECTIONS = new Set<string>(['ingress', 'egress']);
 const POLICIES = new Set<string>(['accept', 'drop']);
 const BREADTH_CLASS_VALUES = new Set<string>(BREADTH_CLASSES);
-
-type Plain = Record<string, unknown>;
-
-/** Every own enumerable key is one the schema names. */
-function onlyKeys(value: Plain, allowed: ReadonlySet<string>): boolean {
-  for (const key in value) if (!allowed.has(key) || !Object.hasOwn(value, key)) return false;
-  return true;
-}
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const optionalString = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
@@ -76,16 +71,15 @@ function orderedDetail(value: unknown): Finding['detail'] | undefined {
   };
 }
 
-function orderedEvidence(value: unknown): Evidence | undefined {
-  if (!isPlainObject(value) || !onlyKeys(value, EVIDENCE_KEYS)) return undefined;
-  const { role, groupId, groupName, ruleId, direction, policy, priority, protocol, ports, peer, description, note } = value;
-  if (!inSet(ROLES, role) || !isString(groupId) || !optionalString(groupName) || !optionalString(ruleId)) return undefined;
+/** The rule members of an evidence entry (its keys already checked), in schema order. */
+function orderedRule(value: Record<string, unknown>): EvidenceRule | undefined {
+  const { groupId, groupName, ruleId, direction, policy, priority, protocol, ports, peer, description } = value;
+  if (!isString(groupId) || !optionalString(groupName) || !optionalString(ruleId)) return undefined;
   if (!optionalInSet(DIRECTIONS, direction) || !optionalInSet(POLICIES, policy) || (priority !== undefined && !isInteger(priority))) return undefined;
-  if (!optionalString(protocol) || !optionalString(peer) || !optionalString(description) || !optionalString(note)) return undefined;
+  if (!optionalString(protocol) || !optionalString(peer) || !optionalString(description)) return undefined;
   const orderedPortRange = ports === undefined ? undefined : orderedPorts(ports);
   if (ports !== undefined && !orderedPortRange) return undefined;
   return {
-    role: role as Evidence['role'],
     groupId,
     groupName,
     ruleId,
@@ -96,9 +90,28 @@ function orderedEvidence(value: unknown): Evidence | undefined {
     ports: orderedPortRange,
     peer,
     description,
-    note,
   };
 }
+
+function orderedEvidence(value: unknown): Evidence | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, EVIDENCE_KEYS)) return undefined;
+  const { role, note } = value;
+  if (!inSet(ROLES, role) || !optionalString(note)) return undefined;
+  const rule = orderedRule(value);
+  return rule && { role: role as Evidence['role'], ...rule, note };
+}
+
+/**
+ * A rules-table line of a findings@2 file (`{"rule":N, …}`) as its rule in schema order, without
+ * the number; undefined sends it to zod (RuleLine).
+ */
+export function ruleLineInSchemaOrder(value: unknown): EvidenceRule | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, RULE_LINE_KEYS)) return undefined;
+  return orderedRule(value);
+}
+
+/** An evidence role the schema knows. */
+export const isEvidenceRole = (value: unknown): value is Evidence['role'] => inSet(ROLES, value);
 
 function orderedSuppression(value: unknown): Finding['suppressed'] | undefined {
   if (!isPlainObject(value) || !onlyKeys(value, SUPPRESSION_KEYS)) return undefined;

@@ -8,6 +8,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Every own enumerable key is one the schema names. */
+export function onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in value) if (!allowed.has(key) || !Object.hasOwn(value, key)) return false;
+  return true;
+}
+
 /**
  * `list.map(copy)` when every item copies; undefined as soon as one does not (or the list has a
  * hole).

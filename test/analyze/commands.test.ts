@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATALOG } from '../../src/analyze/checks/index.js';
 import { DRIFT_META } from '../../src/analyze/drift/meta.js';
@@ -9,6 +10,7 @@ import { sampleEstate } from '../../src/emulator/index.js';
 import { FindingsDocument } from '../../src/model/findings.js';
 import { writeSnapshot } from '../../src/model/snapshot-file.js';
 import { SNAPSHOT_SCHEMA, type Snapshot } from '../../src/model/snapshot.js';
+import { readFindingsDocument } from '../../src/report/read-findings.js';
 import { configureLog } from '../../src/util/log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgaudit-analyze-'));
@@ -52,8 +54,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 configureLog({ sink: (line) => stderr.push(line) });
 
 describe('sgaudit analyze', () => {
-  it('writes a valid findings document for the sample estate, exit 1 with --fail-on high', async () => {
-    const out = join(dir, 'findings.json');
+  it('writes a valid findings file (findings@2) for the sample estate, exit 1 with --fail-on high', async () => {
+    const out = join(dir, 'findings.jsonl.gz');
     const { code, stdout } = await run('analyze', snapshotPath, '-o', out, '--fail-on', 'high', '--config', join(dir, 'none.yaml'));
     expect(code).toBe(2); // the explicit config does not exist
     expect(stdout).toBe('');
@@ -61,7 +63,8 @@ describe('sgaudit analyze', () => {
     writeFileSync(join(dir, 'sgaudit.yaml'), 'checks:\n  too-many-groups: { enabled: false }\n');
     const result = await run('analyze', snapshotPath, '-o', out, '--fail-on', 'high', '--config', join(dir, 'sgaudit.yaml'));
     expect(result.code).toBe(1);
-    const document = FindingsDocument.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(JSON.parse(gunzipSync(readFileSync(out)).toString('utf8').split('\n')[0]!)).toMatchObject({ schema: 'sgaudit/findings@2' });
+    const document = await readFindingsDocument(out);
     expect(document.snapshotId).toBe('sample-1');
     const checks = new Set(document.findings.map((finding) => finding.check));
     for (const id of ['unused-group', 'broad-rule', 'public-ip-internal-tier', 'dangling-reference', 'unparseable-rule']) expect(checks, id).toContain(id);
@@ -76,6 +79,10 @@ describe('sgaudit analyze', () => {
     expect(first.code).toBe(0);
     const ids = (text: string) => FindingsDocument.parse(JSON.parse(text)).findings.map((finding) => finding.id);
     expect(ids(second.stdout)).toEqual(ids(first.stdout));
+    // stdout is the indented findings@1-shaped document; -o the findings@2 file of the same findings.
+    expect(first.stdout.split('\n')[1]).toBe('  "schema": "sgaudit/findings@1",');
+    const written = await readFindingsDocument(join(dir, 'findings.jsonl.gz'));
+    expect({ ...written, generatedAt: '' }).toEqual({ ...FindingsDocument.parse(JSON.parse(first.stdout)), generatedAt: '' });
   });
 
   it('--against adds drift: the same snapshot has no drift findings, a changed one does', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
@@ -14,7 +14,7 @@ import { createDemoWorkspace, REPO, runMain, type DemoWorkspace } from './helper
  * --fail-on), print no "unexpected error" and use no deprecated flag.
  *
  * The examples run in a workspace laid out like a user's (snapshots/ with two snapshots of the
- * emulator, findings.json, state.json, sgaudit.yaml); the few things only a real machine has are
+ * emulator, findings.jsonl.gz, state.json, sgaudit.yaml); the few things only a real machine has are
  * stood in for: the emulator for the cloud (--endpoint added where an example would reach
  * Alibaba Cloud), the workspace's snapshots for named ones, the workspace's sgaudit.yaml and store
  * for /etc/… and /var/lib/…, tmp/ for /tmp. Long-running commands (emulator, schedule --cron) get
@@ -121,14 +121,16 @@ const STAND_INS: Record<string, string> = {
 };
 
 function substitute(args: string[], workspace: DemoWorkspace): string[] {
-  const snapshotWords = args.filter((arg) => arg.endsWith('.jsonl.gz'));
+  // Findings files share the extension; the workspace has the one examples name.
+  const isSnapshot = (arg: string) => arg.endsWith('.jsonl.gz') && !basename(arg).startsWith('findings');
+  const snapshotWords = args.filter(isSnapshot);
   const [older, newest] = workspace.snapshots.slice(-2) as [string, string];
   const result = args.map((arg, index) => {
     const flag = args[index - 1];
     if (flag === '--endpoint') return workspace.endpoint;
     if (flag === '--port') return '0';
     // Two snapshots named in one example are old and new (diff); one is the newest.
-    if (arg.endsWith('.jsonl.gz')) return snapshotWords.length > 1 && snapshotWords.indexOf(arg) === 0 ? older : newest;
+    if (isSnapshot(arg)) return snapshotWords.length > 1 && snapshotWords.indexOf(arg) === 0 ? older : newest;
     const standIn = STAND_INS[arg];
     if (standIn) return standIn;
     if (arg.startsWith('/tmp/')) return arg.slice(1);

@@ -82,7 +82,7 @@ export async function runMain(args: string[], whileRunning?: (output: () => { st
 }
 
 export interface DemoWorkspace {
-  /** A temp directory laid out like a user's: snapshots/ (the store), findings.json, state.json. */
+  /** A temp directory laid out like a user's: snapshots/ (the store), findings.jsonl.gz, state.json. */
   dir: string;
   endpoint: string;
   /** The stored snapshots, oldest first. */
@@ -92,7 +92,7 @@ export interface DemoWorkspace {
 
 /**
  * The emulator on the built-in sample estate, and a workspace with `snapshots` collected from it
- * through the real CLI, the newest analyzed into findings.json. Sets the demo credentials in the
+ * through the real CLI, the newest analyzed into findings.jsonl.gz. Sets the demo credentials in the
  * environment (restored by close()).
  */
 export async function createDemoWorkspace(snapshots = 2): Promise<DemoWorkspace> {
@@ -109,7 +109,7 @@ export async function createDemoWorkspace(snapshots = 2): Promise<DemoWorkspace>
     if (run.code !== 0) throw new Error(`collect failed: ${run.stderr}`);
     collected.push(run.stdout.trim());
   }
-  const analyzed = await runMain(['--quiet', 'analyze', collected.at(-1) as string, '-o', join(dir, 'findings.json')]);
+  const analyzed = await runMain(['--quiet', 'analyze', collected.at(-1) as string, '-o', join(dir, 'findings.jsonl.gz')]);
   if (analyzed.code !== 0) throw new Error(`analyze failed: ${analyzed.stderr}`);
   await copyFile(join(REPO, 'test/fixtures/drift/terraform/hand-added-rule.tfstate.json'), join(dir, 'state.json'));
   return {

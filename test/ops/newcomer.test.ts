@@ -7,7 +7,7 @@ import { createDemoWorkspace, runMain, spawnCli, type DemoWorkspace } from './he
 
 /**
  * The mistakes of a first hour with sgaudit, and exactly what each one prints and exits with.
- * Paths are relative to a demo workspace (snapshots/ with one snapshot, findings.json, an empty
+ * Paths are relative to a demo workspace (snapshots/ with one snapshot, findings.jsonl.gz, an empty
  * directory empty/ and a directory out/), as a user would type them.
  */
 interface Mistake {
@@ -25,10 +25,10 @@ const mistakes: Mistake[] = [
   { name: 'a findings path that does not exist', args: ['report', 'nope.json'], exit: 2, stderr: () => 'error: nope.json: no such findings file\n' },
   {
     name: 'the store directory for a snapshot: its newest snapshot, said on stderr',
-    args: ['analyze', 'snapshots', '-o', 'findings-newest.json'],
+    args: ['analyze', 'snapshots', '-o', 'findings-newest.jsonl.gz'],
     exit: 0,
     // Then the top root causes, one line each.
-    stderr: (newest) => new RegExp(`^${escape(usingNewest(newest))}\\d+ findings \\(.*\\); findings written to findings-newest\\.json\\ntop root causes, 5 of \\d+:\\n(  (critical|high|medium|low|info) .*\\n){5}$`),
+    stderr: (newest) => new RegExp(`^${escape(usingNewest(newest))}\\d+ findings \\(.*\\); findings written to findings-newest\\.jsonl\\.gz\\ntop root causes, 5 of \\d+:\\n(  (critical|high|medium|low|info) .*\\n){5}$`),
   },
   {
     name: 'a directory with no snapshot in it',
@@ -59,9 +59,9 @@ const mistakes: Mistake[] = [
   },
   {
     name: 'findings given to analyze',
-    args: ['analyze', 'findings.json'],
+    args: ['analyze', 'findings.jsonl.gz'],
     exit: 2,
-    stderr: () => 'error: findings.json: not a snapshot: it is a findings document: render it with `sgaudit report findings.json`\n',
+    stderr: () => 'error: findings.jsonl.gz: not a snapshot: it is a findings document: render it with `sgaudit report findings.jsonl.gz`\n',
   },
   {
     name: 'an instance id that is not in the snapshot',

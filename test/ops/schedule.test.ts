@@ -50,6 +50,8 @@ describe('sgaudit schedule', () => {
     expect(result.stderr).toMatch(/SIGTERM received/);
     const files = await listFiles(dir);
     expect(files.filter((f) => f.includes('.sgaudit-tmp'))).toEqual([]);
-    expect(files.filter((f) => f.endsWith('.jsonl.gz')).length).toBe(ends.length);
+    // One snapshot and one findings file per finished run.
+    expect(files.filter((f) => f.endsWith('.jsonl.gz') && !f.endsWith('findings.jsonl.gz')).length).toBe(ends.length);
+    expect(files.filter((f) => f.endsWith('findings.jsonl.gz')).length).toBe(ends.length);
   }, 150_000);
 });

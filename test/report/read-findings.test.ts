@@ -36,7 +36,7 @@ describe('readFindingsDocument', () => {
   });
 
   it.each([
-    ['empty.json', '', /empty\.json: empty file, expected a findings JSON document$/],
+    ['empty.json', '', /empty\.json: empty file, expected a findings file$/],
     ['truncated.json', valid.slice(0, valid.length / 2), /truncated\.json: not valid JSON \(.*\); truncated or not a findings file\?$/],
     ['array.json', '[1,2]', /array\.json: not an sgaudit findings document \(no "schema" field, expected "sgaudit\/findings@1"\)$/],
     ['snapshot.json', JSON.stringify({ schema: 'sgaudit/snapshot@1', id: 'x' }), /snapshot\.json: not a findings document: it is a snapshot: run `sgaudit analyze \S+snapshot\.json` first/],
@@ -66,7 +66,7 @@ describe('readFindingsDocument', () => {
     expect(error).toBeInstanceOf(SgauditError);
     expect((error as SgauditError).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/huge\.json: findings file of 512 MB is larger than one JSON document sgaudit can read/);
-    expect((error as SgauditError).hint).toContain('sgaudit scan --format');
+    expect((error as SgauditError).hint).toContain('-o findings.jsonl.gz');
     rmSync(path);
   });
 
