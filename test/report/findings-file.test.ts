@@ -14,7 +14,7 @@ import { findingsLineJsonSchema } from '../../src/model/findings-file.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { writeSnapshot } from '../../src/model/snapshot-file.js';
 import { SNAPSHOT_SCHEMA, type Snapshot } from '../../src/model/snapshot.js';
-import { renderJson } from '../../src/report/json.js';
+import { normalizeFinding, renderJson } from '../../src/report/json.js';
 import { parseFindingsDocument, readFindingsDocument } from '../../src/report/read-findings.js';
 import { writeFindingsFile } from '../../src/report/write-findings.js';
 import { loadFixture } from './helpers.js';
@@ -81,6 +81,32 @@ describe('findings@2 round trip', () => {
     expect(renderJson(read)).toBe(renderJson(doc));
     expect(lines[0]).toMatchObject({ schema: 'sgaudit/findings@2', counts: { findings: doc.findings.length } });
     expect(lines.at(-1)).toEqual({ end: true, findings: doc.findings.length });
+  });
+
+  it('writes every finding in the order normalizeFinding gives (direct encoding and validated path agree)', async () => {
+    const definedKeys = (value: object) => Object.entries(value).filter(([, member]) => member !== undefined).map(([key]) => key);
+    let compared = 0;
+    for (const [name, document] of documents) {
+      const doc = document();
+      const byId = new Map(doc.findings.map((finding) => [finding.id, finding]));
+      const { lines } = await writeAndRead(`order-${name.replace(/\W+/g, '-')}`, doc);
+      for (const line of lines) {
+        const written = line.finding as (Record<string, unknown> & { id: string; detail: Record<string, unknown> }) | undefined;
+        if (!written) continue;
+        const normalized = normalizeFinding(byId.get(written.id)!);
+        // remediation and docs may be left out (or docs null) when they are the check's.
+        expect(Object.keys(written).filter((key) => key !== 'remediation' && key !== 'docs')).toEqual(definedKeys(normalized).filter((key) => key !== 'remediation' && key !== 'docs'));
+        expect(Object.keys(written)).toEqual(Object.keys(normalized).filter((key) => key in written));
+        expect(Object.keys(written.detail)).toEqual(definedKeys(normalized.detail));
+        for (const member of ['resource', 'breadth', 'instance', 'suppressed'] as const) {
+          const expected = normalized[member];
+          expect(written[member] === undefined ? undefined : Object.keys(written[member] as object)).toEqual(expected && definedKeys(expected));
+        }
+        expect(JSON.stringify(written.detail)).toBe(JSON.stringify(normalized.detail));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(2_000);
   });
 
   it('writes each evidence rule once, before the first finding that refers to it', async () => {
