@@ -79,7 +79,7 @@ describe('evaluator fast paths agree with the full evaluation', () => {
   const view = mixedView();
   const evaluator = new PolicyEvaluator(view);
 
-  it('decidingRulesOfGroups = deciders of evaluateGroups pieces, for every group, direction and rule filter', () => {
+  it('decidingRulesOfGroups = deciders of policyOfGroups pieces, for every group, direction and rule filter', () => {
     const notNarrowed = (rule: Rule) => !(rule.direction === 'ingress' ? rule.destination : rule.source);
     for (const { item: group } of view.groups.values()) {
       for (const direction of DIRECTIONS) {
@@ -89,7 +89,7 @@ describe('evaluator fast paths agree with the full evaluation', () => {
     }
   });
 
-  it('decidingRulesOfGroups = deciders of evaluateGroups pieces on random small groups (with and without overlaps)', () => {
+  it('decidingRulesOfGroups = deciders of policyOfGroups pieces on random small groups (with and without overlaps)', () => {
     const peer = fc.constantFrom({ cidr: '0.0.0.0/0' }, { cidr: '10.0.0.0/8' }, { cidr: '10.1.0.0/16' }, { cidr: '47.1.0.0/16' }, { ipv6Cidr: '::/0' }, { groupId: 'sg-0' });
     const rule = fc.record({
       policy: fc.constantFrom('accept', 'drop'),

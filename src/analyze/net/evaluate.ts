@@ -529,8 +529,8 @@ export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'an
 
 /**
  * The rules whose pieces `publicAccepted` can keep (accept, a peer kind that can be public, some
- * public address): `evaluatePrepared(view, prepared, publicAcceptDeciders())` gives exactly the
- * pieces publicAccepted needs. One filter per check run (it caches per rule).
+ * public address): an evaluation with this filter gives exactly the pieces publicAccepted needs
+ * (PolicyEvaluator.evaluate with publicAcceptsOnly). One filter per evaluator (it caches per rule uid).
  */
 export function publicAcceptDeciders(): DeciderFilter {
   const selectedByUid = new Map<number, boolean>();
