@@ -94,7 +94,8 @@ function measure(build: string, cli: string, instances: number, snapshot: string
   const analyze = timedCli(cli, ['analyze', snapshot, '--out', findings]);
   const reports = join(out, `reports-${build}-${instances}`);
   mkdirSync(reports, { recursive: true });
-  const report = timedCli(cli, ['report', findings, '--format', 'html,md', '--out', reports]);
+  // --name: the default file name changed between versions.
+  const report = timedCli(cli, ['report', findings, '--format', 'html,md', '--out', reports, '--name', 'bench']);
   return {
     build,
     instances,
@@ -102,7 +103,7 @@ function measure(build: string, cli: string, instances: number, snapshot: string
     analyze,
     findingsMb: statSync(findings).size / 2 ** 20,
     report,
-    htmlMb: statSync(join(reports, 'findings.html')).size / 2 ** 20,
+    htmlMb: statSync(join(reports, 'bench.html')).size / 2 ** 20,
   };
 }
 
