@@ -3,6 +3,7 @@ import { approveBaseline, readApprovedBaseline } from '../store/baseline.js';
 import { log } from '../util/log.js';
 import { deprecatedAlias, option } from './flags.js';
 import { snapshotArgument, storeDirectory } from './inputs.js';
+import { terminalSafe, terminalSafeJson } from '../util/terminal-safe.js';
 
 interface StoreFlags {
   config?: string;
@@ -65,7 +66,7 @@ export function register(program: Command): void {
       return;
     }
     if (flags.format === 'json') {
-      process.stdout.write(`${JSON.stringify(approved, null, 2)}\n`);
+      process.stdout.write(`${terminalSafeJson(JSON.stringify(approved, null, 2))}\n`);
       return;
     }
     const rows: [string, string][] = [
@@ -76,6 +77,7 @@ export function register(program: Command): void {
       ['approved by', approved.approvedBy],
       ['note', approved.note || '-'],
     ];
-    process.stdout.write(`${rows.map(([key, value]) => `${key.padEnd(12)} ${value}`).join('\n')}\n`);
+    // The note is free text: one line, nothing in it acting on the terminal.
+    process.stdout.write(`${rows.map(([key, value]) => `${key.padEnd(12)} ${terminalSafe(value)}`).join('\n')}\n`);
   });
 }

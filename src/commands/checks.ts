@@ -3,6 +3,7 @@ import { CATALOG } from '../analyze/checks/index.js';
 import type { CheckMeta } from '../analyze/checks/types.js';
 import { DRIFT_META } from '../analyze/drift/meta.js';
 import { option } from './flags.js';
+import { terminalSafeJson, terminalSafeText } from '../util/terminal-safe.js';
 
 /** The catalog as an aligned text table: id, default severity, title. */
 function renderCatalogText(metas: readonly CheckMeta[]): string {
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .action((flags: { format: 'text' | 'json' }) => {
       // drift is not in the catalog (it needs a baseline to run), but it reports findings like any check.
       const metas = [...CATALOG.map((check) => check.meta), DRIFT_META];
-      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
-      else process.stdout.write(renderCatalogText(metas));
+      if (flags.format === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify(metas, null, 2))}\n`);
+      else process.stdout.write(terminalSafeText(renderCatalogText(metas)));
     });
 }

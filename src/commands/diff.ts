@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { log } from '../util/log.js';
 import { deprecatedAlias, option } from './flags.js';
 import { earlierSnapshotArgument, snapshotArgument } from './inputs.js';
+import { terminalSafeJson, terminalSafeText } from '../util/terminal-safe.js';
 
 interface DiffFlags {
   format: string;
@@ -79,7 +80,9 @@ export function register(program: Command): void {
       await writeFileAtomic(flags.output, text);
       log.info(`${summaryLine(document)}; ${flags.format} report written to ${flags.output}`);
     } else {
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      // To a terminal or a pipe: what the snapshots hold must not act on the reader's terminal (files are written as rendered).
+      const safe = flags.format === 'json' || flags.format === 'sarif' ? terminalSafeJson(text) : terminalSafeText(text);
+      process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
       log.info(summaryLine(document));
     }
     for (const scope of document.notCompared ?? []) log.warn(`not compared: ${scope.accountId}/${scope.regionId}: ${scope.reason}`);

@@ -9,6 +9,7 @@ import { log } from '../util/log.js';
 import { option } from './flags.js';
 import { snapshotArgument } from './inputs.js';
 import { closestIds, didYouMean } from './suggest.js';
+import { terminalSafeData, terminalSafeJson, terminalSafeText } from '../util/terminal-safe.js';
 
 interface ExplainFlags {
   direction: string;
@@ -75,6 +76,7 @@ export function register(program: Command): void {
         throw error;
       }
       log.verbose(`evaluated in ${(performance.now() - started).toFixed(1)} ms`);
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : `${formatExplanation(explanation)}\n`);
+      // Group names and rule descriptions come from the cloud: nothing in them may act on the terminal.
+      process.stdout.write(flags.format === 'json' ? `${terminalSafeJson(JSON.stringify(explanation, null, 2))}\n` : `${terminalSafeText(formatExplanation(terminalSafeData(explanation)))}\n`);
     });
 }

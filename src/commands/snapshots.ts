@@ -7,6 +7,7 @@ import { log } from '../util/log.js';
 import { deprecatedAlias, option } from './flags.js';
 import { snapshotArgument, storeDirectory } from './inputs.js';
 import { wholeNumber } from './parse.js';
+import { terminalSafeJson, terminalSafeText } from '../util/terminal-safe.js';
 
 interface StoreFlags {
   config?: string;
@@ -41,11 +42,11 @@ export function register(program: Command): void {
     const { snapshots: found, problems } = await openLocalStore(storeDir).list();
     for (const problem of problems) log.warn(`skipping unreadable file ${problem.message}`);
     if (flags.format === 'json') {
-      process.stdout.write(`${JSON.stringify(found.map((s) => ({ path: s.path, bytes: s.bytes, ...s.header })), null, 2)}\n`);
+      process.stdout.write(`${terminalSafeJson(JSON.stringify(found.map((s) => ({ path: s.path, bytes: s.bytes, ...s.header })), null, 2))}\n`);
     } else if (found.length === 0) {
       log.info(`no snapshots in ${storeDir}`);
     } else {
-      process.stdout.write(`${formatSnapshotTable(found)}\n`);
+      process.stdout.write(`${terminalSafeText(formatSnapshotTable(found))}\n`);
     }
   });
 
@@ -72,7 +73,7 @@ export function register(program: Command): void {
       await exportSnapshotJson(flags.output, snapshot);
       log.info(`exported ${snapshotPath} to ${flags.output}`);
     } else {
-      process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
+      process.stdout.write(`${terminalSafeJson(JSON.stringify(snapshot, null, 2))}\n`);
     }
   });
 

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { AnalyzerSettings } from './settings.js';
-import { SgauditError } from '../model/errors.js';
+import { fileProblem, SgauditError } from '../model/errors.js';
 import { defaultAnalyzerSettings } from './defaults.js';
 import { portSpecOrThrow } from './ports.js';
 import { CONFIGURABLE_CHECK_IDS, ConfigSchema, type SgauditConfig } from './schema.js';
@@ -37,10 +37,15 @@ async function loadConfigFile(absolute: string, shown: string): Promise<Resolved
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
+    // The wrong file (a snapshot, a disk image) is refused by its size, before it is read.
+    const { size } = await stat(path);
+    if (size > MAX_CONFIG_CHARS) throw configError(path, [`${(size / 2 ** 20).toFixed(0)} MB: far larger than any config file; is this the right file?`]);
     return await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof SgauditError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SgauditError('CONFIG_INVALID', `${path}: cannot read config: ${(error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SgauditError('CONFIG_INVALID', `${path}: ${fileProblem(code) ?? `cannot read config: ${(error as Error).message}`}`, { cause: error });
   }
 }
 
@@ -50,6 +55,9 @@ async function readIfExists(path: string): Promise<string | undefined> {
  */
 export function parseConfigText(text: string, file: string | undefined): ResolvedConfig {
   const shown = file ?? '(defaults)';
+  // Not worth a YAML parse (seconds for a large file): the wrong file was given.
+  if (text.length > MAX_CONFIG_CHARS) throw configError(shown, [`${(text.length / 2 ** 20).toFixed(0)} MB: far larger than any config file; is this the right file?`]);
+  if (text.slice(0, 65_536).includes('\u0000')) throw configError(shown, ['binary data, not YAML']);
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw configError(
@@ -67,9 +75,13 @@ export function parseConfigText(text: string, file: string | undefined): Resolve
   return { ...parsed.data, configFile: file };
 }
 
+/** A config holding thousands of suppressions is still under a megabyte or two. */
+const MAX_CONFIG_CHARS = 16 * 2 ** 20;
+
 function configError(file: string, problems: string[]): SgauditError {
   const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  return new SgauditError('CONFIG_INVALID', [`${file}: ${count}`, ...problems.map((problem) => `  ${problem}`)].join('\n'), {
+  return new SgauditError('CONFIG_INVALID', `${file}: ${count}`, {
+    details: problems,
     hint: 'the JSON Schema in schema/sgaudit.schema.json lists every key',
   });
 }

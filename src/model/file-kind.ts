@@ -69,3 +69,28 @@ export async function explainWrongKind(error: unknown, path: string, expected: E
 }
 
 const NAMES: Record<Exclude<FileKind, 'unknown'>, string> = { snapshot: 'snapshot', findings: 'findings document', 'terraform-state': 'Terraform state file' };
+
+/**
+ * A file that must hold one JSON document, judged from its first bytes: binary data or text that
+ * does not start like JSON is refused before the whole file is read (100 MB of junk would take
+ * seconds to decode only to fail at its first character). Returns the problem, or undefined.
+ */
+export async function notJsonAtStart(path: string): Promise<string | undefined> {
+  let head: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(PEEK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined; // the reader reports what is wrong with the path
+  }
+  if (head.includes(0)) return 'binary data, not JSON';
+  const first = /\S/.exec(head.toString('latin1'))?.[0];
+  if (first !== undefined && first !== '{' && first !== '[') return 'not valid JSON (it does not start with "{")';
+  return undefined;
+}

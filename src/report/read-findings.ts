@@ -5,8 +5,8 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FINDINGS_SCHEMA, Finding, FindingsDocument } from '../model/findings.js';
 import { FINDINGS_FILE_SCHEMA } from '../model/findings-file.js';
-import { FileFormatError, SgauditError } from '../model/errors.js';
-import { explainWrongKind } from '../model/file-kind.js';
+import { FileFormatError, fileProblem, SgauditError } from '../model/errors.js';
+import { explainWrongKind, notJsonAtStart } from '../model/file-kind.js';
 import { findingsInvalid } from './findings-invalid.js';
 import { readFindingsLines } from './read-findings-lines.js';
 import { schemaOrderedCopy } from './schema-order.js';
@@ -24,6 +24,8 @@ export async function readFindingsDocument(path: string): Promise<FindingsDocume
     const head = await firstBytes(path);
     if (head[0] === 0x1f && head[1] === 0x8b) return await readFindingsLines(path, gunzipped(path));
     if (head.toString('utf8').startsWith(LINES_HEADER)) return await readFindingsLines(path, createReadStream(path, { highWaterMark: READ_CHUNK }));
+    const notJson = await notJsonAtStart(path);
+    if (notJson) throw new FileFormatError('FINDINGS_INVALID', path, notJson);
     return parseFindingsDocument(path, await readWhole(path));
   } catch (error) {
     throw await explainWrongKind(error, path, 'findings');
@@ -78,6 +80,7 @@ function cannotRead(path: string, error: unknown): SgauditError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new SgauditError('FILE_NOT_FOUND', `${path}: no such findings file`, { cause: error });
   if (code === 'EISDIR') return new SgauditError('USAGE', `${path}: is a directory, expected a findings file`, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM') return new SgauditError('USAGE', `${path}: ${fileProblem(code)}`, { cause: error });
   return new SgauditError('RUNTIME', `${path}: cannot read findings file (${code ?? String(error)})`, { cause: error });
 }
 

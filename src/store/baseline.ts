@@ -4,7 +4,8 @@ import { userInfo } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { FileFormatError, SgauditError } from '../model/errors.js';
+import { FileFormatError, fileProblem, SgauditError } from '../model/errors.js';
+import { explainWrongKind, notJsonAtStart } from '../model/file-kind.js';
 import type { SnapshotHeader } from '../model/snapshot.js';
 import { readSnapshotRecords } from '../model/snapshot-file.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
@@ -53,7 +54,12 @@ function osUser(): string {
 /** Read every record once so a truncated or corrupt snapshot is refused before it becomes the baseline. */
 async function verifySnapshot(path: string): Promise<SnapshotHeader> {
   let header: SnapshotHeader | undefined;
-  for await (const record of readSnapshotRecords(path)) if ('header' in record) header = record.header;
+  try {
+    for await (const record of readSnapshotRecords(path)) if ('header' in record) header = record.header;
+  } catch (error) {
+    // A findings file or Terraform state given for a snapshot: say which command takes it.
+    throw await explainWrongKind(error, path, 'snapshot');
+  }
   if (!header) throw new FileFormatError('SNAPSHOT_INVALID', path, 'empty file');
   return header;
 }
@@ -86,10 +92,17 @@ export async function readApprovedBaseline(storeDir: string): Promise<(ApprovedB
   const file = join(storeDir, BASELINE_DIR, APPROVED_FILE);
   let text: string;
   try {
+    const notJson = await notJsonAtStart(file);
+    if (notJson) throw new FileFormatError('SNAPSHOT_INVALID', file, notJson);
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SgauditError('RUNTIME', `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    if (error instanceof SgauditError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const problem = fileProblem(code);
+    // A directory or a permission is the user's to fix (exit 2); anything else is a runtime failure.
+    if (problem) throw new SgauditError('USAGE', `${file}: ${problem}`, { cause: error });
+    throw new SgauditError('RUNTIME', `${file}: cannot read (${code ?? String(error)})`, { cause: error });
   }
   let value: unknown;
   try {

@@ -1,5 +1,6 @@
 import type { Coverage } from '../model/snapshot.js';
 import type { StoredSnapshot } from './local.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 /** One-word coverage verdict plus the incomplete scopes, for listings and banners. */
 function summarizeCoverage(coverage: Coverage[]): { status: 'complete' | 'incomplete'; incomplete: Coverage[]; accounts: number; regions: number } {
@@ -20,15 +21,17 @@ function formatBytes(bytes: number): string {
 
 /** Rows for `sgaudit snapshots list` (text form). */
 export function formatSnapshotTable(snapshots: StoredSnapshot[]): string {
+  // Names and coverage come from files and the cloud: one line per row, nothing acting on the terminal.
   const rows = snapshots.map((snapshot) => {
     const coverage = summarizeCoverage(snapshot.header.coverage);
-    return [
+    const cells = [
       snapshot.name,
       snapshot.header.takenAt,
       `${coverage.accounts} account(s) / ${coverage.regions} region(s)`,
       coverage.status === 'complete' ? 'complete' : `INCOMPLETE (${coverage.incomplete.map((c) => `${c.accountId}/${c.regionId}/${c.api}: ${c.status}`).join(', ')})`,
       formatBytes(snapshot.bytes),
     ];
+    return cells.map((cell) => terminalSafe(cell));
   });
   const header = ['NAME', 'TAKEN AT', 'SCOPE', 'COVERAGE', 'SIZE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

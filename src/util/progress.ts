@@ -1,4 +1,5 @@
 import { log, logFormat, logLevel } from './log.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /**
  * Progress of long work (collection) on stderr: a redrawn bar on a TTY; otherwise a plain line
@@ -76,9 +77,10 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
       const width = 24;
       const filled = Math.round((pct / 100) * width);
       const columns = stream.columns ?? 120;
-      stream.write(`\r${`${title} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${facts} ${secs}s ${lastStep}`.slice(0, columns - 1).padEnd(Math.min(columns, 120) - 1)}`);
+      // Scope labels carry account aliases (config, Resource Directory): nothing in them may act on the terminal.
+      stream.write(`\r${terminalSafe(`${title} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${facts} ${secs}s ${lastStep}`).slice(0, columns - 1).padEnd(Math.min(columns, 120) - 1)}`);
     } else {
-      stream.write(`${title}: ${pct}% — ${facts} after ${secs}s${byScope.size ? ` (${scopes()})` : ''}\n`);
+      stream.write(`${terminalSafe(`${title}: ${pct}% — ${facts} after ${secs}s${byScope.size ? ` (${scopes()})` : ''}`)}\n`);
     }
   };
 

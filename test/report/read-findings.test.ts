@@ -59,8 +59,8 @@ describe('readFindingsDocument', () => {
 
   it('refuses a findings file too large for one string up front, with what to do instead', async () => {
     const path = join(dir, 'huge.json');
-    // Sparse: the size is all that is read.
-    writeFileSync(path, '');
+    // A JSON document's start (what a findings@1 file looks like), then sparse: the size is all that is read.
+    writeFileSync(path, `{"schema":"sgaudit/findings@1","findings":[${' '.repeat(64 * 1024)}`);
     truncateSync(path, constants.MAX_STRING_LENGTH + 1);
     const error = await readFindingsDocument(path).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SgauditError);
