@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { EXIT, SgauditError } from './model/errors.js';
+import { EXIT, fileProblem, SgauditError } from './model/errors.js';
 import { configureLog, log, logFormat } from './util/log.js';
+import { boundedLine, terminalSafeText } from './util/terminal-safe.js';
 import { TOOL } from './version.js';
 
 /** Thin entry point: parse, dispatch, turn errors into one line and an exit code. */
@@ -46,18 +47,15 @@ function pointAtHelpAfterErrors(command: Command, path: string[]): void {
   for (const sub of command.commands) pointAtHelpAfterErrors(sub, [...path, sub.name()]);
 }
 
-/** Commander puts its suggestion on a second line; keep the error on one, like every other error. */
+/**
+ * Commander puts its suggestion on a second line; keep the error on one, like every other error.
+ * It quotes what was typed (`unknown command '…'`), which a script may have taken from data: made
+ * terminal-safe. The help hint commander adds after it is its own line.
+ */
 function oneLineCommanderError(text: string): string {
-  return `${text.trimEnd().replace(/\n\(Did you mean (.*)\?\)$/, ' (did you mean $1?)')}\n`;
+  const joined = text.trimEnd().replace(/\n\(Did you mean (.*)\?\)$/, ' (did you mean $1?)');
+  return `${joined.split('\n').map((line) => boundedLine(line)).join('\n')}\n`;
 }
-
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EISDIR: 'is a directory, expected a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
 
 /** A file-system error that names its path is the user's to fix (exit 2), not a bug. */
 function fileError(error: unknown): string | undefined {
@@ -67,7 +65,7 @@ function fileError(error: unknown): string | undefined {
   if (code === undefined || shown === undefined) return undefined;
   // Creating an output directory where a file of that name exists.
   if (code === 'EEXIST' && syscall === 'mkdir') return `${shown}: is a file, where a directory is needed`;
-  const problem = FILE_ERRORS[code];
+  const problem = fileProblem(code);
   return problem ? `${shown}: ${problem}` : undefined;
 }
 
@@ -89,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isBrokenPipe(error)) return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
     const exitCode = report(error, debug);
-    if (debug) process.stderr.write(`${describeForDebug(error)}\n`);
+    if (debug) process.stderr.write(`${terminalSafeText(describeForDebug(error))}\n`);
     return exitCode;
   }
 }
@@ -97,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
 /** One line (and a hint) for the user; returns the exit code. */
 function report(error: unknown, debug: boolean): number {
   if (error instanceof SgauditError) {
-    log.error(error.message);
+    log.errorWithDetails(error.headline, error.details);
     if (error.hint) log.info(`hint: ${error.hint}`);
     return error.exitCode;
   }
@@ -112,7 +110,7 @@ function report(error: unknown, debug: boolean): number {
     log.error(`unexpected error: ${message}`, debug ? {} : { hint: 'run with --debug for details' });
     return EXIT.RUNTIME;
   }
-  process.stderr.write(`sgaudit: unexpected error: ${message}\n`);
+  process.stderr.write(`sgaudit: unexpected error: ${boundedLine(message)}\n`);
   if (!debug) process.stderr.write('hint: run with --debug for details\n');
   return EXIT.RUNTIME;
 }

@@ -1,30 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
 import { createSnapshotWriter } from '../model/snapshot-file.js';
-import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type SnapshotHeader } from '../model/snapshot.js';
+import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import { TOOL } from '../version.js';
-import { accountIdFromRoleArn } from './alicloud/arn.js';
+import { GLOBAL_REGION, planAccounts, type AccountSpec, type DiscoverOptions, type PlannedAccount } from './accounts.js';
 import { assumeRole, BOOTSTRAP_REGION, callerAccountId, createClientFactory, type ClientFactory } from './alicloud/clients.js';
 import { fetchRegions, type CalledApi, type Caller } from './alicloud/paginate.js';
 import { collectRegion } from './alicloud/region.js';
+import { listMembers, type DirectoryMember } from './alicloud/resource-directory.js';
+import { RefreshingCredentials } from './alicloud/session.js';
+import { RequestBudget } from './budget.js';
 import { mapPool, Semaphore } from './pool.js';
 import { Redactor } from './redact.js';
 import { Pacer } from './pacer.js';
-import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, isThrottling, sleep, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
+import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, isExpiredToken, isThrottling, sleep, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
 
 export interface CollectOptions {
   /** host:port or URL overriding every product endpoint (emulator, private endpoints). */
   endpoint?: string;
   /** Regions to collect; DescribeRegions per account when absent. */
   regions?: string[];
-  /** Accounts to collect; the credentials' own account when absent. */
-  accounts?: { accountId?: string; alias?: string; roleArn?: string }[];
+  /**
+   * Accounts to collect; the credentials' own account when absent (and nothing is discovered).
+   * With `discover`, an entry overrides the discovered member of the same id.
+   */
+  accounts?: AccountSpec[];
+  /** Also collect the members of the Resource Directory the credentials manage (ListAccounts). */
+  discover?: DiscoverOptions;
   /** Explicit keys; otherwise the @alicloud/credentials default chain (env, OIDC, config file, ECS RAM role …). */
   credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
-  /** In-flight request bounds. `regions`: how many regions are collected at once (default 4). */
-  concurrency?: { perRegion?: number; perApi?: number; regions?: number };
+  /**
+   * In-flight request bounds. `regions`: regions of one account collected at once (default 4);
+   * `accounts`: accounts collected at once (default 4); `perAccount`: requests in flight per
+   * account, all its regions together (default 32).
+   */
+  concurrency?: { perRegion?: number; perApi?: number; regions?: number; accounts?: number; perAccount?: number };
+  /** Requests per second for the whole run, every account together, retries included; unlimited when absent. */
+  rateLimit?: number;
+  /** DurationSeconds asked of AssumeRole (900–43200, default 3600). Sessions are renewed at 80 % of their life. */
+  sessionDurationSeconds?: number;
   timeouts?: { connectMs?: number; readMs?: number };
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxThrottledAttempts?: number };
   progress?: Progress;
@@ -34,8 +50,12 @@ export interface CollectOptions {
 export interface CollectResult {
   path: string;
   header: SnapshotHeader;
-  /** HTTP attempts, retries among them, throttled answers among those. */
-  stats: { requests: number; retries: number; throttled: number; durationMs: number };
+  /**
+   * HTTP attempts, retries among them, throttled answers among those; STS sessions obtained (one
+   * per assumed account, plus each renewal); requests answered "token expired" and tried again
+   * with fresh credentials.
+   */
+  stats: { requests: number; retries: number; throttled: number; sessions: number; renewedAfterExpiry: number; durationMs: number };
 }
 
 /** Lets a caller name the file after the snapshot's own time and id (e.g. the store's snapshotPathFor). */
@@ -46,30 +66,32 @@ export function incompleteCoverage(coverage: readonly Coverage[]): Coverage[] {
   return coverage.filter((entry) => entry.status !== 'complete');
 }
 
-const DEFAULT_CONCURRENCY = { perRegion: 16, perApi: 8, regions: 4 } as const;
-
-/** Coverage rows for calls that are not tied to one region (AssumeRole, DescribeRegions). */
-const GLOBAL_REGION = 'global';
-
-interface ResolvedAccount {
-  accountId: string;
-  alias?: string;
-  clients: ClientFactory;
-}
+const DEFAULT_CONCURRENCY = { perRegion: 16, perApi: 8, regions: 4, accounts: 4, perAccount: 32 } as const;
+const DEFAULT_SESSION_SECONDS = 3600;
 
 interface CollectContext {
   options: CollectOptions;
   retry: RetryPolicy;
-  concurrency: { perRegion: number; perApi: number; regions: number };
+  concurrency: { perRegion: number; perApi: number; regions: number; accounts: number; perAccount: number };
   redactor: Redactor;
-  stats: { requests: number; retries: number; throttled: number };
+  stats: { requests: number; retries: number; throttled: number; sessions: number; renewedAfterExpiry: number };
   coverage: Coverage[];
+  /** The run's request budget (collect.rateLimit), shared by every call. */
+  budget?: RequestBudget;
+  /** RoleSessionName of every AssumeRole: names sgaudit and this run (the snapshot id). */
+  sessionName: string;
+  sessionSeconds: number;
+}
+
+/** `account 1234567890123456 (prod)`; "default" stands for the starting credentials' account when its id could not be read. */
+function accountLabel(accountId: string, alias?: string): string {
+  if (accountId === 'default') return "the credentials' account (id not known)";
+  return `account ${accountId}${alias ? ` (${alias})` : ''}`;
 }
 
 /** One line naming account, region, API, status, code and request id — never a secret. */
 function describeCoverage(entry: Coverage): string {
-  // "default" stands for the account of the default credentials when its id could not be read.
-  const parts = [entry.accountId === 'default' ? 'the credentials\' account (id not known)' : `account ${entry.accountId}`, `region ${entry.regionId}`, entry.api, entry.status];
+  const parts = [accountLabel(entry.accountId, entry.alias), `region ${entry.regionId}`, entry.api, entry.status];
   if (entry.code) parts.push(`code ${entry.code}`);
   if (entry.requestId) parts.push(`request id ${entry.requestId}`);
   if (entry.resourceIds?.length) parts.push(`${entry.resourceIds.length} incomplete: ${entry.resourceIds.slice(0, 5).join(', ')}${entry.resourceIds.length > 5 ? ', …' : ''}`);
@@ -77,7 +99,7 @@ function describeCoverage(entry: Coverage): string {
 }
 
 /** `120 groups (2,400 rules), 500 instances, 600 interfaces, 100 EIPs, 2 prefix lists` for --verbose. */
-function regionCounts(region: { securityGroups: { rules: unknown[] }[]; instances: unknown[]; networkInterfaces: unknown[]; eips: unknown[]; prefixLists: unknown[] }): string {
+function regionCounts(region: Region): string {
   const rules = region.securityGroups.reduce((sum, group) => sum + group.rules.length, 0);
   return `${region.securityGroups.length} groups (${rules} rules), ${region.instances.length} instances, ${region.networkInterfaces.length} interfaces, ${region.eips.length} EIPs, ${region.prefixLists.length} prefix lists`;
 }
@@ -88,15 +110,44 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return Math.floor(value);
 }
 
+/** A coverage entry with the account's alias in it (after the account id, as the schema lists it). */
+function withAlias(entry: Coverage, alias: string | undefined): Coverage {
+  if (!alias || entry.alias) return entry;
+  const { accountId, ...rest } = entry;
+  return { accountId, alias, ...rest };
+}
+
+/** Limits shared by the callers of one scope: requests in flight per scope and per API, and each API's pacer. */
+interface CallerLimits {
+  scopeSlots: Semaphore;
+  apiSlots: Map<CalledApi, Semaphore>;
+  pacers: Map<CalledApi, Pacer>;
+}
+
+function newLimits(context: CollectContext): CallerLimits {
+  return { scopeSlots: new Semaphore(context.concurrency.perRegion), apiSlots: new Map(), pacers: new Map() };
+}
+
+interface CallerSetup {
+  clients: ClientFactory;
+  label: string;
+  /** Shared with other callers (the management account's STS and Resource Manager calls); new ones otherwise. */
+  limits?: CallerLimits;
+  /** The account's own in-flight bound, across its regions. */
+  accountSlots?: Semaphore;
+  /** The account's STS session: a request refused as expired is renewed and tried once more. */
+  credentials?: RefreshingCredentials;
+}
+
 /**
- * Builds the Caller for one (account, region): requests wait for a slot of their API and of the
- * region, are retried per policy, and are counted per API for coverage. A hung response is cut
- * by the SDK's read timeout; a guard timer backs that up so one stuck socket cannot stall a run.
+ * Builds a Caller: requests wait for a slot of their API and scope (a region, or the management
+ * calls), then for their API's pacer, a slot of their account and the run's budget; they are
+ * retried per policy, and counted per API for coverage. A hung response is cut by the SDK's read timeout;
+ * a guard timer backs that up so one stuck socket cannot stall a run.
  */
-function createRegionCaller(context: CollectContext, clients: ClientFactory, label: string): { call: Caller; attempts: (api: CalledApi) => number } {
-  const regionSlots = new Semaphore(context.concurrency.perRegion);
-  const apiSlots = new Map<CalledApi, Semaphore>();
-  const pacers = new Map<CalledApi, Pacer>();
+function createCaller(context: CollectContext, setup: CallerSetup): { call: Caller; attempts: (api: CalledApi) => number } {
+  const { clients, label, accountSlots, credentials } = setup;
+  const limits = setup.limits ?? newLimits(context);
   const attempts = new Map<CalledApi, number>();
   const guardMs = clients.timeouts.connectMs + clients.timeouts.readMs + 5_000;
   const { progress, signal } = context.options;
@@ -117,47 +168,63 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
     });
 
   const call: Caller = async (api, run) => {
-    let slots = apiSlots.get(api);
-    let pacer = pacers.get(api);
+    let slots = limits.apiSlots.get(api);
+    let pacer = limits.pacers.get(api);
     if (!slots || !pacer) {
       slots = new Semaphore(context.concurrency.perApi);
       pacer = new Pacer();
-      apiSlots.set(api, slots);
-      pacers.set(api, pacer);
+      limits.apiSlots.set(api, slots);
+      limits.pacers.set(api, pacer);
     }
     progress?.grow(1);
     const [apiSlotsFixed, apiPacer] = [slots, pacer];
     let sentAt = 0;
+    let generation = 0;
+    const send = async () => {
+      if (context.budget) await context.budget.take(signal);
+      sentAt = performance.now();
+      generation = credentials?.generation ?? 0;
+      return guarded(run);
+    };
     const attempt = async () => {
       await sleep(apiPacer.reserve(), signal);
-      sentAt = performance.now();
-      const value = await guarded(run);
+      // The account's bound counts requests on their way (waiting for the run's budget, or sent), not
+      // those a pacer or a backoff holds back, so one slow API cannot fill the account's slots.
+      const value = accountSlots ? await accountSlots.run(send) : await send();
       apiPacer.onSuccess();
       return value;
     };
+    const retried = () =>
+      withRetry(attempt, context.retry, {
+        ...(signal ? { signal } : {}),
+        // Once an API is paced, the pacer spaces retries of throttled calls; backing off on top would idle the quota.
+        delayFor: (failure) => (isThrottling(failure) && apiPacer.pacing ? 0 : undefined),
+        ...(credentials
+          ? {
+              renew: async (failure: ApiFailure) => {
+                if (!isExpiredToken(failure)) return false;
+                context.stats.renewedAfterExpiry++;
+                log.verbose(`${label} ${api}: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}; renewing the session and trying again`);
+                return credentials.renew(generation);
+              },
+            }
+          : {}),
+        onAttempt: () => {
+          context.stats.requests++;
+          attempts.set(api, (attempts.get(api) ?? 0) + 1);
+        },
+        onRetry: (failure, attemptNumber, delayMs) => {
+          context.stats.retries++;
+          progress?.retry();
+          if (isThrottling(failure)) {
+            context.stats.throttled++;
+            apiPacer.onThrottle(failure.retryAfterMs, sentAt);
+          }
+          log.debug(`retrying ${label} ${api} after ${failure.code} (attempt ${attemptNumber}, waiting ${delayMs} ms)`);
+        },
+      });
     try {
-      const { value } = await apiSlotsFixed.run(() =>
-        regionSlots.run(() =>
-          withRetry(attempt, context.retry, {
-            ...(signal ? { signal } : {}),
-            // Once an API is paced, the pacer spaces retries of throttled calls; backing off on top would idle the quota.
-            delayFor: (failure) => (isThrottling(failure) && apiPacer.pacing ? 0 : undefined),
-            onAttempt: () => {
-              context.stats.requests++;
-              attempts.set(api, (attempts.get(api) ?? 0) + 1);
-            },
-            onRetry: (failure, attemptNumber, delayMs) => {
-              context.stats.retries++;
-              progress?.retry();
-              if (isThrottling(failure)) {
-                context.stats.throttled++;
-                apiPacer.onThrottle(failure.retryAfterMs, sentAt);
-              }
-              log.debug(`retrying ${label} ${api} after ${failure.code} (attempt ${attemptNumber}, waiting ${delayMs} ms)`);
-            },
-          }),
-        ),
-      );
+      const { value } = await apiSlotsFixed.run(() => limits.scopeSlots.run(retried));
       return value;
     } finally {
       progress?.tick(1, label, api);
@@ -166,10 +233,11 @@ function createRegionCaller(context: CollectContext, clients: ClientFactory, lab
   return { call, attempts: (api) => attempts.get(api) ?? 0 };
 }
 
-function failureCoverage(context: CollectContext, accountId: string, api: CoverageApi, error: unknown, requests: number): Coverage {
+function failureCoverage(context: CollectContext, account: { accountId: string; alias?: string }, api: CoverageApi, error: unknown, requests: number): Coverage {
   const failure: ApiFailure = error instanceof ApiCallError ? error.failure : classifyError(error);
   return {
-    accountId,
+    accountId: account.accountId,
+    ...(account.alias ? { alias: account.alias } : {}),
     regionId: GLOBAL_REGION,
     api,
     status: failure.denied ? 'denied' : 'failed',
@@ -181,75 +249,158 @@ function failureCoverage(context: CollectContext, accountId: string, api: Covera
   };
 }
 
-async function resolveAccounts(context: CollectContext, base: ClientFactory): Promise<ResolvedAccount[]> {
-  const { options } = context;
-  const specs = options.accounts?.length ? options.accounts : [{}];
-  const resolved: ResolvedAccount[] = [];
-  for (const spec of specs) {
-    const alias = spec.alias;
-    if (!spec.roleArn) {
-      let accountId = spec.accountId;
-      if (accountId === undefined) {
-        const caller = createRegionCaller(context, base, 'sts');
-        try {
-          accountId = await caller.call('GetCallerIdentity', () => callerAccountId(base));
-        } catch (error) {
-          if (options.signal?.aborted) throw abortError(options.signal);
-          log.verbose(`could not read the caller's account id (${classifyError(error).code}); recording the account as "default"`);
-        }
-      }
-      resolved.push({ accountId: accountId ?? 'default', ...(alias ? { alias } : {}), clients: base });
-      continue;
-    }
-    const accountId = spec.accountId ?? accountIdFromRoleArn(spec.roleArn) ?? spec.roleArn;
-    const caller = createRegionCaller(context, base, `account ${accountId}`);
-    try {
-      const temporary = await caller.call('AssumeRole', () => assumeRole(base, spec.roleArn as string));
-      context.redactor.add(temporary.accessKeySecret);
-      context.redactor.add(temporary.securityToken);
-      context.coverage.push({ accountId, regionId: GLOBAL_REGION, api: 'AssumeRole', status: 'complete', requests: caller.attempts('AssumeRole'), items: 1 });
-      resolved.push({
-        accountId,
-        ...(alias ? { alias } : {}),
-        clients: createClientFactory({
-          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          credentials: { accessKeyId: temporary.accessKeyId, accessKeySecret: temporary.accessKeySecret, ...(temporary.securityToken ? { securityToken: temporary.securityToken } : {}) },
-          timeouts: base.timeouts,
-        }),
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      const entry = failureCoverage(context, accountId, 'AssumeRole', error, caller.attempts('AssumeRole'));
-      context.coverage.push(entry);
-      log.warn(describeCoverage(entry));
-    }
-  }
-  return resolved;
+function recordFailure(context: CollectContext, entry: Coverage): void {
+  context.coverage.push(entry);
+  log.warn(describeCoverage(entry));
 }
 
-async function resolveRegions(context: CollectContext, account: ResolvedAccount): Promise<string[]> {
-  if (context.options.regions?.length) return [...new Set(context.options.regions)];
-  const caller = createRegionCaller(context, account.clients, `account ${account.accountId}`);
+/** The starting credentials' account id (STS GetCallerIdentity), or undefined when STS cannot tell. */
+async function callerIdentity(context: CollectContext, management: CallerLimits, base: ClientFactory): Promise<string | undefined> {
+  const caller = createCaller(context, { clients: base, label: 'sts', limits: management });
   try {
-    const { regions } = await caller.call('DescribeRegions', () => fetchRegions(account.clients, BOOTSTRAP_REGION));
+    return await caller.call('GetCallerIdentity', () => callerAccountId(base));
+  } catch (error) {
+    if (context.options.signal?.aborted) throw abortError(context.options.signal);
+    log.verbose(`could not read the caller's account id (${classifyError(error).code}); recording the account as "default"`);
+    return undefined;
+  }
+}
+
+/** Resource Directory members (ListAccounts), recorded in coverage either way; undefined when the listing failed. */
+async function discoverMembers(context: CollectContext, management: CallerLimits, base: ClientFactory, callerId: string | undefined): Promise<DirectoryMember[] | undefined> {
+  const lister = { accountId: callerId ?? 'default' };
+  const caller = createCaller(context, { clients: base, label: 'resource directory', limits: management });
+  try {
+    const members = await listMembers(base, caller.call);
+    const alias = members.find((member) => member.accountId === callerId)?.displayName;
+    context.coverage.push(withAlias({ ...lister, regionId: GLOBAL_REGION, api: 'ListAccounts', status: 'complete', requests: caller.attempts('ListAccounts'), items: members.length }, alias));
+    log.verbose(`Resource Directory: ${members.length} member(s) listed`);
+    return members;
+  } catch (error) {
+    if (context.options.signal?.aborted) throw abortError(context.options.signal);
+    recordFailure(context, failureCoverage(context, lister, 'ListAccounts', error, caller.attempts('ListAccounts')));
+    return undefined;
+  }
+}
+
+async function resolveRegions(context: CollectContext, account: { accountId: string; alias?: string }, call: ReturnType<typeof createCaller>, clients: ClientFactory): Promise<string[]> {
+  if (context.options.regions?.length) return [...new Set(context.options.regions)];
+  try {
+    const { regions } = await call.call('DescribeRegions', () => fetchRegions(clients, BOOTSTRAP_REGION));
     const ids = regions.map((region) => region.regionId ?? '').filter((id) => id !== '');
-    context.coverage.push({ accountId: account.accountId, regionId: GLOBAL_REGION, api: 'DescribeRegions', status: 'complete', requests: caller.attempts('DescribeRegions'), items: ids.length });
+    context.coverage.push(withAlias({ accountId: account.accountId, regionId: GLOBAL_REGION, api: 'DescribeRegions', status: 'complete', requests: call.attempts('DescribeRegions'), items: ids.length }, account.alias));
     return ids;
   } catch (error) {
     if (context.options.signal?.aborted) throw abortError(context.options.signal);
-    const entry = failureCoverage(context, account.accountId, 'DescribeRegions', error, caller.attempts('DescribeRegions'));
-    context.coverage.push(entry);
-    log.warn(describeCoverage(entry));
+    recordFailure(context, failureCoverage(context, account, 'DescribeRegions', error, call.attempts('DescribeRegions')));
     return [];
   }
 }
 
-const COVERAGE_ORDER: CoverageApi[] = ['AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
+const COVERAGE_ORDER: CoverageApi[] = ['ListAccounts', 'AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
 
 function sortCoverage(coverage: Coverage[]): Coverage[] {
   return [...coverage].sort(
     (a, b) => a.accountId.localeCompare(b.accountId) || a.regionId.localeCompare(b.regionId) || COVERAGE_ORDER.indexOf(a.api) - COVERAGE_ORDER.indexOf(b.api),
   );
+}
+
+type RegionSink = (accountId: string, alias: string | undefined, region: Region) => Promise<void>;
+
+/**
+ * One account: enter it (AssumeRole into a session that renews itself, or the starting
+ * credentials), find its regions, collect them. Its failures become coverage entries; only an
+ * abort or a local problem throws, so one account cannot stop the others.
+ */
+async function collectAccount(context: CollectContext, planned: PlannedAccount, base: ClientFactory, management: CallerLimits, write: RegionSink): Promise<void> {
+  const { options } = context;
+  let accountId = planned.accountId;
+  if (accountId === undefined) accountId = (await callerIdentity(context, management, base)) ?? 'default';
+  const account = { accountId, ...(planned.alias ? { alias: planned.alias } : {}) };
+  const label = accountLabel(accountId, planned.alias);
+  const accountSlots = new Semaphore(context.concurrency.perAccount);
+
+  let clients = base;
+  let credentials: RefreshingCredentials | undefined;
+  let sts: ReturnType<typeof createCaller> | undefined;
+  if (planned.roleArn) {
+    const roleArn = planned.roleArn;
+    // The management account's STS quota is one for all accounts: these calls share its limits and pacer.
+    const stsCaller = createCaller(context, { clients: base, label, limits: management });
+    sts = stsCaller;
+    let started = false;
+    const assume = async () => {
+      try {
+        return await stsCaller.call('AssumeRole', () => assumeRole(base, roleArn, context.sessionName, context.sessionSeconds));
+      } catch (error) {
+        if (!started || !(error instanceof ApiCallError)) throw error;
+        // A renewal that failed reaches the request that needed it: say so in its coverage entry.
+        const { failure } = error;
+        throw new ApiCallError({ ...failure, message: `the STS session could not be renewed (AssumeRole ${failure.code}): ${failure.message}` }, error.attempts, { cause: error });
+      }
+    };
+    credentials = new RefreshingCredentials(assume, {
+      fallbackLifetimeMs: context.sessionSeconds * 1000,
+      onSession: (session) => {
+        context.redactor.add(session.accessKeySecret);
+        context.redactor.add(session.securityToken);
+        context.stats.sessions++;
+      },
+      onRenewalFailed: (error) => {
+        const failure = classifyError(error);
+        log.warn(`${label}, region ${GLOBAL_REGION}, AssumeRole, renewal failed, code ${failure.code}${failure.requestId ? `, request id ${failure.requestId}` : ''}: the current session is used while it lasts`);
+      },
+    });
+    try {
+      await credentials.start();
+      started = true;
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      recordFailure(context, failureCoverage(context, account, 'AssumeRole', error, stsCaller.attempts('AssumeRole')));
+      return;
+    }
+    clients = createClientFactory({ ...(options.endpoint ? { endpoint: options.endpoint } : {}), provider: credentials, timeouts: base.timeouts });
+  }
+
+  try {
+    const accountCaller = createCaller(context, { clients, label, accountSlots, ...(credentials ? { credentials } : {}) });
+    const regions = await resolveRegions(context, account, accountCaller, clients);
+    await mapPool(regions, context.concurrency.regions, async (regionId) => {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const caller = createCaller(context, { clients, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
+      const outcome = await collectRegion({
+        accountId,
+        regionId,
+        clients,
+        call: caller.call,
+        attempts: caller.attempts,
+        redact: (text) => context.redactor.redact(text),
+      });
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const coverage = outcome.coverage.map((entry) => withAlias(entry, planned.alias));
+      for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
+      log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
+      context.coverage.push(...coverage);
+      await write(accountId, planned.alias, outcome.region);
+    });
+  } finally {
+    // Every session of the account, renewals included: how often STS was asked, how many it gave.
+    if (sts && credentials) {
+      context.coverage.push(withAlias({ accountId, regionId: GLOBAL_REGION, api: 'AssumeRole', status: 'complete', requests: sts.attempts('AssumeRole'), items: credentials.sessions }, planned.alias));
+    }
+  }
+}
+
+function requestBudget(rate: number): RequestBudget {
+  if (!Number.isFinite(rate) || rate <= 0) throw new SgauditError('USAGE', `collect.rateLimit must be a positive number of requests per second, got ${rate}`);
+  return new RequestBudget(rate);
+}
+
+function sessionSeconds(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_SESSION_SECONDS;
+  // STS's own bounds; a role's maximum session may be lower, and STS then refuses with a clear code.
+  if (!Number.isInteger(value) || value < 900 || value > 43200) throw new SgauditError('USAGE', `collect.sessionDurationSeconds must be a whole number from 900 to 43200, got ${value}`);
+  return value;
 }
 
 /**
@@ -280,10 +431,16 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
       perRegion: positive(options.concurrency?.perRegion, DEFAULT_CONCURRENCY.perRegion, 'concurrency.perRegion'),
       perApi: positive(options.concurrency?.perApi, DEFAULT_CONCURRENCY.perApi, 'concurrency.perApi'),
       regions: positive(options.concurrency?.regions, DEFAULT_CONCURRENCY.regions, 'concurrency.regions'),
+      accounts: positive(options.concurrency?.accounts, DEFAULT_CONCURRENCY.accounts, 'concurrency.accounts'),
+      perAccount: positive(options.concurrency?.perAccount, DEFAULT_CONCURRENCY.perAccount, 'concurrency.perAccount'),
     },
     redactor,
-    stats: { requests: 0, retries: 0, throttled: 0 },
+    stats: { requests: 0, retries: 0, throttled: 0, sessions: 0, renewedAfterExpiry: 0 },
     coverage: [],
+    ...(options.rateLimit === undefined ? {} : { budget: requestBudget(options.rateLimit) }),
+    // RoleSessionName allows letters, digits and .@-_ up to 64 characters: sgaudit and the snapshot id.
+    sessionName: `sgaudit-${id}`,
+    sessionSeconds: sessionSeconds(options.sessionDurationSeconds),
   };
 
   let base: ClientFactory;
@@ -313,35 +470,33 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
 
   const writer = await createSnapshotWriter(typeof options.out === 'function' ? options.out(takenAt, id) : options.out);
   let writes: Promise<void> = Promise.resolve();
+  // The writer takes one region at a time; chain so regions finishing together (in any account) do not interleave.
+  const write: RegionSink = (accountId, alias, region) => {
+    writes = writes.then(() => writer.addRegion(accountId, alias, region));
+    return writes;
+  };
   try {
-    const accounts = await resolveAccounts(context, base);
-    for (const account of accounts) {
-      const regions = await resolveRegions(context, account);
-      await mapPool(regions, context.concurrency.regions, async (regionId) => {
-        if (options.signal?.aborted) throw abortError(options.signal);
-        const caller = createRegionCaller(context, account.clients, `${account.accountId}/${regionId}`);
-        const outcome = await collectRegion({
-          accountId: account.accountId,
-          regionId,
-          clients: account.clients,
-          call: caller.call,
-          attempts: caller.attempts,
-          redact: (text) => redactor.redact(text),
-        });
-        if (options.signal?.aborted) throw abortError(options.signal);
-        for (const entry of outcome.coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
-        log.verbose(`collected ${account.accountId}/${regionId}: ${regionCounts(outcome.region)}${outcome.coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
-        context.coverage.push(...outcome.coverage);
-        // The writer takes one region at a time; chain so regions finishing together do not interleave.
-        writes = writes.then(() => writer.addRegion(account.accountId, account.alias, outcome.region));
-        await writes;
-      });
+    // STS and Resource Manager calls of the starting credentials share one set of limits and pacers:
+    // their quota is the management account's, whichever member a call is for.
+    const management = newLimits(context);
+    const explicit = options.accounts ?? [];
+    let plan = planAccounts({ explicit });
+    if (options.discover) {
+      const callerId = await callerIdentity(context, management, base);
+      const members = await discoverMembers(context, management, base, callerId);
+      plan = planAccounts({ explicit, discover: options.discover, ...(members ? { members } : {}), ...(callerId ? { callerAccountId: callerId } : {}) });
+      for (const entry of plan.skipped) recordFailure(context, entry);
+      if (members && plan.accounts.length === 0) log.warn('Resource Directory discovery selected no account to collect');
     }
+    await mapPool(plan.accounts, context.concurrency.accounts, async (account) => {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      await collectAccount(context, account, base, management, write);
+    });
     await writes;
     const coverage = sortCoverage(context.coverage);
     const result = await writer.finish({ id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, coverage });
     const header: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider: 'alicloud', coverage };
-    options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries`);
+    options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries${context.stats.sessions > plan.accounts.length ? `, ${context.stats.sessions} STS sessions` : ''}`);
     return { path: result.path, header, stats: { ...context.stats, durationMs: Date.now() - started } };
   } catch (error) {
     await writes.catch(() => undefined);

@@ -18,7 +18,8 @@ export interface ApiFailure {
   retryAfterMs?: number;
 }
 
-const DENIED_CODE = /^(Forbidden|NoPermission|InvalidAccessKeyId|InvalidAccessKeySecret|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|SecurityTokenExpired|AccessDenied|Unauthorized|UnauthorizedOperation|NotAuthorized|InvalidCredentials)/i;
+// EntityNotExist.Role: the role to assume is missing in that account, which keeps sgaudit out as surely as a refusal.
+const DENIED_CODE = /^(Forbidden|NoPermission|InvalidAccessKeyId|InvalidAccessKeySecret|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|SecurityTokenExpired|AccessDenied|Unauthorized|UnauthorizedOperation|NotAuthorized|InvalidCredentials|EntityNotExist\.Role)/i;
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
 
 interface SdkErrorShape {
@@ -59,6 +60,8 @@ function withHint(message: string, code: string | undefined): string {
 }
 
 export function classifyError(error: unknown): ApiFailure {
+  // Already classified (a call made on the way, e.g. renewing an STS session while signing).
+  if (error instanceof ApiCallError) return error.failure;
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : { message: String(error) };
   const name = stringField(shape.name) ?? '';
   const rawMessage = stringField(shape.data?.Message) ?? stringField(shape.message) ?? String(error);
@@ -154,6 +157,20 @@ export interface RetryHooks {
   onRetry?: (failure: ApiFailure, attempt: number, delayMs: number) => void;
   /** Overrides the backoff for a failure (e.g. 0 when a pacer already spaces the retry). */
   delayFor?: (failure: ApiFailure) => number | undefined;
+  /**
+   * Offered a failure that is not retryable (an expired security token); resolving true means the
+   * cause was dealt with (fresh credentials) and the call is tried again, at once. Asked at most
+   * once per call: a second such failure stands.
+   */
+  renew?: (failure: ApiFailure) => Promise<boolean>;
+}
+
+/**
+ * STS credentials that expired while a request was on its way: ECS answers
+ * `InvalidSecurityToken.Expired`, other products `SecurityTokenExpired` or `SecurityToken.Expired`.
+ */
+export function isExpiredToken(failure: ApiFailure): boolean {
+  return /^(InvalidSecurityToken\.Expired|SecurityToken\.?Expired)/i.test(failure.code);
 }
 
 /**
@@ -167,6 +184,7 @@ export function isThrottling(failure: ApiFailure): boolean {
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<{ value: T; attempts: number }> {
   let failures = 0;
   let throttles = 0;
+  let renewed = false;
   const maxThrottled = policy.maxThrottledAttempts ?? policy.maxAttempts * 4;
   for (let attempt = 1; ; attempt++) {
     if (hooks.signal?.aborted) throw abortError(hooks.signal);
@@ -176,6 +194,13 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, 
     } catch (error) {
       if (hooks.signal?.aborted) throw abortError(hooks.signal);
       const failure = classifyError(error);
+      if (!failure.retryable && !renewed && hooks.renew) {
+        renewed = true;
+        if (await hooks.renew(failure)) {
+          hooks.onRetry?.(failure, attempt, 0);
+          continue;
+        }
+      }
       const throttled = isThrottling(failure);
       if (throttled) throttles++;
       else failures++;

@@ -14,8 +14,10 @@ import { writeChunks } from '../util/atomic-write.js';
 import { coverageHeadline } from '../model/coverage.js';
 import { formatTopRootCauses } from '../pipeline/summary.js';
 import { log } from '../util/log.js';
+import { accountsOption, narrowToAccounts } from './accounts-flag.js';
 import { deprecatedAlias, option, type Against } from './flags.js';
 import { snapshotArgument } from './inputs.js';
+import { terminalSafeJson } from '../util/terminal-safe.js';
 
 interface AnalyzeFlags {
   config?: string;
@@ -25,6 +27,11 @@ interface AnalyzeFlags {
   format: string;
   output?: string;
   failOn?: Severity;
+  accounts?: string[];
+}
+
+function* mapPieces(pieces: Iterable<string>, map: (piece: string) => string): Iterable<string> {
+  for (const piece of pieces) yield map(piece);
 }
 
 /** `3 findings (1 critical, 2 low), 1 suppressed` — for stderr. */
@@ -95,6 +102,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'output format (json)', 'json')
     .addOption(option.output('the findings'))
     .addOption(option.failOn())
+    .addOption(accountsOption())
     .addHelpText(
       'after',
       [
@@ -115,7 +123,7 @@ export function register(program: Command): void {
   command.action(async (snapshotArg: string, flags: AnalyzeFlags) => {
     if (flags.format !== 'json') throw new SgauditError('USAGE', `--format must be json, got "${flags.format}"`, { hint: 'render other formats with `sgaudit report`' });
     const config = await loadConfig(flags.config);
-    const document = await analyzeFile(await snapshotArgument(snapshotArg), flags, config);
+    const document = narrowToAccounts(await analyzeFile(await snapshotArgument(snapshotArg), flags, config), flags.accounts);
     // A snapshot that is missing data says so before anything else (see `scan`).
     const headline = coverageHeadline(document.coverage);
     if (headline) log.warn(headline);
@@ -124,7 +132,8 @@ export function register(program: Command): void {
       log.info(`${summaryLine(document)}; findings written to ${flags.output}`);
       for (const line of formatTopRootCauses(document)) log.info(line);
     } else {
-      await writeChunks(process.stdout, renderJsonPieces(document));
+      // Names and descriptions from the cloud: what JSON leaves raw (DEL, C1, bidi controls) is escaped too.
+      await writeChunks(process.stdout, mapPieces(renderJsonPieces(document), terminalSafeJson));
       log.info(summaryLine(document));
       for (const line of formatTopRootCauses(document)) log.info(line);
     }

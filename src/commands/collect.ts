@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CollectOptions } from '../collect/index.js';
 import { EXIT } from '../model/errors.js';
 import { deprecatedAlias, option } from './flags.js';
-import { accountsFromFlags, addCollectionOptions } from './scan-flags.js';
+import { addCollectionOptions, collectionFromFlags } from './scan-flags.js';
 import { wholeNumber } from './parse.js';
 import { snapshotPathFor } from '../store/index.js';
 import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load.js';
@@ -16,6 +16,7 @@ interface CollectFlags {
   regions?: string[];
   accounts?: string[];
   roleName?: string;
+  discover?: boolean;
   store?: string;
   strict?: boolean;
   concurrency?: number;
@@ -24,8 +25,8 @@ interface CollectFlags {
 }
 
 /** Config (accounts, regions, endpoint, collect.*) with flags taking precedence. */
-function collectOptionsFromFlags(flags: CollectFlags, config: ResolvedConfig = parseConfigText('', undefined)): CollectOptions {
-  const accounts = accountsFromFlags(flags);
+function collectOptionsFromFlags(flags: CollectFlags, loaded: ResolvedConfig = parseConfigText('', undefined)): CollectOptions {
+  const { config, accounts } = collectionFromFlags(flags, loaded);
   const fromConfig = collectOptionsFromConfig(config, {
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.regions?.length ? { regions: flags.regions } : {}),
@@ -56,6 +57,7 @@ export function register(program: Command): void {
         'Examples:',
         '  sgaudit collect --regions cn-hangzhou,ap-southeast-1',
         '  sgaudit collect --accounts 1234567890123456,6543210987654321 --role-name sgaudit-readonly --strict',
+        '  sgaudit collect --discover --strict                    # every member of the Resource Directory (ResourceDirectoryAccountAccessRole)',
         '  sgaudit collect --endpoint http://127.0.0.1:8080 --store /tmp/snapshots',
       ].join('\n'),
     );

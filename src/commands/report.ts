@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { REPORT_EXTENSIONS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { readFindingsDocument } from '../report/read-findings.js';
 import { parseReportFormats, writeReports } from '../report/write-reports.js';
+import { accountsOption, narrowToAccounts } from './accounts-flag.js';
 import { option } from './flags.js';
 import { findingsArgument } from './inputs.js';
 import { wholeNumber } from './parse.js';
@@ -15,6 +16,7 @@ interface ReportFlags {
   name: string;
   maxMarkdownChars: number;
   pageSize: number;
+  accounts?: string[];
 }
 
 export function register(program: Command): void {
@@ -28,6 +30,7 @@ export function register(program: Command): void {
     .option('--name <base>', 'file name of the reports without extension', 'findings')
     .option('--max-markdown-chars <n>', 'cap on the Markdown size (GitHub comments allow 65,536)', wholeNumber('--max-markdown-chars', 1), 60_000)
     .option('--page-size <n>', 'findings per page in the HTML report', wholeNumber('--page-size', 1), 50)
+    .addOption(accountsOption())
     .addHelpText(
       'after',
       [
@@ -41,7 +44,7 @@ export function register(program: Command): void {
     .action(async (findingsArg: string, flags: ReportFlags) => {
       const config = await loadConfig(flags.config);
       const findingsPath = await findingsArgument(findingsArg);
-      const doc = await readFindingsDocument(findingsPath);
+      const doc = narrowToAccounts(await readFindingsDocument(findingsPath), flags.accounts);
       const outDir = flags.out ?? dirname(findingsPath);
       // A configured json next to the findings file it was read from would be that same file: skip
       // it rather than refuse the default run (an explicit --format json still says why it cannot).

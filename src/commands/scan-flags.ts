@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { roleArnFor } from '../collect/alicloud/arn.js';
+import { accountMatcher } from '../config/account-selector.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { SgauditError } from '../model/errors.js';
 import type { Severity } from '../model/findings.js';
 import { commaList } from './parse.js';
@@ -17,6 +19,7 @@ export interface ScanFlags {
   regions?: string[];
   accounts?: string[];
   roleName?: string;
+  discover?: boolean;
   store?: string;
   out?: string;
   format?: ReportFormat[];
@@ -26,11 +29,12 @@ export interface ScanFlags {
   failOnDrift?: 'new-exposure' | 'any';
 }
 
-/** The scan options every scan-like command maps from its flags. */
-export async function scanOptionsFromFlags(flags: ScanFlags): Promise<Omit<ScanOptions, 'config'>> {
-  const accounts = accountsFromFlags(flags);
+/** The scan options every scan-like command maps from its flags (and the config they adjust: collectionFromFlags). */
+export async function scanOptionsFromFlags(flags: ScanFlags, loaded: ResolvedConfig): Promise<ScanOptions> {
+  const { config, accounts } = collectionFromFlags(flags, loaded);
   const against = flags.against === undefined ? undefined : typeof flags.against === 'object' ? await snapshotArgument(flags.against.file) : flags.against;
   return {
+    config,
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.regions ? { regions: flags.regions } : {}),
     ...(accounts ? { accounts } : {}),
@@ -49,8 +53,9 @@ export function addCollectionOptions(command: Command): Command {
   return command
     .option('--endpoint <url>', 'override every API endpoint (host:port or http(s)://host:port), e.g. the emulator')
     .option('--regions <list>', 'comma-separated region ids (default: regions from the config, else every region DescribeRegions returns)', commaList)
-    .option('--accounts <list>', 'comma-separated account ids to collect through STS AssumeRole', commaList)
-    .option('--role-name <name>', 'RAM role to assume in each of --accounts')
+    .option('--accounts <list>', 'comma-separated account ids (or aliases, globs) to collect: through STS AssumeRole with --role-name, else a selection of the configured or discovered accounts', commaList)
+    .option('--role-name <name>', 'RAM role to assume in each of --accounts, or in each discovered member (default ResourceDirectoryAccountAccessRole)')
+    .option('--discover', 'also collect every member of the Resource Directory the credentials manage (as discover: resourceDirectory in the config)')
     .option('--strict', 'exit 3 when any account/region/API was not collected completely');
 }
 
@@ -66,8 +71,44 @@ export function addScanOptions(command: Command, out: string): Command {
   return deprecatedAlias(command, '--baseline <snapshot>', '--against');
 }
 
-export function accountsFromFlags(flags: Pick<ScanFlags, 'accounts' | 'roleName'>): { accountId: string; roleArn: string }[] | undefined {
-  if (!flags.accounts?.length) return undefined;
-  if (!flags.roleName) throw new SgauditError('USAGE', '--accounts needs --role-name: the read-only RAM role to assume in each account');
-  return flags.accounts.map((accountId) => ({ accountId, roleArn: roleArnFor(accountId, flags.roleName as string) }));
+/**
+ * --discover, --accounts and --role-name over the config (flags win, as everywhere):
+ * - with discovery (--discover or `discover:`), --role-name is the role assumed in the members and
+ *   --accounts selects among the configured and discovered accounts (ids or aliases, globs),
+ *   replacing `resourceDirectory.accounts`;
+ * - without it, --accounts with --role-name lists the accounts to assume (replacing `accounts:`),
+ *   and --accounts alone selects among the configured `accounts:`.
+ */
+export function collectionFromFlags(
+  flags: Pick<ScanFlags, 'accounts' | 'roleName' | 'discover'>,
+  loaded: ResolvedConfig,
+): { config: ResolvedConfig; accounts?: { accountId: string; roleArn: string }[] } {
+  const discover = flags.discover === true || loaded.discover === 'resourceDirectory';
+  const selectors = flags.accounts?.length ? flags.accounts : undefined;
+  if (!discover) {
+    if (!selectors) {
+      if (flags.roleName) throw new SgauditError('USAGE', '--role-name needs --accounts (the accounts to assume it in) or --discover (Resource Directory members)');
+      return { config: loaded };
+    }
+    if (flags.roleName) return { config: loaded, accounts: selectors.map((accountId) => ({ accountId, roleArn: roleArnFor(accountId, flags.roleName as string) })) };
+    if (!loaded.accounts?.length) {
+      throw new SgauditError('USAGE', '--accounts needs --role-name: the read-only RAM role to assume in each account', {
+        hint: 'or select among accounts: in the config, or among Resource Directory members with --discover',
+      });
+    }
+    return { config: { ...loaded, accounts: selectConfigured(loaded, selectors) } };
+  }
+  const settings = { ...loaded.resourceDirectory, ...(flags.roleName ? { roleName: flags.roleName } : {}), ...(selectors ? { accounts: selectors } : {}) };
+  const accounts = selectors && loaded.accounts ? selectConfigured(loaded, selectors, true) : loaded.accounts;
+  return { config: { ...loaded, discover: 'resourceDirectory', resourceDirectory: settings, ...(accounts ? { accounts } : {}) } };
+}
+
+/** The configured accounts --accounts selects; none is a usage error unless discovery may still find some. */
+function selectConfigured(config: ResolvedConfig, selectors: string[], discovering = false): NonNullable<ResolvedConfig['accounts']> {
+  const matches = accountMatcher(selectors);
+  const selected = (config.accounts ?? []).filter((account) => matches(account.id, account.alias));
+  if (selected.length === 0 && !discovering) {
+    throw new SgauditError('USAGE', `--accounts ${selectors.join(',')} matches none of the accounts in the config (${(config.accounts ?? []).map((account) => account.id).join(', ')})`);
+  }
+  return selected;
 }

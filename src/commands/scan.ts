@@ -21,15 +21,14 @@ export function register(program: Command): void {
         '  sgaudit scan --config /etc/sgaudit.yaml --against previous --fail-on-drift new-exposure --strict',
         '  sgaudit scan --against approved --out reports/review     # drift since `sgaudit baseline approve`',
         '  sgaudit scan --endpoint http://127.0.0.1:8080             # against `sgaudit emulator`',
+        '  sgaudit scan --discover --accounts "prod*" --strict        # the Resource Directory members named prod…',
       ].join('\n'),
     )
     .action(async (flags: ScanFlags) => {
-      const config = await loadConfig(flags.config);
-      const options = await scanOptionsFromFlags(flags);
+      const options = await scanOptionsFromFlags(flags, await loadConfig(flags.config));
       // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
       const { runScan } = await import('../pipeline/scan.js');
       const result = await runScan({
-        config,
         ...options,
         ...(flags.out ? { outDir: flags.out } : {}),
         progress: createProgress('collect'),

@@ -60,7 +60,7 @@ export function register(program: Command): void {
       const timezone = flags.timezone ?? config.schedule?.timezone;
       if (!flags.once && !cron) throw new SgauditError('USAGE', 'schedule needs --cron "<expression>" (or schedule.cron in the config), or --once');
       if (cron) validateCron(cron);
-      const run = scheduledScan({ config, ...(await scanOptionsFromFlags(flags)) });
+      const run = scheduledScan(await scanOptionsFromFlags(flags, config));
       if (flags.once) {
         const outcome = await run(new AbortController().signal);
         process.exitCode = outcome.exitCode;

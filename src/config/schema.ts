@@ -47,6 +47,25 @@ const Account = z
     }
   });
 
+/** What `discover: resourceDirectory` lists and how it enters each member (docs/organisations.md). */
+const ResourceDirectorySettings = z.strictObject({
+  roleName: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a RAM role name (letters, digits, . _ @ -; at most 64)')
+    .optional()
+    .meta({ description: 'the role assumed in each member (default ResourceDirectoryAccountAccessRole)' }),
+  folders: z
+    .array(z.string().regex(/^(fd|r)-[A-Za-z0-9]+$/, 'a folder id (fd-…) or the root folder id (r-…)'))
+    .optional()
+    .meta({ description: 'only members in these folders or their subfolders' }),
+  accounts: z.array(z.string().min(1)).optional().meta({ description: 'only members whose id or display name matches one of these globs' }),
+  exclude: z.array(z.string().min(1)).optional().meta({ description: 'leave out members whose id or display name matches one of these globs' }),
+  statuses: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: 'only members with one of these Status values; a member that is not active is skipped and recorded in coverage either way' }),
+});
+
 const TimeZone = z.string().superRefine((value, ctx) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
@@ -85,14 +104,38 @@ const ReportFormat = z.enum(['html', 'md', 'json', 'csv', 'sarif']);
 
 export const ConfigSchema = z
   .strictObject({
-    accounts: z.array(Account).optional().meta({ description: 'accounts to audit; omitted = the account of the default credentials' }),
+    accounts: z
+      .array(Account)
+      .optional()
+      .meta({ description: 'accounts to audit; omitted = the account of the default credentials (or, with discover, the discovered ones); with discover, an entry overrides the discovered member of that id' }),
+    discover: z
+      .enum(['resourceDirectory'])
+      .optional()
+      .meta({ description: 'resourceDirectory: also audit every member of the Resource Directory the credentials manage (ListAccounts), through AssumeRole' }),
+    resourceDirectory: ResourceDirectorySettings.optional().meta({ description: 'which members discover: resourceDirectory lists, and the role it assumes in them' }),
     regions: z.array(z.string().min(1)).optional().meta({ description: 'region ids; omitted = every region DescribeRegions returns' }),
     endpoint: z.string().min(1).optional().meta({ description: 'override every product endpoint (emulator, private endpoints)' }),
     collect: z
       .strictObject({
-        concurrency: z.strictObject({ perRegion: PositiveInt.optional(), perApi: PositiveInt.optional() }).optional(),
+        concurrency: z
+          .strictObject({
+            perRegion: PositiveInt.optional(),
+            perApi: PositiveInt.optional(),
+            regions: PositiveInt.optional().meta({ description: 'regions of one account collected at once (default 4)' }),
+            accounts: PositiveInt.optional().meta({ description: 'accounts collected at once (default 4)' }),
+            perAccount: PositiveInt.optional().meta({ description: 'requests in flight per account, all its regions together (default 32)' }),
+          })
+          .optional(),
         timeouts: z.strictObject({ connectMs: PositiveInt.optional(), readMs: PositiveInt.optional() }).optional(),
         retry: z.strictObject({ maxAttempts: PositiveInt.optional() }).optional(),
+        rateLimit: z.number().positive().optional().meta({ description: 'requests per second for the whole run, every account and region together (retries count); default unlimited' }),
+        sessionDurationSeconds: z
+          .number()
+          .int()
+          .min(900)
+          .max(43200)
+          .optional()
+          .meta({ description: 'DurationSeconds asked of STS AssumeRole (900–43200, default 3600); sessions are renewed before they expire either way' }),
       })
       .optional(),
     store: z

@@ -2,8 +2,9 @@ import { SgauditError } from '../model/errors.js';
 import type { Estate } from '../model/snapshot.js';
 import { generateEstate, parseGenerateSpec } from './generate.js';
 import { loadEstateFile } from './load-estate.js';
+import { resourceDirectoryFor, type ResourceDirectory } from './resource-directory.js';
 import { sampleEstate } from './sample-estate.js';
-import type { FaultOptions } from './types.js';
+import type { FaultOptions, StsOptions } from './types.js';
 
 /** What `sgaudit emulator` accepts; turned into EmulatorOptions here so the command stays thin. */
 export interface EmulatorFlags {
@@ -20,6 +21,9 @@ export interface EmulatorFlags {
   forbidRegion?: string[];
   rateLimit?: string;
   retryAfterMs?: string;
+  denyRole?: string[];
+  memberStatus?: string[];
+  tokenLifetime?: string;
 }
 
 function rate(flag: string, value: string | undefined): number | undefined {
@@ -50,7 +54,30 @@ export function faultsFromFlags(flags: EmulatorFlags): FaultOptions {
   set('retryAfterMs', count('retry-after-ms', flags.retryAfterMs));
   if (flags.hang?.length) faults.hangRequests = flags.hang.map((n) => count('hang', n) ?? 0);
   if (flags.forbidRegion?.length) faults.forbidRegions = flags.forbidRegion;
+  if (flags.denyRole?.length) faults.denyAssumeRoleAccounts = flags.denyRole;
   return faults;
+}
+
+/** --token-lifetime: STS sessions end after this many seconds, whatever DurationSeconds asked. */
+export function stsFromFlags(flags: EmulatorFlags): StsOptions | undefined {
+  const lifetime = count('token-lifetime', flags.tokenLifetime);
+  if (lifetime === undefined) return undefined;
+  if (lifetime < 1) throw new SgauditError('USAGE', `--token-lifetime must be at least 1 second, got "${flags.tokenLifetime}"`);
+  return { lifetimeSeconds: lifetime };
+}
+
+/** The estate's accounts as a Resource Directory (the first manages it); --member-status ACCOUNT=STATUS sets a member's status. */
+export function directoryFromFlags(flags: EmulatorFlags, estate: Estate): ResourceDirectory {
+  const statuses: Record<string, string> = {};
+  for (const entry of flags.memberStatus ?? []) {
+    const match = /^(\d+)=([A-Za-z]+)$/.exec(entry);
+    if (!match) throw new SgauditError('USAGE', `--member-status takes ACCOUNT=STATUS, e.g. 1234567890123456=Suspended; got "${entry}"`);
+    statuses[match[1] as string] = match[2] as string;
+  }
+  const known = new Set(estate.accounts.map((account) => account.accountId));
+  const unknown = Object.keys(statuses).filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new SgauditError('USAGE', `--member-status: ${unknown.join(', ')} is not an account of the estate (${[...known].join(', ')})`);
+  return resourceDirectoryFor(estate, { statuses });
 }
 
 export function seedFromFlags(flags: EmulatorFlags): number {

@@ -61,4 +61,8 @@ export const Errors = {
   roleNotFound: (arn: string) => new ApiError(404, 'EntityNotExist.Role', `The role not exists: ${arn}.`),
   invalidRoleArn: (arn: string) => new ApiError(400, 'InvalidParameter.RoleArn', `The parameter RoleArn is wrongly formed: ${arn}.`),
   noPermission: () => new ApiError(403, 'NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.'),
+  invalidDuration: (min: number, max: number) => new ApiError(400, 'InvalidParameter.DurationSeconds', `The parameter DurationSeconds must be between ${min} and ${max}.`),
+  directoryNotEnabled: () =>
+    new ApiError(404, 'EntityNotExists.ResourceDirectory', 'The resource directory for the account is not enabled. We recommend that you first enable the resource directory for the account.'),
+  memberAccountAccessDenied: () => new ApiError(403, 'MemberAccountAccessDenied', 'The member account is not allowed to perform the operation.'),
 };

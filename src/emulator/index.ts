@@ -3,4 +3,5 @@ export { sampleEstate } from './sample-estate.js';
 export { generateEstate, parseGenerateSpec } from './generate.js';
 export { loadEstateFile } from './load-estate.js';
 export { estateFromFlags, faultsFromFlags } from './cli-options.js';
+export { resourceDirectoryFor, type ResourceDirectory } from './resource-directory.js';
 export { DEMO_CREDENTIALS, type FaultOptions, type RunningEmulator } from './types.js';

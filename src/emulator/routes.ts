@@ -9,20 +9,21 @@ import {
   describeSecurityGroupAttribute,
   describeSecurityGroups,
 } from './handlers/ecs.js';
+import { listAccounts } from './handlers/resource-manager.js';
 import { assumeRole, getCallerIdentity } from './handlers/sts.js';
 import { describeVpcEipAddresses } from './handlers/vpc.js';
 
-export type Product = 'ecs' | 'vpc' | 'sts';
+export type Product = 'ecs' | 'vpc' | 'sts' | 'resourcemanager';
 
 export interface Route {
   product: Product;
   handler: Handler;
-  /** Every ECS/VPC call except DescribeRegions needs RegionId. */
+  /** Every ECS/VPC call except DescribeRegions needs RegionId (STS and Resource Manager are global). */
   needsRegion: boolean;
 }
 
 /** Versions identify the product: ECS and VPC both have a DescribeEipAddresses. */
-export const VERSIONS: Record<string, Product> = { '2014-05-26': 'ecs', '2016-04-28': 'vpc', '2015-04-01': 'sts' };
+export const VERSIONS: Record<string, Product> = { '2014-05-26': 'ecs', '2016-04-28': 'vpc', '2015-04-01': 'sts', '2020-03-31': 'resourcemanager' };
 
 const ROUTES: Record<Product, Record<string, Route>> = {
   ecs: {
@@ -41,6 +42,9 @@ const ROUTES: Record<Product, Record<string, Route>> = {
   sts: {
     AssumeRole: { product: 'sts', handler: assumeRole, needsRegion: false },
     GetCallerIdentity: { product: 'sts', handler: getCallerIdentity, needsRegion: false },
+  },
+  resourcemanager: {
+    ListAccounts: { product: 'resourcemanager', handler: listAccounts, needsRegion: false },
   },
 };
 

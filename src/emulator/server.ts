@@ -4,6 +4,7 @@ import { CredentialStore, type Principal } from './credentials.js';
 import { ApiError, errorBody, Errors, newRequestId } from './errors.js';
 import { EstateIndex } from './estate-index.js';
 import { FaultInjector, RateLimiter } from './faults.js';
+import { DirectoryIndex, resourceDirectoryFor } from './resource-directory.js';
 import { findRoute, type Product, VERSIONS } from './routes.js';
 import { canonicalQueryString, parseAuthorization, verifySignature } from './signature.js';
 import {
@@ -18,7 +19,7 @@ import {
 const MAX_BODY_BYTES = 1 << 20;
 /** The gateway rejects requests whose x-acs-date is more than 15 minutes off. */
 const CLOCK_SKEW_MS = 15 * 60 * 1000;
-const HOST_IDS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com' };
+const HOST_IDS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', resourcemanager: 'resourcemanager.aliyuncs.com' };
 
 const GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
 
@@ -81,7 +82,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const estate = new EstateIndex(options.estate);
   const seed = options.seed ?? 1;
   const faults = options.faults ?? {};
-  const credentials = new CredentialStore(options.credentials ?? [{ ...DEMO_CREDENTIALS }], estate.accountIds(), estate.firstAccountId, seed);
+  const directory = options.resourceDirectory === false ? undefined : new DirectoryIndex(options.resourceDirectory ?? resourceDirectoryFor(options.estate));
+  const credentials = new CredentialStore(options.credentials ?? [{ ...DEMO_CREDENTIALS }], estate.accountIds(), estate.firstAccountId, seed, {
+    ...(options.sts ? { sts: options.sts } : {}),
+    ...(directory ? { directory } : {}),
+  });
   const injector = new FaultInjector(faults, seed);
   const limiter = faults.rateLimit !== undefined && faults.rateLimit > 0 ? new RateLimiter(faults.rateLimit, faults.rateLimitBurst) : undefined;
   const forbidden = new Set(faults.forbidRegions ?? []);
@@ -191,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         estate,
         region: () => estate.region(principal.accountId, entry.regionId),
         credentials,
+        directory,
         faults,
         now,
       });
@@ -232,6 +238,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     void handle(request, entry).then(async (outcome) => {
       entry.status = outcome.status;
       if (outcome.code) entry.code = outcome.code;
+      if (outcome.requestId) entry.requestId = outcome.requestId;
       if (outcome.fault) entry.fault = outcome.fault;
       if (outcome.reset) {
         remember(entry);
@@ -271,6 +278,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     endpoint: `${hostForUrl}:${port}`,
     port,
     requests: () => recorded.slice(),
+    stsSessions: () => credentials.issuedSessions(),
     stats: () => structuredClone(stats),
     close: () =>
       new Promise<void>((resolve, reject) => {

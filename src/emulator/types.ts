@@ -1,4 +1,5 @@
 import type { Estate } from '../model/snapshot.js';
+import type { ResourceDirectory } from './resource-directory.js';
 
 /** A key pair the emulator accepts. Without `accountId` the key belongs to the estate's first account. */
 export interface EmulatorCredential {
@@ -33,17 +34,44 @@ export interface FaultOptions {
   rateLimitBurst?: number;
   /** Value of the x-acs-retry-after header (ms) on injected throttling; rate-limit throttling always sends the real wait. */
   retryAfterMs?: number;
-  /** Accounts into which STS AssumeRole is refused (403 NoPermission). */
+  /** Accounts whose role does not trust the caller: STS AssumeRole into them is refused (403 NoPermission). */
   denyAssumeRoleAccounts?: string[];
   /** Restrict random faults (throttle, error, reset, malformed) to these actions; default all. */
   actions?: string[];
+}
+
+/** How STS sessions behave. */
+export interface StsOptions {
+  /**
+   * Sessions last at most this long, whatever DurationSeconds asks (which must still be 900–43200,
+   * as STS requires): short sessions make a test outlive several of them. Expiration says so.
+   */
+  lifetimeSeconds?: number;
+  /**
+   * Sessions stop working this long before the Expiration announced, as when the client's clock runs
+   * behind STS's: a client that trusts Expiration to the second meets InvalidSecurityToken.Expired.
+   */
+  expireEarlyMs?: number;
+}
+
+/** A session STS handed out (for tests: the secrets must never appear in a snapshot, a log or a report). */
+export interface IssuedSession {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+  accountId: string;
+  roleArn: string;
+  sessionName: string;
+  /** Epoch milliseconds. */
+  issuedAt: number;
+  expiresAt: number;
 }
 
 export interface RecordedRequest {
   seq: number;
   /** ms since the emulator started. */
   at: number;
-  product: 'ecs' | 'vpc' | 'sts' | 'unknown';
+  product: 'ecs' | 'vpc' | 'sts' | 'resourcemanager' | 'unknown';
   action: string;
   version: string;
   regionId: string;
@@ -53,6 +81,8 @@ export interface RecordedRequest {
   status: number;
   /** Error code when the answer was an error. */
   code?: string;
+  /** The RequestId the answer carried (none for a reset or a hung request). */
+  requestId?: string;
   /** The injected fault, when one was. */
   fault?: FaultKind;
 }
@@ -74,6 +104,13 @@ export interface EmulatorOptions {
   host?: string;
   /** Default one pair: DEMO_CREDENTIALS for the first account. */
   credentials?: EmulatorCredential[];
+  /**
+   * The Resource Directory ListAccounts serves, and whose member roles trust only the management
+   * account. Default: the estate's accounts, managed by the first (resourceDirectoryFor); `false`:
+   * no directory (ListAccounts answers EntityNotExists.ResourceDirectory, any role trusts anyone).
+   */
+  resourceDirectory?: ResourceDirectory | false;
+  sts?: StsOptions;
   faults?: FaultOptions;
   seed?: number;
   /** Keep at most this many recorded requests (oldest dropped); default 200,000. */
@@ -87,6 +124,8 @@ export interface RunningEmulator {
   endpoint: string;
   port: number;
   requests(): RecordedRequest[];
+  /** Every STS session handed out, with its secrets (tests assert they leak nowhere). */
+  stsSessions(): IssuedSession[];
   stats(): EmulatorStats;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FileFormatError, SgauditError } from './errors.js';
-import { explainWrongKind } from './file-kind.js';
+import { explainWrongKind, notJsonAtStart } from './file-kind.js';
 import { fastInstance, fastNetworkInterface, fastSecurityGroup } from './record-fast-path.js';
 import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
@@ -457,6 +457,8 @@ class SnapshotAssembler {
 
 async function readNestedJson(path: string): Promise<Snapshot> {
   const { readFile } = await import('node:fs/promises');
+  const notJson = await notJsonAtStart(path);
+  if (notJson) throw new FileFormatError('SNAPSHOT_INVALID', path, notJson);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -199,6 +199,8 @@ export const CoverageApi = z.enum([
   'DescribePrefixListAttributes',
   'DescribeEipAddresses',
   'AssumeRole',
+  /** Resource Directory member listing (discovery), recorded for the account that listed them. */
+  'ListAccounts',
 ]);
 export type CoverageApi = z.infer<typeof CoverageApi>;
 
@@ -222,6 +224,11 @@ const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
  */
 export const Coverage = z.strictObject({
   accountId: z.string(),
+  /**
+   * The account's alias (from the config, or its Resource Directory display name), so that reports
+   * can name an account that was not collected and so has no account record in the snapshot.
+   */
+  alias: z.string().optional(),
   regionId: z.string(),
   api: CoverageApi,
   status: CoverageStatus,

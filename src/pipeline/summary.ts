@@ -1,22 +1,12 @@
 import { coverageHeadline } from '../model/coverage.js';
 import { SEVERITIES, type FindingsDocument } from '../model/findings.js';
+import { terminalSafe } from '../util/terminal-safe.js';
+import { accountName, accountViews, topCauseText } from '../report/accounts.js';
 import { causeBreadth, causeExposes, causeRuleRef, topRisks } from '../report/root-causes.js';
 
 /** Root causes named in the terminal summary, and the characters of what each exposes. */
 const TOP_CAUSES = 5;
 const EXPOSES_SHOWN = 80;
-
-/**
- * Names and descriptions come from the cloud and from users: an escape sequence in a group name
- * must not drive the operator's terminal. C0 and C1 controls, DEL, line and paragraph separators
- * and the bidirectional overrides (which can reorder what is shown) print as JSON-style escapes.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for
-const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function terminalSafe(text: string): string {
-  return text.replace(UNSAFE_FOR_TERMINAL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /**
  * `critical  sg-abc/sgr-123 (web) tcp 22 (ssh) from internet: 0.0.0.0/0 → 140 internet-facing interfaces`:
@@ -43,7 +33,33 @@ export function formatTopRootCauses(document: FindingsDocument): string[] {
   ];
 }
 
-/** A short human summary for the terminal (stderr): severities, the top root causes, checks, coverage. */
+/** Accounts named in the terminal summary: those not collected come first, then the worst. */
+const ACCOUNTS_SHOWN = 10;
+
+/**
+ * `by account (5):` and one line per account when the document spans several: what was not collected
+ * and why, else the open findings by severity and the worst root cause.
+ */
+export function formatAccounts(document: FindingsDocument): string[] {
+  const views = accountViews(document);
+  if (views.length < 2) return [];
+  const width = Math.max(...views.slice(0, ACCOUNTS_SHOWN).map((view) => accountName(view).length));
+  const lines = [`by account (${views.length}):`];
+  for (const view of views.slice(0, ACCOUNTS_SHOWN)) {
+    const name = accountName(view).padEnd(width);
+    if (view.coverage === 'not collected') {
+      lines.push(terminalSafe(`  ${name}  NOT COLLECTED — ${view.coverageText.replace(/^not collected: /, '')}`));
+      continue;
+    }
+    const counts = SEVERITIES.map((severity) => `${severity} ${view.open[severity]}`).join('  ');
+    const cause = topCauseText(view);
+    lines.push(terminalSafe(`  ${name}  ${counts}${view.coverage === 'partial' ? '  (partial)' : ''}${cause ? `  top: ${cause}` : ''}`));
+  }
+  if (views.length > ACCOUNTS_SHOWN) lines.push(`  … and ${views.length - ACCOUNTS_SHOWN} more`);
+  return lines;
+}
+
+/** A short human summary for the terminal (stderr): severities, the top root causes, checks, accounts, coverage. */
 export function formatScanSummary(document: FindingsDocument): string {
   const { summary } = document;
   const lines: string[] = [];
@@ -58,6 +74,7 @@ export function formatScanSummary(document: FindingsDocument): string {
     .filter(([, count]) => count > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   for (const [check, count] of byCheck) lines.push(terminalSafe(`  ${check.padEnd(24)} ${count}`));
+  lines.push(...formatAccounts(document));
   const incomplete = document.coverage.filter((entry) => entry.status !== 'complete');
   if (incomplete.length === 0) {
     lines.push('coverage: complete');

@@ -1,6 +1,7 @@
 import { coverageVerdict } from '../model/coverage.js';
 import { createHash } from 'node:crypto';
-import { type Finding, type FindingsDocument } from '../model/findings.js';
+import { SEVERITIES, type Finding, type FindingsDocument } from '../model/findings.js';
+import { accountName, accountViews, topCauseText, type AccountView } from './accounts.js';
 import { checkGuides, countFindings, formatCount, formatProtocolPorts, formatResource, incompleteCoverage, safeDocsHref, type ReportCounts } from './describe.js';
 import { DRIFT_CHECK, changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle, type DriftChanges } from './drift.js';
 import { EVIDENCE_COLUMNS, RISK_FIELDS, buildClientData, embedData, riskFields, type RiskFields } from './html-data.js';
@@ -151,6 +152,27 @@ function checkRows(doc: FindingsDocument, counts: ReportCounts) {
   });
 }
 
+/** The accounts table, when the document spans more than one account. */
+function accountsSection(views: AccountView[]) {
+  if (views.length < 2) return null;
+  return {
+    count: formatCount(views.length),
+    severities: SEVERITIES,
+    rows: views.map((view) => ({
+      accountId: view.accountId,
+      alias: view.alias ?? '',
+      coverageClass: view.coverage.replace(' ', '-'),
+      coverageText: view.coverageText,
+      regions: view.regions.join(', '),
+      counts: SEVERITIES.map((severity) => formatCount(view.open[severity])),
+      openTotal: formatCount(view.openTotal),
+      hasFindings: view.openTotal > 0,
+      topSeverity: view.topCause?.severity ?? '',
+      topCause: topCauseText(view),
+    })),
+  };
+}
+
 function distinctSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -182,6 +204,8 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
   const labelWidth = 12 + 7 * Math.max(8, ...bars.map((entry) => entry.label.length));
   const title = reportTitle(doc);
   const noun = driftReport ? 'changes' : 'findings';
+  const accounts = accountViews(doc);
+  const aliases = new Map(accounts.map((view) => [view.accountId, view]));
 
   const view = {
     csp,
@@ -235,11 +259,12 @@ export function renderHtml(doc: FindingsDocument, options: HtmlReportOptions = {
     },
     filters: {
       checks: distinctSorted(doc.findings.map((finding) => finding.check)),
-      accounts: distinctSorted(doc.findings.map((finding) => finding.accountId)),
+      accounts: distinctSorted(doc.findings.map((finding) => finding.accountId)).map((accountId) => ({ value: accountId, label: accountName(aliases.get(accountId) ?? { accountId }) })),
       regions: distinctSorted(doc.findings.map((finding) => finding.regionId)),
     },
     evidenceColumns: EVIDENCE_COLUMNS,
     drift: driftSection(doc, changes, driftReport, options.driftPreviewLimit ?? 100),
+    accounts: driftReport ? null : accountsSection(accounts),
     suppressionProblems: [...doc.suppressions]
       .sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0) || (a.matcher < b.matcher ? -1 : a.matcher > b.matcher ? 1 : 0))
       .map((entry) => ({ ...entry })),

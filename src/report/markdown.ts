@@ -1,6 +1,7 @@
 import { coverageVerdict } from '../model/coverage.js';
 import Handlebars from 'handlebars';
-import type { Finding, FindingsDocument } from '../model/findings.js';
+import { SEVERITIES, type Finding, type FindingsDocument } from '../model/findings.js';
+import { accountViews, topCauseText } from './accounts.js';
 import { checkGuides, countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
 import { changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle } from './drift.js';
 import { escapeMarkdown, tableCode, truncate } from './markdown-escape.js';
@@ -18,6 +19,8 @@ export interface MarkdownReportOptions {
   topRisks?: number;
   /** Findings sampled after the counts, a few of each check (default 30). */
   sampleFindings?: number;
+  /** Rows of the accounts table, one per account (those not collected first, then the worst), before "… and N more" (default 50: the comment stays short). */
+  maxAccountRows?: number;
 }
 
 /** Rows of a list that the character cap may shorten, and how many the list has in all. */
@@ -114,6 +117,9 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
   const risks = topRisks(doc);
   const guides = checkGuides(doc);
   const shownRows = options.topRisks ?? TOP_RISKS_SHOWN;
+  // One row per account when the document spans several (a drift report compares scopes, not accounts).
+  const accounts = driftReport ? [] : accountViews(doc);
+  const accountRows = accounts.length > 1 ? accounts : [];
 
   const lists = {
     sample: sampleFindings(active, options.sampleFindings ?? 30).map(sampleRow),
@@ -130,6 +136,14 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
       resources: (entry.resourceIds ?? []).length,
     })),
     notCompared: (doc.notCompared ?? []).slice(0, maxRows).map((scope) => ({ ...scope, api: scope.api ?? '' })),
+    accounts: accountRows.slice(0, options.maxAccountRows ?? 50).map((view) => ({
+      accountId: view.accountId,
+      alias: view.alias ?? '',
+      coverage: truncate(view.coverageText, TEXT_MAX),
+      counts: SEVERITIES.map((severity) => formatCount(view.open[severity])),
+      topSeverity: view.topCause?.severity ?? '',
+      topCause: truncate(topCauseText(view), TEXT_MAX),
+    })),
     risks: risks.causes.slice(0, shownRows).map((cause, index) => ({
       rank: index + 1,
       severity: cause.severity,
@@ -214,6 +228,12 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
         notComparedCount: (doc.notCompared ?? []).length,
         notComparedMore: (doc.notCompared ?? []).length - lists.notCompared.length,
       },
+      accounts: {
+        rows: lists.accounts,
+        total: formatCount(accountRows.length),
+        more: moreOf({ rows: lists.accounts, total: accountRows.length }),
+        severities: SEVERITIES,
+      },
       sample: lists.sample,
       omitted: formatCount(active.length - lists.sample.length),
       hasOmitted: active.length > lists.sample.length,
@@ -229,7 +249,7 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
   const trimOrder = (
     driftReport
       ? [lists.suppressed, lists.suppressionProblems, ...[...lists.kinds].reverse().map((group) => group.rows), lists.notCompared, lists.coverage, lists.newExposure.rows]
-      : [lists.sample, lists.suppressed, lists.suppressionProblems, lists.fixes, lists.notCompared, lists.coverage, lists.risks]
+      : [lists.sample, lists.suppressed, lists.suppressionProblems, lists.fixes, lists.accounts, lists.notCompared, lists.coverage, lists.risks]
   ) as unknown[][];
   while (output.length > maxChars) {
     const list = trimOrder.find((rows) => rows.length > 0);

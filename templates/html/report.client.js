@@ -446,9 +446,15 @@
       apply();
     }
 
-    // The checks table is folded away; a link to one of its rows opens it first.
+    // The checks table is folded away; a link to one of its rows opens it first. A link of the
+    // accounts table filters the findings to its account.
     document.addEventListener('click', (event) => {
       if (event.target.closest('a[href^="#check-"]')) byId('checks').open = true;
+      const account = event.target.closest('a[data-account]');
+      if (account) {
+        byId('filter-account').value = account.getAttribute('data-account');
+        readFilters();
+      }
     });
 
     for (const id of ['filter-severity', 'filter-check', 'filter-account', 'filter-region']) byId(id).addEventListener('change', readFilters);

@@ -22,6 +22,8 @@ const classification: [string, unknown, Pick<ApiFailure, 'code' | 'retryable' | 
   ['InvalidAccessKeyId.NotFound', sdkError({ code: 'InvalidAccessKeyId.NotFound', statusCode: 404 }), { code: 'InvalidAccessKeyId.NotFound', retryable: false, denied: true }],
   ['SignatureDoesNotMatch', sdkError({ code: 'SignatureDoesNotMatch', statusCode: 400 }), { code: 'SignatureDoesNotMatch', retryable: false, denied: true }],
   ['NoPermission', sdkError({ code: 'NoPermission', statusCode: 403 }), { code: 'NoPermission', retryable: false, denied: true }],
+  ['the role to assume does not exist', sdkError({ code: 'EntityNotExist.Role', statusCode: 404 }), { code: 'EntityNotExist.Role', retryable: false, denied: true }],
+  ['an expired STS token', sdkError({ code: 'InvalidSecurityToken.Expired', statusCode: 400 }), { code: 'InvalidSecurityToken.Expired', retryable: false, denied: true }],
   ['plain 400 InvalidParameter', sdkError({ code: 'InvalidParameter', statusCode: 400 }), { code: 'InvalidParameter', retryable: false, denied: false }],
   ['SDK model mismatch', new Error('type of permissions is mismatch, expect object, but string'), { code: 'MalformedResponse', retryable: false, denied: false }],
   ['SDK "undefined" request id is dropped', sdkError({ code: 'InvalidParameter', statusCode: 400, requestId: 'undefined' }), { code: 'InvalidParameter', retryable: false, denied: false }],

@@ -1,5 +1,6 @@
 import Ecs, * as $Ecs from '@alicloud/ecs20140526';
 import { Config } from '@alicloud/openapi-client';
+import ResourceManager, * as $ResourceManager from '@alicloud/resourcemanager20200331';
 import Sts, * as $Sts from '@alicloud/sts20150401';
 import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -19,6 +20,7 @@ function config(emulator: RunningEmulator, keys: Keys, regionId: string, readTim
 type EcsApi = InstanceType<typeof Ecs.default>;
 type VpcApi = InstanceType<typeof Vpc.default>;
 type StsApi = InstanceType<typeof Sts.default>;
+type ResourceManagerApi = InstanceType<typeof ResourceManager.default>;
 type Ctor<T> = new (config: Config) => T;
 // vitest's interop sometimes hands over the class itself, node's ESM loader the CJS module object.
 function classOf<T>(imported: unknown): Ctor<T> {
@@ -28,6 +30,7 @@ function classOf<T>(imported: unknown): Ctor<T> {
 const EcsClient = classOf<EcsApi>(Ecs);
 const VpcClient = classOf<VpcApi>(Vpc);
 const StsClient = classOf<StsApi>(Sts);
+const ResourceManagerClient = classOf<ResourceManagerApi>(ResourceManager);
 
 export function ecsClient(emulator: RunningEmulator, keys: Keys, regionId = 'cn-hangzhou', readTimeout?: number): EcsApi {
   return new EcsClient(config(emulator, keys, regionId, readTimeout));
@@ -39,4 +42,8 @@ export function stsClient(emulator: RunningEmulator, keys: Keys): StsApi {
   return new StsClient(config(emulator, keys, 'cn-hangzhou'));
 }
 
-export { $Ecs, $Sts, $Vpc };
+export function resourceManagerClient(emulator: RunningEmulator, keys: Keys): ResourceManagerApi {
+  return new ResourceManagerClient(config(emulator, keys, 'cn-hangzhou'));
+}
+
+export { $Ecs, $ResourceManager, $Sts, $Vpc };

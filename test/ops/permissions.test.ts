@@ -55,9 +55,28 @@ describe('docs/permissions.md', () => {
       formats: ['json'],
     });
     expect(new Set(own.document.coverage.map((entry) => entry.accountId))).toEqual(new Set([production]));
+    // Resource Directory discovery from the management account: members through the audit role.
+    const discovered = await runScan({
+      config: parseConfigText('discover: resourceDirectory\nresourceDirectory: { roleName: sgaudit-readonly }', undefined),
+      endpoint: emulator.url,
+      credentials: { ...DEMO_CREDENTIALS },
+      regions: ['cn-hangzhou'],
+      storeDir: join(dir, 'snapshots'),
+      outDir: join(dir, 'reports3'),
+      formats: ['json'],
+    });
+    expect(discovered.incomplete).toBe(0);
+    expect(new Set(discovered.document.coverage.map((entry) => entry.accountId))).toEqual(new Set([production, shared]));
     const called = [...new Set(emulator.requests().map((r) => `${r.product}:${r.action}`))].sort();
-    const readOnly = called.filter((action) => !action.startsWith('sts:'));
+    const management = called.filter((action) => action.startsWith('resourcemanager:'));
+    expect(management).toEqual(['resourcemanager:ListAccounts']);
+    const readOnly = called.filter((action) => !action.startsWith('sts:') && !management.includes(action));
     expect(readOnly).toEqual(await documentedActions());
+    // The management account's policy names what discovery calls, and AssumeRole on the audit role.
+    const managementPolicy = /<!-- management-policy -->\n```json\n([\s\S]*?)```/.exec(await readFile(join(REPO, 'docs/permissions.md'), 'utf8'))?.[1];
+    const statements = (JSON.parse(managementPolicy ?? '{}') as { Statement: { Action: string[]; Resource: string }[] }).Statement;
+    expect(statements.flatMap((statement) => statement.Action).sort()).toEqual([...management, 'sts:AssumeRole']);
+    expect(statements.find((statement) => statement.Action.includes('sts:AssumeRole'))?.Resource).toBe('acs:ram::*:role/sgaudit-readonly');
     // Cross-account access is documented separately from the read-only policy.
     const sts = called.filter((action) => action.startsWith('sts:'));
     const doc = await readFile(join(REPO, 'docs/permissions.md'), 'utf8');

@@ -178,6 +178,20 @@ describe.skipIf(skip)('HTML report in headless Chromium', () => {
     }
   });
 
+  it('lists the accounts, and an account’s link filters every list to it', async () => {
+    const { page } = await open(fixtureUrl);
+    try {
+      expect(await page.locator('#accounts tbody tr').count()).toBe(2);
+      await page.click('#accounts a[data-account="9876543210987654"]');
+      expect(await page.inputValue('#filter-account')).toBe('9876543210987654');
+      await waitForShown(page, expectedShown(fixture, (f) => f.accountId === '9876543210987654'));
+      await page.click('#accounts a[data-account="1234567890123456"]');
+      await waitForShown(page, expectedShown(fixture, (f) => f.accountId === '1234567890123456'));
+    } finally {
+      await page.close();
+    }
+  });
+
   it('filters by free text across ids, messages, names, breadth and witness rules', async () => {
     const { page } = await open(fixtureUrl);
     try {

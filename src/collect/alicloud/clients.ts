@@ -1,7 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import Credential from '@alicloud/credentials';
 import EcsModule from '@alicloud/ecs20140526';
+import type { CredentialsProvider } from '@alicloud/credentials';
 import { Config } from '@alicloud/openapi-client';
+import ResourceManagerModule from '@alicloud/resourcemanager20200331';
 import StsModule, { AssumeRoleRequest } from '@alicloud/sts20150401';
 import { RuntimeOptions } from '@alicloud/tea-util';
 import VpcModule from '@alicloud/vpc20160428';
@@ -10,6 +12,7 @@ import VpcModule from '@alicloud/vpc20160428';
 type EcsClient = InstanceType<typeof EcsModule.default>;
 type VpcClient = InstanceType<typeof VpcModule.default>;
 type StsClient = InstanceType<typeof StsModule.default>;
+type ResourceManagerClient = InstanceType<typeof ResourceManagerModule.default>;
 
 /**
  * The class a CommonJS SDK package exports as `exports.default`. Node's ESM loader hands the
@@ -23,9 +26,10 @@ function cjsClass<T>(imported: { default: T } | T): T {
 const EcsClass = () => cjsClass<typeof EcsModule.default>(EcsModule);
 const VpcClass = () => cjsClass<typeof VpcModule.default>(VpcModule);
 const StsClass = () => cjsClass<typeof StsModule.default>(StsModule);
+const ResourceManagerClass = () => cjsClass<typeof ResourceManagerModule.default>(ResourceManagerModule);
 const CredentialClass = () => cjsClass<typeof Credential.default>(Credential);
 
-export interface AccessKeyCredentials {
+interface AccessKeyCredentials {
   accessKeyId: string;
   accessKeySecret: string;
   securityToken?: string;
@@ -72,8 +76,13 @@ function isLoopbackHost(hostPort: string): boolean {
 
 export interface ClientFactoryOptions {
   endpoint?: string;
-  /** Explicit keys (possibly temporary, from AssumeRole); otherwise the @alicloud/credentials default chain. */
+  /** Explicit keys; otherwise `provider`, otherwise the @alicloud/credentials default chain. */
   credentials?: AccessKeyCredentials;
+  /**
+   * A credentials provider the SDK asks before signing each request (e.g. RefreshingCredentials,
+   * which renews STS sessions before they expire), so renewed keys reach every client at once.
+   */
+  provider?: CredentialsProvider;
   timeouts?: Partial<Timeouts>;
 }
 
@@ -85,6 +94,8 @@ export interface ClientFactory {
   ecs(regionId: string): EcsClient;
   vpc(regionId: string): VpcClient;
   sts(): StsClient;
+  /** Resource Manager (Resource Directory): a central endpoint, resourcemanager.aliyuncs.com. */
+  resourceManager(): ResourceManagerClient;
   /** Per-call runtime options: explicit timeouts, and no SDK-side retries (the collector retries). */
   runtime(): RuntimeOptions;
   /** Resolve the default credential chain now, so "no credentials" fails once, up front. */
@@ -97,8 +108,8 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   // One credential provider shared by all clients of this factory, so the default chain
   // (which may call the ECS metadata service or an OIDC endpoint) resolves once and refreshes once.
-  const sharedCredential = options.credentials ? undefined : new (CredentialClass())();
-  const cache = new Map<string, EcsClient | VpcClient | StsClient>();
+  const sharedCredential = options.credentials ? undefined : options.provider ? new (CredentialClass())(null, options.provider) : new (CredentialClass())();
+  const cache = new Map<string, EcsClient | VpcClient | StsClient | ResourceManagerClient>();
 
   const config = (regionId: string): Config =>
     new Config({
@@ -115,7 +126,7 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
       readTimeout: timeouts.readMs,
     });
 
-  function cached<T extends EcsClient | VpcClient | StsClient>(key: string, make: () => T): T {
+  function cached<T extends EcsClient | VpcClient | StsClient | ResourceManagerClient>(key: string, make: () => T): T {
     let client = cache.get(key) as T | undefined;
     if (!client) {
       client = make();
@@ -134,24 +145,36 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
     ecs: (regionId) => cached(`ecs:${regionId}`, () => new (EcsClass())(config(regionId) as never)),
     vpc: (regionId) => cached(`vpc:${regionId}`, () => new (VpcClass())(config(regionId) as never)),
     sts: () => cached('sts', () => new (StsClass())(config(BOOTSTRAP_REGION) as never)),
+    resourceManager: () => cached('resourcemanager', () => new (ResourceManagerClass())(config(BOOTSTRAP_REGION) as never)),
     runtime: () => new RuntimeOptions({ connectTimeout: timeouts.connectMs, readTimeout: timeouts.readMs, autoretry: false, maxAttempts: 0 }),
   };
 }
 
+/** Temporary keys from STS, with the time they stop working as STS announced it. */
+export interface TemporaryCredentials extends AccessKeyCredentials {
+  /** Epoch milliseconds of `Credentials.Expiration`; undefined when the answer carried none. */
+  expiresAt?: number;
+  requestId?: string;
+}
+
 /**
  * STS AssumeRole through the SDK client, so it honours `--endpoint` (the credentials package's
- * ram_role_arn provider always calls the public STS endpoint over HTTPS).
+ * ram_role_arn provider always calls the public STS endpoint over HTTPS and signs the old way).
+ * `durationSeconds` is what is asked for (STS accepts 900 up to the role's maximum, at most 43200);
+ * the Expiration STS answers is what counts.
  */
-export async function assumeRole(factory: ClientFactory, roleArn: string, sessionName = 'sgaudit-collect'): Promise<AccessKeyCredentials & { requestId?: string }> {
-  const response = await factory.sts().assumeRoleWithOptions(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds: 3600 }), factory.runtime());
+export async function assumeRole(factory: ClientFactory, roleArn: string, sessionName: string, durationSeconds = 3600): Promise<TemporaryCredentials> {
+  const response = await factory.sts().assumeRoleWithOptions(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds }), factory.runtime());
   const credentials = response.body?.credentials;
   if (!credentials?.accessKeyId || !credentials.accessKeySecret) {
     throw Object.assign(new Error(`AssumeRole into ${roleArn} returned no credentials`), { code: 'InvalidResponse', requestId: response.body?.requestId });
   }
+  const expiresAt = credentials.expiration ? Date.parse(credentials.expiration) : Number.NaN;
   return {
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,
     ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+    ...(Number.isNaN(expiresAt) ? {} : { expiresAt }),
     ...(response.body?.requestId ? { requestId: response.body.requestId } : {}),
   };
 }

@@ -7,12 +7,14 @@ import {
   DescribeSecurityGroupAttributeRequest,
   DescribeSecurityGroupsRequest,
 } from '@alicloud/ecs20140526';
+import { ListAccountsRequest } from '@alicloud/resourcemanager20200331';
 import { DescribeEipAddressesRequest } from '@alicloud/vpc20160428';
 import type { CoverageApi } from '../../model/snapshot.js';
 import type { ClientFactory } from './clients.js';
 import type {
   WireEip,
   WireInstance,
+  WireMember,
   WireNetworkInterface,
   WirePrefixList,
   WirePrefixListAttributes,
@@ -128,6 +130,20 @@ export const EIP_ADDRESSES: PageNumberApi<WireEip> = {
   async fetch(clients, regionId, pageNumber) {
     const { body } = await clients.vpc(regionId).describeEipAddressesWithOptions(new DescribeEipAddressesRequest({ regionId, pageNumber, pageSize: this.pageSize }), clients.runtime());
     return { items: body?.eipAddresses?.eipAddress ?? [], requestId: body?.requestId, totalCount: body?.totalCount };
+  },
+};
+
+/**
+ * Resource Directory members, every folder at once (ListAccounts; ListAccountsForParent would list
+ * one folder's direct members only): PageNumber/PageSize ≤ 100. Global: the region is not sent.
+ */
+export const RESOURCE_DIRECTORY_MEMBERS: PageNumberApi<WireMember> = {
+  api: 'ListAccounts',
+  style: 'pageNumber',
+  pageSize: 100,
+  async fetch(clients, _regionId, pageNumber) {
+    const { body } = await clients.resourceManager().listAccountsWithOptions(new ListAccountsRequest({ pageNumber, pageSize: this.pageSize }), clients.runtime());
+    return { items: body?.accounts?.account ?? [], requestId: body?.requestId, totalCount: body?.totalCount };
   },
 };
 

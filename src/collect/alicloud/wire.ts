@@ -4,6 +4,7 @@
  * (Priority is declared a string but arrives as either). These types never leave `collect/`.
  */
 import type * as Ecs from '@alicloud/ecs20140526';
+import type * as ResourceManager from '@alicloud/resourcemanager20200331';
 import type * as Vpc from '@alicloud/vpc20160428';
 
 export type WireSecurityGroup = Ecs.DescribeSecurityGroupsResponseBodySecurityGroupsSecurityGroup;
@@ -15,3 +16,4 @@ export type WirePrefixList = Ecs.DescribePrefixListsResponseBodyPrefixListsPrefi
 export type WirePrefixListAttributes = Ecs.DescribePrefixListAttributesResponseBody;
 export type WireEip = Vpc.DescribeEipAddressesResponseBodyEipAddressesEipAddress;
 export type WireRegion = Ecs.DescribeRegionsResponseBodyRegionsRegion;
+export type WireMember = ResourceManager.ListAccountsResponseBodyAccountsAccount;

@@ -1,5 +1,6 @@
 import type { CredentialStore, Principal } from '../credentials.js';
 import type { EstateIndex, RegionIndex } from '../estate-index.js';
+import type { DirectoryIndex } from '../resource-directory.js';
 import { Errors } from '../errors.js';
 import type { FaultOptions } from '../types.js';
 
@@ -11,6 +12,8 @@ export interface HandlerContext {
   /** The caller's account × region view (empty region when the account has nothing there). */
   region: () => RegionIndex;
   credentials: CredentialStore;
+  /** The Resource Directory, when the emulator serves one. */
+  directory: DirectoryIndex | undefined;
   faults: FaultOptions;
   now: number;
 }

@@ -1,7 +1,10 @@
 import { Errors } from '../errors.js';
 import type { Handler } from './context.js';
 
-/** STS AssumeRole: hands out temporary keys that see the role's account estate. */
+/**
+ * STS AssumeRole: hands out temporary keys that see the role's account estate, if the role trusts
+ * the caller. Expiration is UTC to the second, as STS writes it.
+ */
 export const assumeRole: Handler = (context) => {
   const roleArn = context.params.RoleArn;
   const sessionName = context.params.RoleSessionName;
@@ -9,7 +12,7 @@ export const assumeRole: Handler = (context) => {
   if (!sessionName) throw Errors.missingParameter('RoleSessionName');
   const duration = context.params.DurationSeconds === undefined ? 3600 : Number(context.params.DurationSeconds);
   const denied = new Set(context.faults.denyAssumeRoleAccounts ?? []);
-  const { principal, arn, roleId } = context.credentials.assumeRole(roleArn, sessionName, duration, context.now, denied);
+  const { principal, arn, roleId } = context.credentials.assumeRole(roleArn, sessionName, duration, context.now, { denied, callerAccountId: context.principal.accountId });
   return {
     AssumedRoleUser: { Arn: arn, AssumedRoleId: roleId },
     Credentials: {
