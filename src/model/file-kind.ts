@@ -12,20 +12,25 @@ export type FileKind = 'snapshot' | 'findings' | 'terraform-state' | 'unknown';
 
 const PEEK_BYTES = 4096;
 
-export async function sniffFileKind(path: string): Promise<FileKind> {
-  let head: Buffer;
+/** The first PEEK_BYTES of a file, or undefined when it cannot be read (the reader reports why). */
+async function peek(path: string): Promise<Buffer | undefined> {
   try {
     const handle = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(PEEK_BYTES);
       const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
-      head = buffer.subarray(0, bytesRead);
+      return buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch {
-    return 'unknown';
+    return undefined;
   }
+}
+
+export async function sniffFileKind(path: string): Promise<FileKind> {
+  const head = await peek(path);
+  if (!head) return 'unknown';
   return kindOfText(head[0] === 0x1f && head[1] === 0x8b ? gunzipPrefix(head) : head.toString('utf8'));
 }
 
@@ -76,19 +81,8 @@ const NAMES: Record<Exclude<FileKind, 'unknown'>, string> = { snapshot: 'snapsho
  * seconds to decode only to fail at its first character). Returns the problem, or undefined.
  */
 export async function notJsonAtStart(path: string): Promise<string | undefined> {
-  let head: Buffer;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(PEEK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined; // the reader reports what is wrong with the path
-  }
+  const head = await peek(path);
+  if (!head) return undefined;
   if (head.includes(0)) return 'binary data, not JSON';
   const first = /\S/.exec(head.toString('latin1'))?.[0];
   if (first !== undefined && first !== '{' && first !== '[') return 'not valid JSON (it does not start with "{")';

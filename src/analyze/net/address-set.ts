@@ -249,28 +249,24 @@ export class CidrCovers {
   private readonly byStartV6 = new Map<bigint, Map<bigint, readonly string[]>>();
 
   v4(start: number, end: number): readonly string[] {
-    let byEnd = this.byStartV4.get(start);
-    if (!byEnd) this.byStartV4.set(start, (byEnd = new Map()));
-    let blocks = byEnd.get(end);
-    if (!blocks) {
-      const computed: string[] = [];
-      coverV4(start, end, computed);
-      byEnd.set(end, (blocks = computed));
-    }
-    return blocks;
+    return memoizedCover(this.byStartV4, start, end, coverV4);
   }
 
   v6(start: bigint, end: bigint): readonly string[] {
-    let byEnd = this.byStartV6.get(start);
-    if (!byEnd) this.byStartV6.set(start, (byEnd = new Map()));
-    let blocks = byEnd.get(end);
-    if (!blocks) {
-      const computed: string[] = [];
-      coverV6(start, end, computed);
-      byEnd.set(end, (blocks = computed));
-    }
-    return blocks;
+    return memoizedCover(this.byStartV6, start, end, coverV6);
   }
+}
+
+function memoizedCover<T>(byStart: Map<T, Map<T, readonly string[]>>, start: T, end: T, cover: (start: T, end: T, out: string[]) => void): readonly string[] {
+  let byEnd = byStart.get(start);
+  if (!byEnd) byStart.set(start, (byEnd = new Map()));
+  let blocks = byEnd.get(end);
+  if (!blocks) {
+    const computed: string[] = [];
+    cover(start, end, computed);
+    byEnd.set(end, (blocks = computed));
+  }
+  return blocks;
 }
 
 function pushAll(target: string[], items: readonly string[]): void {
