@@ -5,25 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, generateEstate, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 import { configureLog } from '../../src/util/log.js';
-import { runMain, type MainRun } from '../ops/helpers.js';
+import { runMainWithEnv, type MainRun } from '../ops/helpers.js';
 import { withTempDir } from './helpers.js';
 
 const estate = generateEstate({ instances: 12, groups: 6, rulesPerGroup: 3, enis: 16, eips: 3, accounts: 1, regions: 2, prefixLists: 1, seed: 3 });
 const [allowedRegion, forbiddenRegion] = estate.accounts[0]!.regions.map((region) => region.regionId) as [string, string];
 
 /** Run the real CLI in-process with the given env (restored afterwards), capturing stdout/stderr. */
-async function runCli(args: string[], env: Record<string, string>): Promise<MainRun> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    return await runMain(args);
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
+const runCli = (args: string[], env: Record<string, string>): Promise<MainRun> => runMainWithEnv(args, env);
 
 async function snapshotText(dir: string): Promise<{ path: string; text: string }[]> {
   const files = (await readdir(dir)).filter((name) => name.endsWith('.jsonl.gz'));

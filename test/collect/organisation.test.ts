@@ -6,7 +6,7 @@ import { DEMO_CREDENTIALS, generateEstate, resourceDirectoryFor, startEmulator, 
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { configureLog } from '../../src/util/log.js';
-import { runMain, type MainRun } from '../ops/helpers.js';
+import { runMainWithEnv, type MainRun } from '../ops/helpers.js';
 import { canonicalAccounts, withTempDir } from './helpers.js';
 
 /**
@@ -21,18 +21,7 @@ const [management, , , denied, suspended] = ids;
 const region = estate.accounts[0]!.regions[0]!.regionId;
 const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret, SGAUDIT_CONFIG: '' };
 
-async function runCli(args: string[]): Promise<MainRun> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    return await runMain(args);
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
+const runCli = (args: string[]): Promise<MainRun> => runMainWithEnv(args, env);
 
 async function filesBelow(dir: string): Promise<{ name: string; text: string }[]> {
   const names = (await readdir(dir, { recursive: true })).filter((name) => /\.(gz|html|md|json)$/.test(name));

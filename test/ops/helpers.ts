@@ -81,6 +81,20 @@ export async function runMain(args: string[], whileRunning?: (output: () => { st
   }
 }
 
+/** runMain with some environment variables set for the run (restored afterwards). */
+export async function runMainWithEnv(args: string[], env: Record<string, string>): Promise<MainRun> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await runMain(args);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
 export interface DemoWorkspace {
   /** A temp directory laid out like a user's: snapshots/ (the store), findings.jsonl.gz, state.json. */
   dir: string;
