@@ -1,3 +1,4 @@
+import { onAbort } from './abort.js';
 import { abortError } from './retry.js';
 
 /**
@@ -10,7 +11,7 @@ import { abortError } from './retry.js';
 export class RequestBudget {
   private tokens: number;
   private updatedAt: number;
-  private readonly queue: { resolve: () => void; reject: (error: unknown) => void; signal?: AbortSignal; onAbort?: () => void }[] = [];
+  private readonly queue: { resolve: () => void; reject: (error: unknown) => void; unsubscribe?: () => void }[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -33,14 +34,14 @@ export class RequestBudget {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: (typeof this.queue)[number] = { resolve, reject, ...(signal ? { signal } : {}) };
+      const waiter: (typeof this.queue)[number] = { resolve, reject };
       if (signal) {
-        waiter.onAbort = () => {
+        // One listener on the run's signal for every waiter (abort.ts), not one each.
+        waiter.unsubscribe = onAbort(signal, () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
           reject(abortError(signal));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       this.queue.push(waiter);
       this.schedule();
@@ -73,7 +74,7 @@ export class RequestBudget {
     while (this.queue.length > 0 && this.tokens >= 1) {
       const waiter = this.queue.shift() as (typeof this.queue)[number];
       this.tokens -= 1;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+      waiter.unsubscribe?.();
       waiter.resolve();
     }
     if (this.queue.length > 0) this.schedule();

@@ -81,6 +81,8 @@ interface CollectContext {
   /** RoleSessionName of every AssumeRole: names sgaudit and this run (the snapshot id). */
   sessionName: string;
   sessionSeconds: number;
+  /** Opens a source of pages not yet known (progress shows its total as growing until all are closed). */
+  discovering: () => () => void;
 }
 
 /** `account 1234567890123456 (prod)`; "default" stands for the starting credentials' account when its id could not be read. */
@@ -176,7 +178,9 @@ function createCaller(context: CollectContext, setup: CallerSetup): { call: Call
       limits.apiSlots.set(api, slots);
       limits.pacers.set(api, pacer);
     }
-    progress?.grow(1);
+    // Pages of listings and detail calls are the progress; STS calls are session plumbing, not pages.
+    const page = api !== 'AssumeRole' && api !== 'GetCallerIdentity';
+    if (page) progress?.grow(1);
     const [apiSlotsFixed, apiPacer] = [slots, pacer];
     let sentAt = 0;
     let generation = 0;
@@ -227,7 +231,7 @@ function createCaller(context: CollectContext, setup: CallerSetup): { call: Call
       const { value } = await apiSlotsFixed.run(() => limits.scopeSlots.run(retried));
       return value;
     } finally {
-      progress?.tick(1, label, api);
+      if (page) progress?.tick(1, label, api);
     }
   };
   return { call, attempts: (api) => attempts.get(api) ?? 0 };
@@ -312,7 +316,16 @@ type RegionSink = (accountId: string, alias: string | undefined, region: Region)
  * credentials), find its regions, collect them. Its failures become coverage entries; only an
  * abort or a local problem throws, so one account cannot stop the others.
  */
-async function collectAccount(context: CollectContext, planned: PlannedAccount, base: ClientFactory, management: CallerLimits, write: RegionSink): Promise<void> {
+async function collectAccount(context: CollectContext, planned: PlannedAccount, base: ClientFactory, management: CallerLimits, write: RegionSink, listed: () => void): Promise<void> {
+  try {
+    await collectAccountRegions(context, planned, base, management, write, listed);
+  } finally {
+    listed();
+  }
+}
+
+/** collectAccount's work; `listed` closes the account's progress source once its regions are known. */
+async function collectAccountRegions(context: CollectContext, planned: PlannedAccount, base: ClientFactory, management: CallerLimits, write: RegionSink, listed: () => void): Promise<void> {
   const { options } = context;
   let accountId = planned.accountId;
   if (accountId === undefined) accountId = (await callerIdentity(context, management, base)) ?? 'default';
@@ -365,23 +378,35 @@ async function collectAccount(context: CollectContext, planned: PlannedAccount, 
   try {
     const accountCaller = createCaller(context, { clients, label, accountSlots, ...(credentials ? { credentials } : {}) });
     const regions = await resolveRegions(context, account, accountCaller, clients);
+    // Each region waiting for its turn is pages not yet known; the account's own source closes once they are open.
+    const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
+    listed();
     await mapPool(regions, context.concurrency.regions, async (regionId) => {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      const caller = createCaller(context, { clients, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
-      const outcome = await collectRegion({
-        accountId,
-        regionId,
-        clients,
-        call: caller.call,
-        attempts: caller.attempts,
-        redact: (text) => context.redactor.redact(text),
-      });
-      if (options.signal?.aborted) throw abortError(options.signal);
-      const coverage = outcome.coverage.map((entry) => withAlias(entry, planned.alias));
-      for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
-      log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
-      context.coverage.push(...coverage);
-      await write(accountId, planned.alias, outcome.region);
+      const regionListed = unlisted.get(regionId);
+      try {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        const caller = createCaller(context, { clients, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
+        const running = collectRegion({
+          accountId,
+          regionId,
+          clients,
+          call: caller.call,
+          attempts: caller.attempts,
+          redact: (text) => context.redactor.redact(text),
+          discovering: context.discovering,
+        });
+        // collectRegion has opened its listings' sources synchronously: the region's own may close.
+        regionListed?.();
+        const outcome = await running;
+        if (options.signal?.aborted) throw abortError(options.signal);
+        const coverage = outcome.coverage.map((entry) => withAlias(entry, planned.alias));
+        for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
+        log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
+        context.coverage.push(...coverage);
+        await write(accountId, planned.alias, outcome.region);
+      } finally {
+        regionListed?.();
+      }
     });
   } finally {
     // Every session of the account, renewals included: how often STS was asked, how many it gave.
@@ -441,6 +466,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     // RoleSessionName allows letters, digits and .@-_ up to 64 characters: sgaudit and the snapshot id.
     sessionName: `sgaudit-${id}`,
     sessionSeconds: sessionSeconds(options.sessionDurationSeconds),
+    discovering: options.progress ? () => (options.progress as Progress).discovering() : () => () => undefined,
   };
 
   let base: ClientFactory;
@@ -475,6 +501,8 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     writes = writes.then(() => writer.addRegion(accountId, alias, region));
     return writes;
   };
+  // Until the accounts are planned, nothing of the run's size is known.
+  const planned = context.discovering();
   try {
     // STS and Resource Manager calls of the starting credentials share one set of limits and pacers:
     // their quota is the management account's, whichever member a call is for.
@@ -488,9 +516,15 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
       for (const entry of plan.skipped) recordFailure(context, entry);
       if (members && plan.accounts.length === 0) log.warn('Resource Directory discovery selected no account to collect');
     }
-    await mapPool(plan.accounts, context.concurrency.accounts, async (account) => {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      await collectAccount(context, account, base, management, write);
+    const unlisted = plan.accounts.map(() => context.discovering());
+    planned();
+    await mapPool(plan.accounts, context.concurrency.accounts, async (account, index) => {
+      const listed = unlisted[index] ?? (() => undefined);
+      if (options.signal?.aborted) {
+        listed();
+        throw abortError(options.signal);
+      }
+      await collectAccount(context, account, base, management, write, listed);
     });
     await writes;
     const coverage = sortCoverage(context.coverage);
@@ -499,6 +533,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries${context.stats.sessions > plan.accounts.length ? `, ${context.stats.sessions} STS sessions` : ''}`);
     return { path: result.path, header, stats: { ...context.stats, durationMs: Date.now() - started } };
   } catch (error) {
+    planned();
     await writes.catch(() => undefined);
     await writer.abort();
     if (error instanceof SgauditError) throw error;

@@ -8,7 +8,13 @@ export class Redactor {
 
   add(secret: string | undefined): void {
     // Very short values would blank out ordinary words; real secrets are long.
-    if (secret && secret.length >= 6) this.secrets.add(secret);
+    if (!secret || secret.length < 6) return;
+    this.secrets.add(secret);
+    // Servers and SDK errors echo request parameters as sent: percent-encoded (a token's + / =).
+    const encoded = encodeURIComponent(secret);
+    this.secrets.add(encoded);
+    this.secrets.add(encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+    this.secrets.add(Buffer.from(secret).toString('base64'));
   }
 
   redact(text: string): string {

@@ -1,3 +1,5 @@
+import { onAbort } from './abort.js';
+
 /**
  * Classification and retry of cloud API failures. The SDK never retries by itself, so the
  * collector does: throttling (`Throttling*` codes, which ECS mostly sends with HTTP 400), 5xx,
@@ -137,15 +139,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Through the fan-out: one listener on the shared signal however many sleeps are pending.
+    const unsubscribe = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(abortError(signal));
+        })
+      : undefined;
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { approveBaseline, readApprovedBaseline } from '../store/baseline.js';
+import { removeStaleTempFiles, storeTempDirs } from '../store/stale-temp.js';
 import { log } from '../util/log.js';
 import { deprecatedAlias, option } from './flags.js';
 import { snapshotArgument, storeDirectory } from './inputs.js';
@@ -45,6 +46,7 @@ export function register(program: Command): void {
   deprecatedAlias(approve, '--dir <dir>', '--store');
   approve.action(async (snapshotArg: string, flags: StoreFlags & { note: string }) => {
     const storeDir = await storeDirectory(flags);
+    await removeStaleTempFiles(storeTempDirs(storeDir));
     const approved = await approveBaseline(storeDir, await snapshotArgument(snapshotArg), { note: flags.note });
     process.stdout.write(`${approved.absolutePath}\n`);
     log.info(`approved snapshot ${approved.snapshotId} (taken ${approved.takenAt}) as the baseline, by ${approved.approvedBy}`);

@@ -5,6 +5,7 @@ import { deprecatedAlias, option } from './flags.js';
 import { addCollectionOptions, collectionFromFlags } from './scan-flags.js';
 import { wholeNumber } from './parse.js';
 import { snapshotPathFor } from '../store/index.js';
+import { removeStaleTempFiles, storeTempDirs } from '../store/stale-temp.js';
 import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load.js';
 import { collectOptionsFromConfig } from '../pipeline/collect-options.js';
 import { log } from '../util/log.js';
@@ -68,6 +69,8 @@ export function register(program: Command): void {
     // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
     const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
     const storeDir = flags.store ?? config.store.dir;
+    // What an earlier run killed mid-write left behind (a snapshot-sized body file) goes first.
+    await removeStaleTempFiles(storeTempDirs(storeDir));
     const progress = createProgress('collect');
     // Ctrl-C or a scheduler's SIGTERM stops paging and leaves no partial file behind.
     const controller = new AbortController();

@@ -3,6 +3,7 @@ import { SgauditError } from '../model/errors.js';
 import { exportSnapshotJson, readSnapshot } from '../model/snapshot-file.js';
 import { openLocalStore } from '../store/index.js';
 import { formatSnapshotTable } from '../store/describe.js';
+import { removeStaleTempFiles, storeTempDirs } from '../store/stale-temp.js';
 import { log } from '../util/log.js';
 import { deprecatedAlias, option } from './flags.js';
 import { snapshotArgument, storeDirectory } from './inputs.js';
@@ -91,7 +92,9 @@ export function register(program: Command): void {
     if (flags.keep === undefined && flags.maxAgeDays === undefined) {
       throw new SgauditError('USAGE', 'snapshots prune needs --keep N and/or --max-age-days D');
     }
-    const removed = await openLocalStore(await storeDirectory(flags)).prune({ keep: flags.keep, maxAgeDays: flags.maxAgeDays }, { dryRun: flags.dryRun });
+    const storeDir = await storeDirectory(flags);
+    await removeStaleTempFiles(storeTempDirs(storeDir), { dryRun: flags.dryRun });
+    const removed = await openLocalStore(storeDir).prune({ keep: flags.keep, maxAgeDays: flags.maxAgeDays }, { dryRun: flags.dryRun });
     for (const snapshot of removed) process.stdout.write(`${flags.dryRun ? 'would delete' : 'deleted'} ${snapshot.path}\n`);
     log.info(`${removed.length} snapshot(s) ${flags.dryRun ? 'would be ' : ''}deleted`);
   });

@@ -1,7 +1,7 @@
 import { drawFor } from './random.js';
 import type { FaultKind, FaultOptions } from './types.js';
 
-export type RandomFault = Extract<FaultKind, 'throttle' | 'error5xx' | 'reset' | 'malformed'>;
+export type RandomFault = Extract<FaultKind, 'throttle' | 'error5xx' | 'reset' | 'malformed' | 'hang'>;
 
 /**
  * Decides the random faults. Each distinct request (same key, same params) is counted, and the
@@ -30,6 +30,7 @@ export class FaultInjector {
       ['error5xx', this.options.errorRate],
       ['reset', this.options.resetRate],
       ['malformed', this.options.malformedRate],
+      ['hang', this.options.hangRate],
     ];
     let threshold = 0;
     for (const [fault, share] of shares) {
@@ -41,6 +42,24 @@ export class FaultInjector {
 
   shouldHang(seq: number): boolean {
     return this.options.hangRequests?.includes(seq) ?? false;
+  }
+}
+
+/**
+ * Regions that turn Forbidden mid-run (`forbidRegionsAfter`): counts each region's ECS/VPC
+ * requests and answers whether this one falls on or after the flip.
+ */
+export class RegionFlips {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly after: Record<string, number> = {}) {}
+
+  forbidden(regionId: string): boolean {
+    const flipAt = this.after[regionId];
+    if (flipAt === undefined) return false;
+    const nth = (this.seen.get(regionId) ?? 0) + 1;
+    this.seen.set(regionId, nth);
+    return nth >= flipAt;
   }
 }
 

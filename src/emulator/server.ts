@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CredentialStore, type Principal } from './credentials.js';
 import { ApiError, errorBody, Errors, newRequestId } from './errors.js';
 import { EstateIndex } from './estate-index.js';
-import { FaultInjector, RateLimiter } from './faults.js';
+import { FaultInjector, RateLimiter, RegionFlips } from './faults.js';
 import { DirectoryIndex, resourceDirectoryFor } from './resource-directory.js';
 import { findRoute, type Product, VERSIONS } from './routes.js';
 import { canonicalQueryString, parseAuthorization, verifySignature } from './signature.js';
@@ -32,6 +32,8 @@ interface Outcome {
   fault?: FaultKind;
   /** Destroy the socket instead of answering. */
   reset?: boolean;
+  /** Never answer (the client has to time out). */
+  hang?: boolean;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -90,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const injector = new FaultInjector(faults, seed);
   const limiter = faults.rateLimit !== undefined && faults.rateLimit > 0 ? new RateLimiter(faults.rateLimit, faults.rateLimitBurst) : undefined;
   const forbidden = new Set(faults.forbidRegions ?? []);
+  const flips = new RegionFlips(faults.forbidRegionsAfter);
   const maxRecorded = options.maxRecordedRequests ?? 200_000;
   const started = Date.now();
   const recorded: RecordedRequest[] = [];
@@ -163,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const faultKey = `${entry.version}|${entry.action}|${canonicalQueryString(params)}`;
       const decision = injector.decide(entry.action, faultKey);
       if (decision.fault === 'reset') return { status: 0, body: '', headers: {}, reset: true, fault: 'reset' };
+      if (decision.fault === 'hang') return { status: 0, body: '', headers: {}, hang: true, fault: 'hang' };
 
       const now = Date.now();
       let principal: Principal;
@@ -183,11 +187,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         const wait = limiter.take(`${principal.accountId}/${entry.regionId}/${product}:${entry.action}`, now);
         if (wait > 0) return { ...answer(requestId, product, Errors.throttled(wait)), fault: 'rateLimit' };
       }
-      if (decision.fault === 'throttle') return { ...answer(requestId, product, Errors.throttled(faults.retryAfterMs)), fault: 'throttle' };
+      if (decision.fault === 'throttle') {
+        // With retryAfterShare, some throttling answers say when to come back and the others do not.
+        const advised = faults.retryAfterMs !== undefined && decision.draw < (faults.retryAfterShare ?? 1) ? faults.retryAfterMs : undefined;
+        return { ...answer(requestId, product, Errors.throttled(advised)), fault: 'throttle' };
+      }
       if (decision.fault === 'error5xx') {
         return { ...answer(requestId, product, decision.draw < 0.5 ? Errors.internalError() : Errors.serviceUnavailable()), fault: 'error5xx' };
       }
-      if (route.product !== 'sts' && forbidden.has(entry.regionId)) return { ...answer(requestId, product, Errors.forbiddenRegion()), fault: 'forbidden' };
+      if (route.product !== 'sts' && (forbidden.has(entry.regionId) || flips.forbidden(entry.regionId))) return { ...answer(requestId, product, Errors.forbiddenRegion()), fault: 'forbidden' };
 
       const result = route.handler({
         params,
@@ -240,6 +248,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (outcome.code) entry.code = outcome.code;
       if (outcome.requestId) entry.requestId = outcome.requestId;
       if (outcome.fault) entry.fault = outcome.fault;
+      if (outcome.hang) {
+        // As with hangRequests: the socket stays open until the client gives up or close() destroys it.
+        remember(entry);
+        request.resume();
+        return;
+      }
       if (outcome.reset) {
         remember(entry);
         request.socket.destroy();
@@ -280,6 +294,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     requests: () => recorded.slice(),
     stsSessions: () => credentials.issuedSessions(),
     stats: () => structuredClone(stats),
+    connections: () => sockets.size,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -26,17 +26,27 @@ export interface FaultOptions {
   latencyMs?: number;
   /** 1-based arrival numbers of requests that are never answered (the client must time out). */
   hangRequests?: number[];
+  /** Share of requests never answered (drawn like the other random faults: a retry gets a fresh draw). */
+  hangRate?: number;
   /** Regions whose ECS/VPC APIs answer 403 Forbidden.RAM for every account. */
   forbidRegions?: string[];
+  /**
+   * Regions that flip to Forbidden mid-run, as when a RAM policy or a control policy changes while a
+   * collection reads them: region → the 1-based number of its ECS/VPC request from which on every
+   * ECS/VPC call in it answers 403 Forbidden.RAM (earlier ones are served).
+   */
+  forbidRegionsAfter?: Record<string, number>;
   /** Requests per second allowed per account × region × API; above it the API answers Throttling.User. */
   rateLimit?: number;
   /** Bucket size of the rate limiter (requests that may arrive at once); default = rateLimit. */
   rateLimitBurst?: number;
   /** Value of the x-acs-retry-after header (ms) on injected throttling; rate-limit throttling always sends the real wait. */
   retryAfterMs?: number;
+  /** Share of injected throttling answers that carry `retryAfterMs` (default 1: all); the others carry no x-acs-retry-after. */
+  retryAfterShare?: number;
   /** Accounts whose role does not trust the caller: STS AssumeRole into them is refused (403 NoPermission). */
   denyAssumeRoleAccounts?: string[];
-  /** Restrict random faults (throttle, error, reset, malformed) to these actions; default all. */
+  /** Restrict random faults (throttle, error, reset, malformed, hang) to these actions; default all. */
   actions?: string[];
 }
 
@@ -127,6 +137,8 @@ export interface RunningEmulator {
   /** Every STS session handed out, with its secrets (tests assert they leak nowhere). */
   stsSessions(): IssuedSession[];
   stats(): EmulatorStats;
+  /** TCP connections open to the emulator now (idle keep-alive ones included): a client that leaks sockets grows it. */
+  connections(): number;
   close(): Promise<void>;
 }
 

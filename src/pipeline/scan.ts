@@ -16,6 +16,7 @@ import type { ReportFormat } from '../report/index.js';
 import { writeReports } from '../report/write-reports.js';
 import { FINDINGS_FILE_NAME, writeFindingsFile } from '../report/write-findings.js';
 import { openLocalStore } from '../store/index.js';
+import { removeStaleTempFiles, reportTempDirs, storeTempDirs } from '../store/stale-temp.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 
@@ -75,6 +76,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const explicitBaseline = against === 'approved' || against === 'previous' || against === 'none' ? undefined : against;
   const explicit = explicitBaseline === undefined ? undefined : await readSnapshot(explicitBaseline);
   const terraform = config.baseline.terraformState ? await readTerraformState(config.baseline.terraformState) : undefined;
+  // Temp files of an earlier run that was killed mid-write (its writer is gone) would fill the disk night after night.
+  await removeStaleTempFiles([...storeTempDirs(storeDir), ...(await reportTempDirs(config.reports.dir)), ...(options.outDir ? [options.outDir] : [])]);
 
   const collected = await collectSnapshot({
     ...collectOptionsFromConfig(config, options),

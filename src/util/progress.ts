@@ -5,14 +5,26 @@ import { terminalSafe } from './terminal-safe.js';
  * Progress of long work (collection) on stderr: a redrawn bar on a TTY; otherwise a plain line
  * every few seconds (schedulers and CI logs must not drown in carriage returns); with
  * `--log-format json`, the same lines as JSON log records and nothing else.
+ *
+ * Collection discovers its work as it goes (a listing's next page, the rules of each group listed),
+ * so the total is only a lower bound until every source of pages has been read to its end: the
+ * line then says `1,204 of ≥1,530 pages` and shows no percentage or ETA, which could only go back.
+ * Once no source is open the total is exact (`79% — 1,204 of 1,530 pages`). Pages done never go
+ * back, and neither does the percentage.
  */
 export interface Progress {
-  /** Add to the total amount of work (work is discovered while paging). */
+  /** Pages (requests answered or given up on, retries not counted) now known to be needed. */
   grow(amount: number): void;
-  /** Work done; `scope` is where (an account/region, `sts`), `step` what (an API). */
+  /** Pages done; `scope` is where (an account/region, `sts`), `step` what (an API). */
   tick(amount?: number, scope?: string, step?: string): void;
   /** A request that will be sent again (throttled, 5xx, reset …). */
   retry(): void;
+  /**
+   * A source of pages not yet known opens (accounts or regions not listed yet, a listing still
+   * paging): the total is shown as growing until every source is closed. Returns the closer
+   * (calling it again does nothing). Open the next source before closing the one that revealed it.
+   */
+  discovering(): () => void;
   done(summary?: string): void;
 }
 
@@ -37,15 +49,18 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
   let total = 0;
   let current = 0;
   let retries = 0;
-  // The total grows as pages are discovered: the shown percentage never goes back, and an ETA is
-  // only given once the total has held still for a while.
+  // Sources of pages still open: while any is, `total` is a lower bound.
+  let open = 0;
   let shownPercent = 0;
-  let totalChangedAt = started;
   let last = started;
   let lastStep = '';
   const byScope = new Map<string, number>();
+  const final = () => open === 0;
+  const count = (value: number) => value.toLocaleString('en-US');
 
-  const percent = (): number => {
+  /** Shown only for an exact total, and never lower than before. */
+  const percent = (): number | undefined => {
+    if (!final()) return undefined;
     const computed = total > 0 ? Math.min(99, Math.floor((current / total) * 100)) : 0;
     shownPercent = Math.max(shownPercent, computed);
     return shownPercent;
@@ -53,9 +68,12 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
 
   const etaSeconds = (at: number): number | undefined => {
     const elapsed = (at - started) / 1000;
-    if (current === 0 || total <= current || elapsed < 2 || at - totalChangedAt < 2000) return undefined;
+    if (!final() || current === 0 || total <= current || elapsed < 2) return undefined;
     return Math.ceil(((total - current) * elapsed) / current);
   };
+
+  /** `1,204 of ≥1,530 pages` while the total grows, `1,204 of 1,530 pages` once it is final. */
+  const pages = (): string => `${count(current)} of ${final() ? '' : '≥'}${count(Math.max(total, current))} pages`;
 
   const scopes = (): string =>
     [...byScope]
@@ -69,18 +87,28 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
     const secs = ((at - started) / 1000).toFixed(1);
     const eta = etaSeconds(at);
     if (json) {
-      log.info(`${title} progress`, { done: current, total, percent: pct, retries, elapsedSeconds: Number(secs), ...(eta === undefined ? {} : { etaSeconds: eta }), scopes: Object.fromEntries(byScope) });
+      log.info(`${title} progress`, {
+        done: current,
+        total,
+        totalFinal: final(),
+        ...(pct === undefined ? {} : { percent: pct }),
+        retries,
+        elapsedSeconds: Number(secs),
+        ...(eta === undefined ? {} : { etaSeconds: eta }),
+        scopes: Object.fromEntries(byScope),
+      });
       return;
     }
-    const facts = `${current}/${total} requests${retries ? `, ${retries} retries` : ''}${eta === undefined ? '' : `, ETA ${eta}s`}`;
+    const facts = `${pages()}${retries ? `, ${count(retries)} retries` : ''}${eta === undefined ? '' : `, ETA ${eta}s`}`;
     if (tty) {
       const width = 24;
-      const filled = Math.round((pct / 100) * width);
       const columns = stream.columns ?? 120;
+      // No bar while the total grows: its fill would have to shrink.
+      const bar = pct === undefined ? '' : `[${'#'.repeat(Math.round((pct / 100) * width))}${'-'.repeat(width - Math.round((pct / 100) * width))}] ${pct}% `;
       // Scope labels carry account aliases (config, Resource Directory): nothing in them may act on the terminal.
-      stream.write(`\r${terminalSafe(`${title} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${facts} ${secs}s ${lastStep}`).slice(0, columns - 1).padEnd(Math.min(columns, 120) - 1)}`);
+      stream.write(`\r${terminalSafe(`${title} ${bar}${facts} ${secs}s ${lastStep}`).slice(0, columns - 1).padEnd(Math.min(columns, 120) - 1)}`);
     } else {
-      stream.write(`${terminalSafe(`${title}: ${pct}% — ${facts} after ${secs}s${byScope.size ? ` (${scopes()})` : ''}`)}\n`);
+      stream.write(`${terminalSafe(`${title}: ${pct === undefined ? '' : `${pct}% — `}${facts} after ${secs}s${byScope.size ? ` (${scopes()})` : ''}`)}\n`);
     }
   };
 
@@ -95,7 +123,6 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
   return {
     grow(amount) {
       total += amount;
-      totalChangedAt = now();
     },
     tick(amount = 1, scope, step) {
       current += amount;
@@ -106,10 +133,19 @@ export function createProgress(title: string, options: ProgressOptions = {}): Pr
     retry() {
       retries++;
     },
+    discovering() {
+      open++;
+      let closed = false;
+      return () => {
+        if (closed) return;
+        closed = true;
+        open--;
+      };
+    },
     done(summary) {
       if (silent) return;
       const seconds = ((now() - started) / 1000).toFixed(1);
-      const text = summary ?? `${current}/${total} done`;
+      const text = summary ?? `${pages()} done`;
       if (json) {
         log.info(`${title} done`, { done: current, total, retries, elapsedSeconds: Number(seconds) });
         return;

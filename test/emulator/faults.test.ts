@@ -83,6 +83,34 @@ describe('fault injection as the SDK sees it', () => {
     expect((await listGroups(emulator)).statusCode).toBe(200);
   });
 
+  it('hangs a random share of requests (hangRate) until the client times out; the connection closes with the client', async () => {
+    const emulator = await emulatorWith({ hangRate: 1 });
+    const error = await failure(listGroups(emulator, REGION, 200));
+    expect(String(error.name) + String(error.message)).toMatch(/timeout/i);
+    expect(emulator.stats().faults.hang).toBe(1);
+    // The client gave up and destroyed its socket: nothing is left open on the emulator's side.
+    await expect.poll(() => emulator.connections()).toBe(0);
+  });
+
+  it('throttles with and without x-acs-retry-after (retryAfterShare)', async () => {
+    const emulator = await emulatorWith({ throttleRate: 1, retryAfterMs: 40, retryAfterShare: 0.5 });
+    const advised = new Set<unknown>();
+    for (let i = 0; i < 16; i++) advised.add((await failure(listGroups(emulator))).retryAfter);
+    expect(advised).toEqual(new Set([40, undefined]));
+  });
+
+  it('flips a region to Forbidden.RAM from its Nth ECS request on (forbidRegionsAfter)', async () => {
+    const emulator = await emulatorWith({ forbidRegionsAfter: { [REGION]: 3 } });
+    expect((await listGroups(emulator)).statusCode).toBe(200);
+    expect((await listGroups(emulator)).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const error = await failure(listGroups(emulator));
+      expect([error.code, error.statusCode]).toEqual(['Forbidden.RAM', 403]);
+      expect(error.data?.RequestId).toBeTruthy();
+    }
+    expect(emulator.stats().faults.forbidden).toBe(2);
+  });
+
   it('adds latency', async () => {
     const emulator = await emulatorWith({ latencyMs: 150 });
     const started = Date.now();

@@ -33,7 +33,7 @@ describe('progress', () => {
     progress.tick(3, 'acct/cn-hangzhou', 'DescribeInstances');
     progress.done('4 requests');
     expect(writes.slice(0, 2).every((w) => w.startsWith('\r') && !w.includes('\n'))).toBe(true);
-    expect(writes[1]).toMatch(/\[#+-*\] 99% 4\/4 requests, 1 retries .* acct\/cn-hangzhou DescribeInstances/);
+    expect(writes[1]).toMatch(/\[#+-*\] 99% 4 of 4 pages, 1 retries .* acct\/cn-hangzhou DescribeInstances/);
     expect(writes.at(-1)).toMatch(/^collect: 4 requests in \d+\.\ds\n$/);
   });
 
@@ -49,22 +49,84 @@ describe('progress', () => {
     progress.done();
     expect(writes.every((w) => !w.includes('\r') && w.endsWith('\n'))).toBe(true);
     expect(writes.length).toBe(4); // at 3 s, 6 s, 9 s, then the summary
-    expect(writes[0]).toBe('collect: 30% — 300/1000 requests, ETA 7s after 3.0s (acct/cn-shanghai 150, acct/cn-hangzhou 150)\n');
+    expect(writes[0]).toBe('collect: 30% — 300 of 1,000 pages, ETA 7s after 3.0s (acct/cn-shanghai 150, acct/cn-hangzhou 150)\n');
     expect(writes[2]).toMatch(/ETA 1s/);
   });
 
-  it('never shows the percentage going back when the total grows', () => {
+  it('says pages done of pages known, the total marked ≥ while sources are open, exact (with a percentage) once final', () => {
     const { writes, stream } = fakeStream(false);
     const time = clock();
     const progress = createProgress('collect', { stream, intervalMs: 1000, now: time.now });
+    const run = progress.discovering();
     progress.grow(10);
     time.advance(1000);
-    progress.tick(8); // 80 %
-    progress.grow(90); // pages discovered: 8 of 100
+    progress.tick(8);
+    const listing = progress.discovering();
+    run();
+    progress.grow(1520); // pages discovered
     time.advance(1000);
-    progress.tick(2); // 10 %, shown as 80 %
-    const shown = writes.map((line) => Number(/(\d+)%/.exec(line)?.[1]));
-    expect(shown).toEqual([80, 80]);
+    progress.tick(1196);
+    listing();
+    time.advance(1000);
+    progress.tick(100);
+    progress.done();
+    expect(writes).toEqual([
+      'collect: 8 of ≥10 pages after 1.0s\n',
+      'collect: 1,204 of ≥1,530 pages after 2.0s\n',
+      'collect: 85% — 1,304 of 1,530 pages, ETA 1s after 3.0s\n',
+      'collect: 1,304 of 1,530 pages done in 3.0s\n',
+    ]);
+  });
+
+  it('never goes back: pages done only grow, the known total never shows below them, the percentage never drops', () => {
+    const { writes, stream } = fakeStream(false);
+    const time = clock();
+    const progress = createProgress('collect', { stream, intervalMs: 0, now: time.now });
+    const source = progress.discovering();
+    // Ticks may arrive before the grows that announce their pages (a request counted as it ends).
+    let pending = 0;
+    for (let step = 0; step < 300; step++) {
+      time.advance(10);
+      if (step % 7 === 0) progress.grow(5);
+      if (step === 200) source();
+      if (step % 3 === 0 && pending < 200) {
+        progress.tick();
+        pending++;
+      }
+    }
+    const parsed = writes.map((line) => /^collect: (?:(\d+)% — )?([\d,]+) of (≥?)([\d,]+) pages/.exec(line)).filter((match) => match !== null);
+    expect(parsed.length).toBeGreaterThan(50);
+    let [lastDone, lastPercent, sawFinal] = [0, 0, false];
+    for (const [, percent, done, growing, total] of parsed) {
+      const [d, t] = [Number(done?.replace(/,/g, '')), Number(total?.replace(/,/g, ''))];
+      expect(d).toBeGreaterThanOrEqual(lastDone);
+      expect(t).toBeGreaterThanOrEqual(d);
+      if (growing) expect(percent).toBeUndefined();
+      else {
+        sawFinal = true;
+        expect(Number(percent)).toBeGreaterThanOrEqual(lastPercent);
+        lastPercent = Number(percent);
+      }
+      // Once exact, the total is never marked growing again.
+      if (sawFinal) expect(growing).toBe('');
+      lastDone = d;
+    }
+    expect(sawFinal).toBe(true);
+  });
+
+  it('a source closed twice is closed once', () => {
+    const { writes, stream } = fakeStream(false);
+    const progress = createProgress('collect', { stream, intervalMs: 0 });
+    const first = progress.discovering();
+    const second = progress.discovering();
+    progress.grow(2);
+    first();
+    first();
+    progress.tick();
+    second();
+    progress.tick();
+    expect(writes[0]).toMatch(/^collect: 1 of ≥2 pages/);
+    expect(writes[1]).toMatch(/^collect: 99% — 2 of 2 pages/);
   });
 
   it('emits only JSON log records with --log-format json', () => {
@@ -79,7 +141,7 @@ describe('progress', () => {
     progress.done();
     expect(writes).toEqual([]);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records[0]).toMatchObject({ level: 'info', message: 'collect progress', done: 1, total: 2, percent: 50, scopes: { 'acct/cn-hangzhou': 1 } });
+    expect(records[0]).toMatchObject({ level: 'info', message: 'collect progress', done: 1, total: 2, totalFinal: true, percent: 50, scopes: { 'acct/cn-hangzhou': 1 } });
     expect(records[1]).toMatchObject({ message: 'collect done', done: 1, total: 2 });
   });
 

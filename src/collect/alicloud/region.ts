@@ -41,6 +41,21 @@ export interface RegionJob {
   attempts(api: CoverageApi): number;
   /** Redacts secrets from messages before they are stored. */
   redact(text: string): string;
+  /** Opens a source of pages not yet known, for progress (see Progress.discovering); returns its closer. */
+  discovering?: () => () => void;
+}
+
+/**
+ * Runs a paged read as an open source of pages: opened at once (synchronously, so the caller can
+ * rely on it being open when collectRegion returns its promise), closed when the last page is in.
+ */
+async function paging<T>(job: RegionJob, run: () => Promise<T>): Promise<T> {
+  const close = job.discovering?.();
+  try {
+    return await run();
+  } finally {
+    close?.();
+  }
 }
 
 export interface RegionOutcome {
@@ -109,11 +124,14 @@ async function collectSecurityGroups(job: RegionJob): Promise<{ groups: Security
     const nicTypes = isClassicGroup(group) ? (['internet', 'intranet'] as const) : (['intranet'] as const);
     const pages: WireSecurityGroupAttribute[] = [];
     try {
-      for (const nicType of nicTypes) {
-        await pageByToken(SECURITY_GROUP_RULES, job.clients, job.regionId, { securityGroupId, nicType }, job.call, (page) => {
-          pages.push(...page.items);
-        });
-      }
+      // One source for both NicTypes, so the total is not shown final between them.
+      await paging(job, async () => {
+        for (const nicType of nicTypes) {
+          await pageByToken(SECURITY_GROUP_RULES, job.clients, job.regionId, { securityGroupId, nicType }, job.call, (page) => {
+            pages.push(...page.items);
+          });
+        }
+      });
       const joined = collectPermissions(pages);
       attributes.set(securityGroupId, joined);
       rules.items += joined.permissions.length;
@@ -124,12 +142,14 @@ async function collectSecurityGroups(job: RegionJob): Promise<{ groups: Security
   };
 
   try {
-    await pageByToken(SECURITY_GROUPS, job.clients, job.regionId, undefined, job.call, (page) => {
-      for (const group of page.items) {
-        listed.push(group);
-        pending.push(fetchRules(group));
-      }
-    });
+    await paging(job, () =>
+      pageByToken(SECURITY_GROUPS, job.clients, job.regionId, undefined, job.call, (page) => {
+        for (const group of page.items) {
+          listed.push(group);
+          pending.push(fetchRules(group));
+        }
+      }),
+    );
   } catch (error) {
     list.failure = failureOf(error);
   }
@@ -162,12 +182,14 @@ async function collectPrefixLists(job: RegionJob): Promise<{ prefixLists: Prefix
     }
   };
   try {
-    await pageByToken(PREFIX_LISTS, job.clients, job.regionId, undefined, job.call, (page) => {
-      for (const prefixList of page.items) {
-        listed.push(prefixList);
-        pending.push(fetchEntries(prefixList));
-      }
-    });
+    await paging(job, () =>
+      pageByToken(PREFIX_LISTS, job.clients, job.regionId, undefined, job.call, (page) => {
+        for (const prefixList of page.items) {
+          listed.push(prefixList);
+          pending.push(fetchEntries(prefixList));
+        }
+      }),
+    );
   } catch (error) {
     list.failure = failureOf(error);
   }
@@ -183,9 +205,11 @@ async function collectList<W, M>(job: RegionJob, run: (onItems: (items: W[]) => 
   const items: M[] = [];
   try {
     // Normalize page by page so the wire objects of a page can be collected right away.
-    await run((page) => {
-      for (const wire of page) items.push(normalize(wire));
-    });
+    await paging(job, () =>
+      run((page) => {
+        for (const wire of page) items.push(normalize(wire));
+      }),
+    );
   } catch (error) {
     result.failure = failureOf(error);
     return { items: [], result };
