@@ -18,6 +18,13 @@ const LINE_BREAK = /\r\n?|\n/g;
  */
 const MENTION = /(^|[^\w`])@(?=[\w-])/g;
 
+/**
+ * GitHub links bare URLs (`http://…`, `https://…`, `ftp://…`, `www.…`) in text without any
+ * brackets; a backslash before the `:` or the `.` after `www` keeps data from making a link there.
+ */
+const URL_COLON = /\b(https?|ftp):(?=\/\/)/gi;
+const WWW_DOT = /\b(www)\.(?=[^\s.])/gi;
+
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
 export function escapeMarkdown(value: unknown): string {
@@ -25,7 +32,9 @@ export function escapeMarkdown(value: unknown): string {
     .replace(LINE_BREAK, ' ')
     .replace(MARKDOWN_SPECIAL, (char) => `\\${char}`)
     .replace(ENTITY_START, '\\&')
-    .replace(MENTION, '$1@\u200b');
+    .replace(MENTION, '$1@\u200b')
+    .replace(URL_COLON, '$1\\:')
+    .replace(WWW_DOT, '$1\\.');
 }
 
 /**
