@@ -107,6 +107,20 @@ function coverageRecord(job: RegionJob, api: CoverageApi, result: ApiResult): Co
   return { ...base, status: 'complete' };
 }
 
+/**
+ * A test for ids already seen in one listing: true for the second and later occurrences. A missing
+ * id is never a repeat (such records are kept for unparseable-rule and coverage to report).
+ */
+export function repeatedIds(): (id: string | undefined) => boolean {
+  const seen = new Set<string>();
+  return (id) => {
+    if (!id) return false;
+    if (seen.has(id)) return true;
+    seen.add(id);
+    return false;
+  };
+}
+
 function emptyResult(): ApiResult {
   return { items: 0, failedIds: [] };
 }
@@ -118,6 +132,8 @@ async function collectSecurityGroups(job: RegionJob): Promise<{ groups: Security
   const attributes = new Map<string, ReturnType<typeof collectPermissions>>();
   const pending: Promise<void>[] = [];
 
+  // A listing can name a group twice (a page boundary shifting under the collector): one record per id.
+  const isRepeat = repeatedIds();
   const fetchRules = async (group: WireSecurityGroup): Promise<void> => {
     const securityGroupId = group.securityGroupId ?? '';
     // Classic-network groups answer one NicType per call; VPC rules are all intranet.
@@ -145,6 +161,7 @@ async function collectSecurityGroups(job: RegionJob): Promise<{ groups: Security
     await paging(job, () =>
       pageByToken(SECURITY_GROUPS, job.clients, job.regionId, undefined, job.call, (page) => {
         for (const group of page.items) {
+          if (isRepeat(group.securityGroupId)) continue;
           listed.push(group);
           pending.push(fetchRules(group));
         }
