@@ -1,14 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { FileFormatError, SgauditError } from '../model/errors.js';
+import { FileFormatError, SgauditError, fileProblem } from '../model/errors.js';
+import { notJsonAtStart } from '../model/file-kind.js';
 import { Estate } from '../model/snapshot.js';
 
 /** Reads an estate JSON file; every problem names the file and the path inside it. */
 export async function loadEstateFile(file: string): Promise<Estate> {
+  // Junk is refused from its first bytes, not after reading it whole.
+  const notJson = await notJsonAtStart(file);
+  if (notJson) throw new FileFormatError('CONFIG_INVALID', file, notJson);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new SgauditError('FILE_NOT_FOUND', `${file}: cannot read estate file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SgauditError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'USAGE', `${file}: cannot read estate file (${fileProblem(code) ?? code ?? String(error)})`, { cause: error });
   }
   let json: unknown;
   try {

@@ -21,7 +21,7 @@ describe('estate files', () => {
     expect((error as Error).message).toMatch(message);
   });
   it('names a missing file', async () => {
-    await expect(loadEstateFile(fixture('nope.json'))).rejects.toThrow(/nope\.json: cannot read estate file \(ENOENT\)/);
+    await expect(loadEstateFile(fixture('nope.json'))).rejects.toThrow(/nope\.json: cannot read estate file \(no such file or directory\)/);
   });
 });
 
