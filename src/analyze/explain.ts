@@ -13,7 +13,7 @@ import { isPrimaryType, type PublicAddress, type SnapshotView } from './view.js'
 /**
  * `sgaudit explain`: what one network interface really accepts (or sends), or the decision for
  * one packet, with the rules that prove it. Evaluates a single ENI on an already loaded view, so
- * it answers in milliseconds even on a 50,000-instance snapshot.
+ * it answers in milliseconds even on the largest snapshots (bench/analyze.ts measures it).
  */
 export interface ExplainQuery {
   /** An ENI id, or an instance id (its primary interface). */

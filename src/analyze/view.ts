@@ -56,7 +56,7 @@ export class SnapshotView {
    */
   private hasClassicInstances = false;
   private readonly coverageIndex = new Map<string, Coverage>();
-  // A Map, not a WeakMap: the view holds every ENI anyway, and 60,000 ephemerons slow every GC.
+  // A Map, not a WeakMap: the view holds every ENI anyway, and an ephemeron per ENI slows every GC.
   private readonly publicAddressCache = new Map<NetworkInterface, PublicAddress[]>();
 
   constructor(snapshot: Snapshot) {

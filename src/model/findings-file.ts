@@ -16,8 +16,8 @@ import { Evidence, Finding, FindingsDocument, type CheckInfo } from './findings.
  *    last. Readers return them in report order (sortFindings);
  * 4. the trailer `{"end":true,"findings":N}`: a file cut at a line boundary is still truncated.
  *
- * A 50,000-instance estate's 135,000 findings repeat a few thousand rules and nine remediation
- * texts; as one indented JSON document they were ~320 MB.
+ * Findings repeat a few rules and one remediation text per check many times over; as one indented
+ * JSON document a large estate's findings were twenty times the size (bench/README.md).
  */
 export const FINDINGS_FILE_SCHEMA = 'sgaudit/findings@2' as const;
 

@@ -4,8 +4,8 @@ import type { Instance, NetworkInterface, SecurityGroup } from './snapshot.js';
 /**
  * What the stripping record schemas (SNAPSHOT_RECORD_SCHEMAS) return for the three record kinds
  * that make up nearly all of a snapshot — groups with their rules, instances, network interfaces —
- * built without zod: validating and copying 120,000 records and 200,000 rules through zod was
- * ~0.4 s of the 1.15 s it took to load a 50k-instance snapshot. The copy has the schema's members
+ * built without zod: validating and copying every record and rule through zod was about a third
+ * of loading a large snapshot (bench/analyze.ts). The copy has the schema's members
  * in the schema's order, its defaults, and nothing else (unknown members, the record envelope
  * among them, are dropped as the stripping schemas drop them). It is made only when every member
  * is exactly what the schema accepts; for anything else the caller asks zod, which returns the

@@ -18,8 +18,8 @@ import { splitLines } from '../util/lines.js';
  * The on-disk snapshot: gzip-compressed JSON Lines. Line 1 is the header (schema, id, takenAt,
  * tool, coverage); then one line per record tagged with its kind and account/region; the last
  * line is `{"kind":"end","records":N}` so a file cut at a line boundary is still detected as
- * truncated. Nothing ever builds a string of the whole file: a 50,000-instance estate is ~330 MB
- * of JSON, past what one string or one JSON.parse can hold at fleet scale.
+ * truncated. Nothing ever builds a string of the whole file: at fleet scale a snapshot is more JSON
+ * than one string or one JSON.parse can hold.
  *
  * The header must come first but coverage is only known when collection ends, so the writer
  * streams records into a gzip body file and, on finish, writes the header as its own gzip member
@@ -177,9 +177,8 @@ async function openText(path: string): Promise<Readable> {
   const magic = Buffer.alloc(2);
   const { bytesRead } = await handle.read(magic, 0, 2, 0);
   await handle.close();
-  // Large reads and inflate chunks: with zlib's default 16 KB output chunks a 50k-instance
-  // snapshot (80 MB of text) takes ~5,000 thread-pool round trips and the reader mostly waits on
-  // them (gunzip alone 330-390 ms; 256 KB chunks 70-90 ms).
+  // Large reads and inflate chunks: with zlib's default 16 KB output chunks a large snapshot takes
+  // thousands of thread-pool round trips and the reader mostly waits on them.
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
     const gunzip = createGunzip({ chunkSize: 1 << 18 });
@@ -233,7 +232,7 @@ export function readSnapshotRecordBatches(path: string, options: ReadOptions = {
  * that is byte-identical to a line of the first is neither parsed nor validated again, and both
  * snapshots hold the same object. sgaudit writes records in a stable order, so the second file's
  * lines are matched by walking the first file's lines in step (a string comparison per line)
- * rather than through a map keyed by the lines, which hashed ~80 MB of text per 50k-instance file.
+ * rather than through a map keyed by the lines, which hashed every line's text once more.
  * Inserted, deleted and changed records move the walk: a few lines ahead are tried, then the
  * record's own key. Whatever is not matched is parsed as usual, so any order reads correctly; an
  * unexpected order only costs the parsing the sharing would have saved.

@@ -28,7 +28,7 @@ export type Tags = z.infer<typeof Tags>;
  * nested JSON export; stripping for the records of a streamed snapshot, which sgaudit itself
  * wrote. Stripping there is forward compatible (a field a newer sgaudit adds within
  * sgaudit/snapshot@1 is ignored, not fatal) and lets zod use its compiled fast path: strict
- * objects take a second pass over every key, ~0.2 s of loading a 50k-instance snapshot.
+ * objects take a second pass over every key, a noticeable part of loading a large snapshot.
  */
 function resourceSchemas(object: typeof z.strictObject) {
   /**

@@ -34,7 +34,7 @@ export function renderReport(format: ReportFormat, doc: FindingsDocument, option
 /**
  * renderReport's bytes in pieces: the formats that list every finding (JSON, SARIF, CSV) come a few
  * hundred findings at a time, so a large report is written as a stream and never held as one
- * string (at 250,000 instances some would not fit in one); HTML and Markdown come whole.
+ * string (at fleet scale some would not fit in one); HTML and Markdown come whole.
  */
 export function renderReportPieces(format: ReportFormat, doc: FindingsDocument, options: ReportOptions = {}): Iterable<string> {
   switch (format) {

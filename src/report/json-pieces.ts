@@ -1,8 +1,8 @@
 /**
  * `JSON.stringify(document, null, 2)` of a document with one large list, printed in pieces: the
- * findings of a 50,000-instance estate are ~230 MB of indented JSON (SARIF ~150 MB), and at
- * 250,000 instances more than the longest string V8 can hold (~512 MB), so reports that hold the
- * list write it a batch at a time instead of as one string.
+ * findings of a large estate are hundreds of MB of indented JSON, at fleet scale more than the
+ * longest string V8 can hold (~512 MB), so reports that hold the list write it a batch at a time
+ * instead of as one string.
  *
  * The document is printed once with the list empty, and the empty list is opened there. Each batch
  * is printed inside a wrapper that nests it exactly as deep as the list sits in the document

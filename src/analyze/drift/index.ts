@@ -25,7 +25,7 @@ export interface DriftOptions extends DiffOptions {
   pruneUnchanged?: boolean;
   /**
    * Views of exactly these snapshots when the caller has them already (the engine's check
-   * context): exposure drift then does not index 50,000 instances again.
+   * context): exposure drift then does not index the estate again.
    */
   views?: { baseline?: SnapshotView; current?: SnapshotView };
 }
@@ -118,8 +118,8 @@ export function driftFindings(baseline: Snapshot, current: Snapshot, options: Do
 
 /** Wrap already computed drift (snapshot or Terraform) as a findings document of the current snapshot. */
 export function driftDocument(current: Snapshot, drift: DriftResult, options: { config?: ResolvedConfig; now?: Date; settings?: AnalyzerSettings } = {}): FindingsDocument {
-  // The drafts are precomputed: give the engine the header only, so it does not index 50,000
-  // instances for a check that never reads the view.
+  // The drafts are precomputed: give the engine the header only, so it does not index the whole
+  // estate for a check that never reads the view.
   const document = analyzeSnapshot({ ...current, accounts: [] }, {
     checks: [staticCheck(drift.changes.map(changeToDraft))],
     ...(options.config ? { config: options.config } : {}),

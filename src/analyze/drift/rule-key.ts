@@ -64,7 +64,7 @@ function samePeer(a: Peer | undefined, b: Peer | undefined): boolean {
 
 /**
  * `ruleContent(a) === ruleContent(b)` without building strings: the diff asks this for every
- * matched pair (200,000 at fleet scale), almost always with the answer yes.
+ * matched pair of rules, almost always with the answer yes.
  */
 export function sameRuleContent(a: Rule, b: Rule): boolean {
   if (a === b) return true;

@@ -126,8 +126,8 @@ interface Outcome {
 /**
  * Per-atom outcomes depend only on the applicable rules in order, so atoms with the same rules
  * share them. The memo hashes the rules' uids (checked against the stored list on a hit) and
- * lives for one evaluation: a view-wide memo was measured to cost more (300 MB retained,
- * old-generation GC) than it saved.
+ * lives for one evaluation: a view-wide memo retained every atom of every pool and cost more in
+ * old-generation GC than it saved.
  */
 type AtomMemo = Map<number, { uids: number[]; outcomes: Outcome[] }[]>;
 
@@ -309,10 +309,10 @@ function peersCovered(peers: AddressSet, earlier: readonly OrderedRule[], port: 
  * A rule decides some traffic when, on one of its protocols, it applies and no earlier rule
  * overlaps it (ports, for tcp/udp, and peers): on any of its atoms nothing before it took any of
  * its peers. Returns the snapshot rules settled that way and the indexes of the rules left for
- * decidesSomewhere (none for a third of the groups at 50k instances). Rules that apply nowhere
+ * decidesSomewhere (often none: most rules overlap nothing before them). Rules that apply nowhere
  * decide nothing.
  * Protocols are bit masks so each earlier rule is tested once for all of a rule's protocols,
- * cheapest test first (this pairs every rule with every earlier one: ~2 million pairs at 50k).
+ * cheapest test first (this pairs every rule with every earlier one of its pool).
  */
 function surelyDecidingRules(rules: readonly OrderedRule[]): { deciders: Set<Rule>; unsettled: number[] } {
   const deciders = new Set<Rule>();
@@ -357,8 +357,8 @@ function memoized(memo: AtomMemo, active: readonly OrderedRule[], count: number)
 
 /**
  * Sweep-line over port boundaries: at each atom the active rules are exactly those covering it,
- * kept in evaluation order and updated only where rules start or end (a 1,200-rule group has
- * thousands of atoms; rescanning every rule per atom was quadratic).
+ * kept in evaluation order and updated only where rules start or end (a group of a thousand
+ * rules has thousands of atoms; rescanning every rule per atom was quadratic).
  */
 function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], selected: Uint8Array | undefined, visit: (o: readonly Outcome[], s: number, e: number) => void): void {
   const domainStart = PortSet.ALL.bounds[0] as number;
@@ -366,7 +366,7 @@ function sweepPorts(memo: AtomMemo, applicable: readonly OrderedRule[], selected
   const count = applicable.length;
   // A rule's port set is one range (PortSet.range), so two numbers say whether it covers an atom.
   // Typed arrays sort numerically without a comparator call per step (this runs once per protocol
-  // and evaluation, ~100,000 times at 50k instances).
+  // and evaluation).
   const starts = new Float64Array(count);
   const ends = new Float64Array(count);
   const cuts = new Float64Array(2 * count + 2);

@@ -40,7 +40,7 @@ interface GroupOrder {
 
 /**
  * A rule compiled for evaluation: its match space resolved (peers as addresses) and reduced to
- * numbers (compiledMatch), one object per snapshot rule (200,000 at 50k instances) or implicit
+ * numbers (compiledMatch), one object per snapshot rule or implicit
  * intra-group accept, all of one shape so the evaluation loops stay monomorphic. A snapshot
  * rule's witness is built only when a finding or an explanation names it: eager RuleRefs and
  * their peer texts were most of the allocation of rule preparation.
@@ -96,7 +96,7 @@ interface Sortable {
 export class RuleBook {
   private readonly members = new Map<string, AddressSet>();
   private readonly prefixLists = new Map<string, AddressSet>();
-  /** CIDR texts repeat across 200,000 rules: one AddressSet per text, which also lets memos downstream key on identity. */
+  /** CIDR texts repeat across an estate's rules: one AddressSet per text, which also lets memos downstream key on identity. */
   private readonly cidrs = new Map<string, AddressSet>();
   private readonly orders = new Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>();
   private readonly innerAccess = new Map<SecurityGroup, { ingress?: OrderedRule; egress?: OrderedRule }>();

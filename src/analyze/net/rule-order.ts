@@ -172,7 +172,7 @@ export function eniOwnAddresses(eni: NetworkInterface): AddressSet {
   return AddressSet.unionAll(sets);
 }
 
-/** One shared list per protocol: 200,000 rules need no array each. */
+/** One shared list per protocol: rules need no array each. */
 const SINGLE_PROTOCOLS = new Map<Protocol, readonly EvalProtocol[]>(
   EVAL_PROTOCOLS.filter((protocol): protocol is Exclude<EvalProtocol, 'other'> => protocol !== 'other').map((protocol) => [protocol, [protocol]]),
 );

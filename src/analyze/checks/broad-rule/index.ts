@@ -32,7 +32,7 @@ export const check: Check = {
   },
   run({ view, settings }) {
     const findings: FindingDraft[] = [];
-    // Estates repeat a few thousand distinct CIDRs across 200,000 rules: classify each text once per run.
+    // Estates repeat a few distinct CIDRs across many rules: classify each text once per run.
     const sources = new Map<string, SourceFacts | null>();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       for (const rule of group.rules) {

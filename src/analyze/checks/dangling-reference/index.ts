@@ -47,7 +47,7 @@ interface PeerContext {
   prefixListsComplete: boolean;
 }
 
-/** The findings of one end of a rule; the texts are built only for a finding (200,000 rules mostly have none). */
+/** The findings of one end of a rule; the texts are built only for a finding (most rules have none). */
 function referenceFindings(findings: FindingDraft[], view: SnapshotView, context: PeerContext): void {
   const { accountId, peer, groupsListComplete, prefixListsComplete } = context;
   if (peer.groupId !== undefined) {

@@ -34,14 +34,14 @@ export const check: Check = {
     // No ENI of a candidate group is public, so no public-exposure evaluation is shared: a local
     // cache lets co-attached candidate groups share theirs and frees them when the check ends.
     const policies = new Map<string, EffectivePolicy>();
-    // 200,000 rules repeat a few hundred protocol/port ranges.
+    // Rules repeat a few protocol/port ranges.
     const touchesSensitive = new Map<string, boolean>();
     const facts = new ExposureFacts(settings);
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
-      // Four in five attached groups have a public ENI (public-exposure's concern, and its
-      // addresses are cached by now): asking that first spares most groups the rule scan.
+      // Attached groups usually have a public ENI (public-exposure's concern, and its addresses
+      // are cached by now): asking that first spares most groups the rule scan.
       if (enis.some((located) => view.publicAddressesOfEni(located.item).length > 0)) continue;
       if (!mayExposeSensitive(evaluator, group, filter, settings.sensitivePorts, touchesSensitive)) continue;
       const accepted: AcceptedPiece[] = [];

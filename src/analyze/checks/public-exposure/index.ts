@@ -51,8 +51,8 @@ export const check: Check = {
       const rangesByFamily = new Map<AddressSet, ExposedRange[]>();
       // ENIs sharing a policy share its ranges, and so everything a finding says about a range
       // (evidence included: findings are read-only data, so the array is shared). Ranges belong to
-      // one policy, so the map lives for one policy: held for the whole check it kept all ~8,000
-      // policies' pieces alive to the end (promoted, scavenged, then a major GC at 50k instances).
+      // one policy, so the map lives for one policy: held for the whole check it kept every
+      // policy's pieces alive to the end (promoted, scavenged, then a major GC).
       const factsOfRange = new Map<ExposedRange, RangeFacts>();
       for (const { eni: located, addresses } of enis) findings.push(...exposureFindings(view, evaluator, located, addresses, policy, rangesByFamily, factsOfRange, memo, settings));
     }
@@ -157,8 +157,8 @@ interface RangeFacts {
 /**
  * The source CIDRs of ranges decided by a single piece, by the piece's peers and the address
  * filter: those two are all such a range's sources depend on (they are the peers within the
- * filter's public part), and three in four single-piece ranges at 50k instances repeat a rule's
- * peers object seen before (the CIDR cover was ~7 KB of garbage per range).
+ * filter's public part), and most single-piece ranges repeat a rule's peers object seen before
+ * (computing the CIDR cover again was most of the garbage per range).
  */
 type SourcesMemo = Map<AddressSet, Map<AddressSet, string[]>>;
 
