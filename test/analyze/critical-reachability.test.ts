@@ -84,6 +84,48 @@ describe.each([7, 42])('critical exposure against an independent reachability co
     }
   });
 
+  it('no exposure missed and none extra: at every rule boundary of every twentieth public interface, a finding exactly where public sources get in', () => {
+    const allowed = settings.allowedPublicPorts;
+    let probed = 0;
+    let open = 0;
+    const enis = [...view.enis.values()].filter(({ item }) => view.publicAddressesOfEni(item).length > 0);
+    const findingsOf = new Map<string, typeof exposure>();
+    for (const finding of exposure) findingsOf.set(finding.resource.id, [...(findingsOf.get(finding.resource.id) ?? []), finding]);
+    for (let e = 0; e < enis.length; e += 20) {
+      const eni = (enis[e] as (typeof enis)[number]).item;
+      for (const protocol of ['tcp', 'udp'] as const) {
+        const ports = new Set([1, 65535]);
+        for (const groupId of eni.securityGroupIds) {
+          for (const rule of view.groups.get(groupId)?.item.rules ?? []) {
+            if (rule.direction !== 'ingress' || (rule.protocol !== protocol && rule.protocol !== 'all')) continue;
+            for (const port of [rule.ports.from - 1, rule.ports.from, rule.ports.to, rule.ports.to + 1]) if (port >= 1 && port <= 65535) ports.add(port);
+          }
+        }
+        for (const port of ports) {
+          if (allowed.some((spec) => spec.protocol === protocol && spec.from <= port && port <= spec.to)) continue;
+          probed++;
+          const counts = reference(eni.id, protocol, port);
+          const covering = (findingsOf.get(eni.id) ?? []).filter(
+            (finding) =>
+              (finding.detail.protocol === protocol || finding.detail.protocol === 'all') &&
+              (finding.detail.ports?.from ?? 0) <= port &&
+              port <= (finding.detail.ports?.to ?? 0),
+          );
+          const label = `${eni.id} ${protocol}/${port}`;
+          if (counts.v4 === 0n && counts.v6 === 0n) {
+            expect(covering.map((finding) => finding.message), label).toEqual([]);
+            continue;
+          }
+          open++;
+          expect(covering.length, label).toBe(1);
+          expect({ v4: String(counts.v4), v6: String(counts.v6) }, label).toEqual({ v4: String(covering[0]?.breadth?.publicIpv4), v6: covering[0]?.breadth?.publicIpv6 });
+        }
+      }
+    }
+    expect(probed).toBeGreaterThan(500);
+    expect(open).toBeGreaterThan(50);
+  });
+
   it('the breadth of every exposure finding is the exact count of public sources at both ends of its ports', () => {
     for (const finding of exposure) {
       const { protocol, ports } = finding.detail;
