@@ -70,7 +70,7 @@ export function describeKills(command: 'collect' | 'scan', seed: number): void {
       let leftBehind = 0;
       let attempts = 0;
       // A run that finishes before its kill point is not a kill point: draw another (bounded).
-      for (; kills < KILLS_PER_COMMAND && attempts < 2 * KILLS_PER_COMMAND; attempts++) {
+      for (; kills < KILLS_PER_COMMAND && attempts < 4 * KILLS_PER_COMMAND; attempts++) {
         const previous = await storeHashes(store);
         const seen = emulator.requests().length;
         const outcome = await killDuring(args(), { cwd: dir, env, delayMs: Math.floor(random() * windowMs * 0.9), started: () => emulator.requests().length > seen, tempDirs });
