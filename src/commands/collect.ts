@@ -4,7 +4,7 @@ import { EXIT } from '../model/errors.js';
 import { deprecatedAlias, option } from './flags.js';
 import { addCollectionOptions, collectionFromFlags } from './scan-flags.js';
 import { wholeNumber } from './parse.js';
-import { snapshotPathFor } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { removeStaleTempFiles, storeTempDirs } from '../store/stale-temp.js';
 import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load.js';
 import { collectOptionsFromConfig } from '../pipeline/collect-options.js';
@@ -69,6 +69,7 @@ export function register(program: Command): void {
     // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
     const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
     const storeDir = flags.store ?? config.store.dir;
+    const store = openStore(storeDir);
     // What an earlier run killed mid-write left behind (a snapshot-sized body file) goes first.
     await removeStaleTempFiles(storeTempDirs(storeDir));
     const progress = createProgress('collect');
@@ -79,12 +80,13 @@ export function register(program: Command): void {
     process.once('SIGTERM', stop);
     let result;
     try {
-      result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => snapshotPathFor(storeDir, takenAt, id) });
+      result = await collectSnapshot({ ...options, progress, signal: controller.signal, out: (takenAt, id) => store.pathFor(takenAt, id) });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     }
-    process.stdout.write(`${result.path}\n`);
+    // A directory has the file in place already; an object store uploads it, then makes it visible.
+    process.stdout.write(`${await store.publish(result.path)}\n`);
     const incomplete = incompleteCoverage(result.header.coverage);
     if (incomplete.length > 0) {
       // collectSnapshot has already warned once per incomplete scope as it happened.

@@ -37,7 +37,7 @@ function textOrJsonFlag(value: string): 'text' | 'json' {
 
 export const option = {
   config: () => new Option('--config <file>', 'sgaudit.yaml (default: ./sgaudit.yaml, then $SGAUDIT_CONFIG)'),
-  store: () => new Option('--store <dir>', 'snapshot store directory (default: store.dir from the config, else snapshots/)'),
+  store: () => new Option('--store <dir>', 'snapshot store directory, or an s3://bucket/prefix or oss://bucket/prefix URL (default: store.dir from the config, else snapshots/)'),
   output: (what: string) => new Option('-o, --output <file>', `write ${what} to this file (atomically) instead of stdout`),
   failOn: () => new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity').argParser((value: string) => parseSeverityFlag('--fail-on', value)),
   failOnDrift: () => new Option('--fail-on-drift <what>', 'exit 1 on drift against the baseline: new-exposure, or any (any change above info)').argParser(failOnDriftFlag),

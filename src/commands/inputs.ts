@@ -5,7 +5,7 @@ import { SgauditError } from '../model/errors.js';
 import { SNAPSHOT_EXTENSION } from '../model/snapshot-file.js';
 import { FINDINGS_FILE_NAME } from '../report/write-findings.js';
 import { resolveBaseline } from '../store/baseline.js';
-import { openLocalStore } from '../store/index.js';
+import { isStoreUrl, openLocalStore, openStore, snapshotInStoreUrl } from '../store/index.js';
 import { log } from '../util/log.js';
 
 /**
@@ -34,6 +34,7 @@ function shown(dir: string): string {
 
 /** A snapshot argument: a file as given, or the newest snapshot of a store directory. */
 export async function snapshotArgument(path: string): Promise<string> {
+  if (isStoreUrl(path)) return storeUrlSnapshot(path);
   if (!(await isDirectory(path))) return path;
   const newest = await openLocalStore(path).latest();
   if (!newest) throw noSnapshotsIn(path);
@@ -43,11 +44,26 @@ export async function snapshotArgument(path: string): Promise<string> {
 
 /** The OLD side of a diff: a file as given, or the newest snapshot of a store directory taken before `newPath`. */
 export async function earlierSnapshotArgument(path: string, newPath: string): Promise<string> {
-  if (!(await isDirectory(path))) return path;
+  if (isStoreUrl(path) && snapshotInStoreUrl(path)) return storeUrlSnapshot(path);
+  if (!isStoreUrl(path) && !(await isDirectory(path))) return path;
   const earlier = await resolveBaseline(path, 'previous', newPath);
   if (!earlier) throw new SgauditError('USAGE', `${path}: no snapshot in this directory was taken before ${newPath}`, { hint: 'name the older snapshot file, or collect one more snapshot' });
   log.info(`comparing with the snapshot before it in ${shown(path)}: ${basename(earlier)}`);
   return earlier;
+}
+
+/**
+ * A snapshot in object storage, streamed to a local file: `s3://bucket/prefix/NAME.jsonl.gz` names
+ * one, `s3://bucket/prefix` stands for the store's newest (docs/object-storage.md).
+ */
+async function storeUrlSnapshot(url: string): Promise<string> {
+  const one = snapshotInStoreUrl(url);
+  if (one) return one.store.localPath(one.name);
+  const store = openStore(url);
+  const newest = await store.latest();
+  if (!newest) throw new SgauditError('USAGE', `${store.location}: no snapshots in this store`, { hint: 'give a snapshot, or the store `sgaudit collect --store URL` wrote to' });
+  log.info(`using the newest snapshot in ${shown(store.location)}: ${newest.name}`);
+  return store.localPath(newest);
 }
 
 function noSnapshotsIn(path: string): SgauditError {

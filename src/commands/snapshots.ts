@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SgauditError } from '../model/errors.js';
 import { exportSnapshotJson, readSnapshot } from '../model/snapshot-file.js';
-import { openLocalStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { formatSnapshotTable } from '../store/describe.js';
 import { removeStaleTempFiles, storeTempDirs } from '../store/stale-temp.js';
 import { log } from '../util/log.js';
@@ -40,7 +40,7 @@ export function register(program: Command): void {
   deprecatedAlias(list, '--dir <dir>', '--store');
   list.action(async (flags: StoreFlags & { format: string }) => {
     const storeDir = await storeDirectory(flags);
-    const { snapshots: found, problems } = await openLocalStore(storeDir).list();
+    const { snapshots: found, problems } = await openStore(storeDir).list();
     for (const problem of problems) log.warn(`skipping unreadable file ${problem.message}`);
     if (flags.format === 'json') {
       process.stdout.write(`${terminalSafeJson(JSON.stringify(found.map((s) => ({ path: s.path, bytes: s.bytes, ...s.header })), null, 2))}\n`);
@@ -94,7 +94,7 @@ export function register(program: Command): void {
     }
     const storeDir = await storeDirectory(flags);
     await removeStaleTempFiles(storeTempDirs(storeDir), { dryRun: flags.dryRun });
-    const removed = await openLocalStore(storeDir).prune({ keep: flags.keep, maxAgeDays: flags.maxAgeDays }, { dryRun: flags.dryRun });
+    const removed = await openStore(storeDir).prune({ keep: flags.keep, maxAgeDays: flags.maxAgeDays }, { dryRun: flags.dryRun });
     for (const snapshot of removed) process.stdout.write(`${flags.dryRun ? 'would delete' : 'deleted'} ${snapshot.path}\n`);
     log.info(`${removed.length} snapshot(s) ${flags.dryRun ? 'would be ' : ''}deleted`);
   });

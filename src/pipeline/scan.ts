@@ -15,7 +15,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { ReportFormat } from '../report/index.js';
 import { writeReports } from '../report/write-reports.js';
 import { FINDINGS_FILE_NAME, writeFindingsFile } from '../report/write-findings.js';
-import { openLocalStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { removeStaleTempFiles, reportTempDirs, storeTempDirs } from '../store/stale-temp.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
@@ -68,7 +68,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const storeDir = options.storeDir ?? config.store.dir;
-  const store = openLocalStore(storeDir);
+  const store = openStore(storeDir);
   const against = options.baseline ?? config.baseline.against;
 
   // Inputs named explicitly are read before collecting, so a typo fails in a second, not after a
@@ -85,6 +85,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     ...(options.signal ? { signal: options.signal } : {}),
     out: (takenAt, id) => store.pathFor(takenAt, id),
   });
+  // A directory has the file in place already; an object store uploads it, then makes it visible.
+  const storedPath = await store.publish(collected.path);
   const incomplete = incompleteCoverage(collected.header.coverage);
   const verdict = coverageVerdict(collected.header.coverage);
   if (verdict === 'failed') log.error(coverageHeadline(collected.header.coverage) ?? 'nothing was collected');
@@ -121,7 +123,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // A run that collected nothing fails whatever --strict says: a broken nightly job must not stay green.
   if ((options.strict && incomplete.length > 0) || verdict === 'failed') exitCode = EXIT.RUNTIME;
   return {
-    snapshotPath: collected.path,
+    snapshotPath: storedPath,
     findingsPath,
     reportPaths,
     document,
@@ -135,7 +137,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 /** Snapshot retention (store.keep / store.maxAgeDays) and report-directory retention (reports.keep). */
 async function applyRetention(config: ResolvedConfig, storeDir: string, keepPaths: string[]): Promise<void> {
   if (config.store.keep !== undefined || config.store.maxAgeDays !== undefined) {
-    const removed = await openLocalStore(storeDir).prune({ keep: config.store.keep, maxAgeDays: config.store.maxAgeDays }, { keepPaths });
+    const removed = await openStore(storeDir).prune({ keep: config.store.keep, maxAgeDays: config.store.maxAgeDays }, { keepPaths });
     if (removed.length) log.verbose(`retention: deleted ${removed.length} old snapshot(s)`);
   }
   if (config.reports.keep !== undefined) {

@@ -16,16 +16,24 @@ export interface StoredSnapshot {
 }
 
 export interface SnapshotStore {
+  /** The directory, or the normalised URL of an object store. */
   readonly location: string;
-  /** Where a new snapshot taken at `takenAt` with `id` goes. Names sort by time. */
+  /**
+   * The local file a new snapshot taken at `takenAt` with `id` is written to (names sort by time):
+   * in the directory itself, or a staging file for an object store until `publish`.
+   */
   pathFor(takenAt: string, id: string): string;
+  /** Make the snapshot written at `path` (from pathFor) visible in the store; returns where it is stored. */
+  publish(path: string): Promise<string>;
+  /** A local file with the content of a stored snapshot (given as listed, or by its path/URL). */
+  localPath(snapshot: StoredSnapshot | string): Promise<string>;
   /** Snapshots oldest first; unreadable files are returned in `problems`, never silently skipped. */
   list(): Promise<{ snapshots: StoredSnapshot[]; problems: { path: string; message: string }[] }>;
   latest(): Promise<StoredSnapshot | undefined>;
   prune(policy: RetentionPolicy, options?: { dryRun?: boolean; now?: Date; keepPaths?: string[] }): Promise<StoredSnapshot[]>;
 }
 
-interface RetentionPolicy {
+export interface RetentionPolicy {
   /** Keep at most this many newest snapshots. */
   keep?: number;
   /** Delete snapshots older than this many days. */
@@ -49,6 +57,20 @@ export async function readSnapshotHeader(path: string): Promise<SnapshotHeader> 
     break;
   }
   throw new SgauditError('SNAPSHOT_INVALID', `${path}: empty file`);
+}
+
+/** The snapshots (oldest first) a retention policy deletes, oldest first; `keepPaths` are never deleted. */
+export function selectForPruning(snapshots: StoredSnapshot[], policy: RetentionPolicy, options: { now?: Date; keepPaths?: string[] } = {}): StoredSnapshot[] {
+  const now = (options.now ?? new Date()).getTime();
+  const keepPaths = new Set(options.keepPaths ?? []);
+  const newestFirst = [...snapshots].reverse();
+  const doomed = newestFirst.filter((snapshot, index) => {
+    if (keepPaths.has(snapshot.path)) return false;
+    const tooMany = policy.keep !== undefined && index >= policy.keep;
+    const tooOld = policy.maxAgeDays !== undefined && now - Date.parse(snapshot.header.takenAt) > policy.maxAgeDays * 86_400_000;
+    return tooMany || tooOld;
+  });
+  return doomed.reverse();
 }
 
 export function openLocalStore(dir: string): SnapshotStore {
@@ -78,23 +100,18 @@ export function openLocalStore(dir: string): SnapshotStore {
   return {
     location: dir,
     pathFor: (takenAt, id) => snapshotPathFor(dir, takenAt, id),
+    // The snapshot writer already renamed the file into place.
+    publish: async (path) => path,
+    localPath: async (snapshot) => (typeof snapshot === 'string' ? snapshot : snapshot.path),
     list,
     async latest() {
       return (await list()).snapshots.at(-1);
     },
     async prune(policy, options = {}) {
       const { snapshots } = await list();
-      const now = (options.now ?? new Date()).getTime();
-      const keepPaths = new Set(options.keepPaths ?? []);
-      const newestFirst = [...snapshots].reverse();
-      const doomed = newestFirst.filter((snapshot, index) => {
-        if (keepPaths.has(snapshot.path)) return false;
-        const tooMany = policy.keep !== undefined && index >= policy.keep;
-        const tooOld = policy.maxAgeDays !== undefined && now - Date.parse(snapshot.header.takenAt) > policy.maxAgeDays * 86_400_000;
-        return tooMany || tooOld;
-      });
+      const doomed = selectForPruning(snapshots, policy, options);
       if (!options.dryRun) for (const snapshot of doomed) await rm(snapshot.path, { force: true });
-      return doomed.reverse();
+      return doomed;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { log } from '../util/log.js';
+import { isStoreUrl } from './location.js';
 
 /**
  * Temporary files of writers that are gone. Every atomic write (src/util/atomic-write.ts) and the
@@ -83,6 +84,8 @@ export async function removeStaleTempFiles(dirs: readonly string[], options: { d
 
 /** The directories a store's writers put temp files in: the store itself and its baselines. */
 export function storeTempDirs(storeDir: string): string[] {
+  // An object store has no local temp files (its unpublished uploads are pruned by `snapshots prune`).
+  if (isStoreUrl(storeDir)) return [];
   return [storeDir, join(storeDir, 'baselines')];
 }
 
