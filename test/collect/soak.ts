@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { collectSnapshot, type CollectOptions } from '../../src/collect/index.js';
 import { DEMO_CREDENTIALS, startEmulator, type FaultOptions } from '../../src/emulator/index.js';
+import { createRandom } from '../../src/emulator/random.js';
 import type { FaultKind } from '../../src/emulator/types.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 import type { Account, Coverage, CoverageApi, Estate, Region } from '../../src/model/snapshot.js';
@@ -79,17 +80,6 @@ export interface SoakSummary {
   problems: string[];
 }
 
-/** Deterministic 0 ≤ x < 1 from a seed (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function collectOnce(estate: Estate, seed: number, faults: FaultOptions | undefined, options: Partial<CollectOptions>, out: string) {
   const emulator = await startEmulator({ estate, seed, ...(faults ? { faults } : {}) });
@@ -237,7 +227,7 @@ export async function soak(options: SoakOptions): Promise<SoakSummary> {
   const runs: SoakRun[] = [];
   for (let run = 1; run <= options.runs; run++) {
     const seed = options.seed + run;
-    const draw = random(seed);
+    const draw = createRandom(seed);
     let flip: SoakRun['flip'];
     if (options.flipEvery > 0 && run % options.flipEvery === 0) {
       const regionId = regionIds[Math.floor(draw() * regionIds.length)] as string;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { createRandom } from '../../src/emulator/random.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
 import { readFindingsDocument } from '../../src/report/read-findings.js';
 import { readApprovedBaseline } from '../../src/store/baseline.js';
@@ -12,17 +13,8 @@ import { spawnCli, type CliRun } from '../ops/helpers.js';
  * points, then the store checked as a reader would see it.
  */
 
-/** mulberry32: the kill points are reproducible from the seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The kill points are reproducible from the seed (the emulator's PRNG). */
+export const seeded = (seed: number): (() => number) => createRandom(seed);
 
 const TEMP = '.sgaudit-tmp-';
 
