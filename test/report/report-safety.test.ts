@@ -1,9 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import AjvDraft04 from 'ajv-draft-04';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +14,7 @@ import { parseFindingsDocument } from '../../src/report/read-findings.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { runMain } from '../ops/helpers.js';
 import { CHROMIUM_PATH, launchChromium, shouldSkipBrowserTests } from './chromium.js';
+import { sarifValidator } from './helpers.js';
 
 /**
  * Report safety: every text field of a findings document carries hostile text (XSS, template
@@ -341,25 +340,6 @@ function checkMarkdown(markdown: string, benign?: string): void {
 // ---------------------------------------------------------------------------------------------
 // SARIF
 
-const require = createRequire(import.meta.url);
-const SARIF_SCHEMA = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
-
-/** The validator of sarif.test.ts: the official SARIF 2.1.0 schema (draft-04). */
-function sarifValidator() {
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-  const isUri = (value: string) => {
-    try {
-      new URL(value);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  ajv.addFormat('uri', isUri);
-  ajv.addFormat('uri-reference', (value: string) => isUri(value) || !/\s/.test(value));
-  ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value));
-  return ajv.compile(SARIF_SCHEMA);
-}
 const validateSarif = sarifValidator();
 
 /** Where data may appear in SARIF: plain-text messages, suppression justifications and property bags. */

@@ -1,35 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES, type Severity } from '../../src/model/findings.js';
 import { renderSarif, sarifLevel } from '../../src/report/sarif.js';
-import { loadFixture } from './helpers.js';
+import { loadFixture, sarifValidator } from './helpers.js';
 import { syntheticFindings } from './synthetic-findings.js';
-
-/** The official SARIF 2.1.0 schema (draft-04), as shipped by Microsoft's @microsoft/jest-sarif package. */
-const require = createRequire(import.meta.url);
-const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-// A CommonJS module: under NodeNext its class is the `default` export of the default import (it sets both).
-const Ajv = AjvDraft04.default;
-const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
-
-function sarifValidator() {
-  // unicodeRegExp off: the schema's language pattern has a stray `]` that only non-unicode regexes accept.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  const isUri = (value: string) => {
-    try {
-      new URL(value);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  ajv.addFormat('uri', isUri);
-  ajv.addFormat('uri-reference', (value: string) => isUri(value) || !/\s/.test(value));
-  ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value));
-  return ajv.compile(schema);
-}
 
 interface SarifLog {
   version: string;
