@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { TOOL } from '../version.js';
 import { CATALOG } from './checks/index.js';
 import type { Check, CheckContext, CheckMeta, FindingDraft, RootCauseDraft } from './checks/types.js';
+import type { CheckScope } from './checks/scope.js';
 import type { AnalyzerSettings } from '../config/settings.js';
 import { summarizeRootCauses } from './root-causes.js';
 import { sortFindings } from '../model/findings-order.js';
@@ -24,6 +25,10 @@ export interface AnalyzeOptions {
   baseline?: Snapshot;
   /** The clock for generatedAt and suppression expiry (tests pin it). */
   now?: Date;
+  /** A view of `snapshot` the caller already built (whatif builds one to scope the change). */
+  view?: SnapshotView;
+  /** Only these resources (whatif re-analyses what a change can affect); default all. */
+  scope?: CheckScope;
   /** Called with the wall time of each phase (`view`, each check id, `fingerprint` after each check, `finish`) for benchmarks and --debug. */
   onTiming?: (phase: string, ms: number) => void;
 }
@@ -49,10 +54,11 @@ interface CheckRun {
 function runChecks(snapshot: Snapshot, options: Omit<AnalyzeOptions, 'now'> = {}): CheckRun {
   const timing = options.onTiming;
   let started = performance.now();
-  const view = new SnapshotView(snapshot);
+  const view = options.view ?? new SnapshotView(snapshot);
   timing?.('view', performance.now() - started);
   const context: CheckContext = { view, evaluator: new PolicyEvaluator(view), settings: options.settings ?? resolveAnalyzerSettings(options.config) };
   if (options.baseline) context.baseline = new SnapshotView(options.baseline);
+  if (options.scope) context.scope = options.scope;
 
   const checkSettings = options.config?.checks ?? {};
   const enabled = (options.checks ?? CATALOG).filter((check) => checkSettings[check.meta.id]?.enabled !== false);

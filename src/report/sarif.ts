@@ -47,7 +47,12 @@ function messageText({ message, breadth }: Finding): string {
   return breadth && !message.includes(breadth.summary) ? `${message} Breadth: ${breadth.summary}.` : message;
 }
 
-function resultFor(finding: Finding, ruleIndex: number) {
+/** Extra locations put before a finding's cloud resource (whatif: the Terraform address that causes it). */
+export interface SarifOptions {
+  locationsOf?: (finding: Finding) => object[];
+}
+
+function resultFor(finding: Finding, ruleIndex: number, options: SarifOptions) {
   const qualified = `${finding.accountId}/${finding.regionId}/${finding.resource.type}/${finding.resource.id}`;
   const { breadth, instance, rootCauses } = finding;
   return {
@@ -57,6 +62,7 @@ function resultFor(finding: Finding, ruleIndex: number) {
     message: { text: messageText(finding) },
     partialFingerprints: { 'sgauditFindingId/v1': finding.id },
     locations: [
+      ...(options.locationsOf?.(finding) ?? []),
       {
         logicalLocations: [
           {
@@ -96,12 +102,12 @@ function resultFor(finding: Finding, ruleIndex: number) {
 }
 
 /** SARIF 2.1.0: one run, rules from the checks that ran, incomplete coverage as tool notifications. */
-export function renderSarif(doc: FindingsDocument): string {
-  return joinPieces(renderSarifPieces(doc));
+export function renderSarif(doc: FindingsDocument, options: SarifOptions = {}): string {
+  return joinPieces(renderSarifPieces(doc, options));
 }
 
 /** renderSarif's bytes in pieces of a few hundred results, for writing large logs as a stream. */
-export function renderSarifPieces(doc: FindingsDocument): Generator<string, void, undefined> {
+export function renderSarifPieces(doc: FindingsDocument, options: SarifOptions = {}): Generator<string, void, undefined> {
   const checks = [...doc.checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const known = new Set(checks.map((check) => check.id));
   const findings = sortFindings(doc.findings);
@@ -140,5 +146,5 @@ export function renderSarifPieces(doc: FindingsDocument): Generator<string, void
       },
     ],
   };
-  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0));
+  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0, options));
 }

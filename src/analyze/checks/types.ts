@@ -2,6 +2,7 @@ import type { Breadth, BreadthClass, Evidence, Finding, FindingInstance, Finding
 import type { AnalyzerSettings } from '../../config/settings.js';
 import type { PolicyEvaluator } from '../net/evaluator.js';
 import type { SnapshotView } from '../view.js';
+import type { CheckScope } from './scope.js';
 
 /** Everything a check's metadata says, written for users (rendered into docs/checks/<id>.md and SARIF rules). */
 export interface CheckMeta {
@@ -62,6 +63,8 @@ export interface CheckContext {
   settings: AnalyzerSettings;
   /** The baseline to compare against (drift), when one is configured. */
   baseline?: SnapshotView;
+  /** Only these resources (whatif); absent = all of them. */
+  scope?: CheckScope;
 }
 
 export interface Check {

@@ -7,6 +7,7 @@ import { broadRuleSeverity } from '../../severity.js';
 import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
 import type { AnalyzerSettings } from '../../../config/settings.js';
+import { inScope } from '../scope.js';
 
 type BroadReason = 'protocol-all' | 'port-span' | 'broad-source';
 
@@ -30,11 +31,12 @@ export const check: Check = {
       'Replace the rule with rules for the specific protocol and ports the service uses, and narrow the source to the CIDRs, security groups or prefix lists that actually need access.',
     docs: 'docs/checks/broad-rule.md',
   },
-  run({ view, settings }) {
+  run({ view, settings, scope }) {
     const findings: FindingDraft[] = [];
     // Estates repeat a few distinct CIDRs across many rules: classify each text once per run.
     const sources = new Map<string, SourceFacts | null>();
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       for (const rule of group.rules) {
         if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
         const facts = sourceFacts(rule, sources);

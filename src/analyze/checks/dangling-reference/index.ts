@@ -2,6 +2,7 @@ import type { Check, FindingDraft } from '../types.js';
 import { describeTraffic, ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Peer, Rule, SecurityGroup } from '../../../model/snapshot.js';
 import type { SnapshotView } from '../../view.js';
+import { inScope } from '../scope.js';
 
 /**
  * References that point nowhere: a deleted group or prefix list leaves the rule in place but
@@ -22,9 +23,10 @@ export const check: Check = {
       'Delete rules that reference groups or prefix lists that no longer exist, or repoint them. For cross-account references, confirm the owning account and group are still expected to have access, and record that review.',
     docs: 'docs/checks/dangling-reference.md',
   },
-  run({ view }) {
+  run({ view, scope }) {
     const findings: FindingDraft[] = [];
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       const groupsListComplete = view.isComplete(accountId, regionId, 'DescribeSecurityGroups');
       const prefixListsComplete = view.isComplete(accountId, regionId, 'DescribePrefixLists');
       for (const rule of group.rules) {

@@ -8,6 +8,7 @@ import { ExposureFacts } from '../exposure-facts.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
 import type { Check, FindingDraft } from '../types.js';
 import type { PortSpec } from '../../../config/settings.js';
+import { inScope } from '../scope.js';
 
 /**
  * A group that would expose sensitive ports the moment one of its interfaces gets an EIP. It is
@@ -27,7 +28,7 @@ export const check: Check = {
       'Narrow the source of the rule to the private ranges or security groups that need access, or delete it. If public access is really intended later, add it together with the public address and review it then.',
     docs: 'docs/checks/latent-exposure.md',
   },
-  run({ view, evaluator, settings }) {
+  run({ view, evaluator, settings, scope }) {
     const findings: FindingDraft[] = [];
     // An EIP or a public IP is IPv4; a global IPv6 address would already make the ENI public.
     const filter = PUBLIC_SPACE.ipv4();
@@ -38,6 +39,7 @@ export const check: Check = {
     const touchesSensitive = new Map<string, boolean>();
     const facts = new ExposureFacts(settings);
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       const enis = view.enisByGroup.get(group.id) ?? [];
       if (enis.length === 0) continue;
       // Attached groups usually have a public ENI (public-exposure's concern, and its addresses

@@ -10,6 +10,7 @@ import { PUBLIC_SPACE } from '../../net/public.js';
 import type { Located, PublicAddress, SnapshotView } from '../../view.js';
 import type { Check, FindingDraft, RootCauseDraft } from '../types.js';
 import type { AnalyzerSettings } from '../../../config/settings.js';
+import { inScope } from '../scope.js';
 
 /**
  * Exposure is computed from the effective policy of each internet-reachable ENI (all its groups
@@ -29,13 +30,14 @@ export const check: Check = {
       'Restrict the source of the deciding rule to the addresses that need access (office egress, a bastion, a prefix list), move the service behind a load balancer or a bastion, or add a drop rule with a higher priority (lower number). Remove the public address if the instance does not need one.',
     docs: 'docs/checks/public-exposure.md',
   },
-  run({ view, evaluator, settings }) {
+  run({ view, evaluator, settings, scope }) {
     const findings: FindingDraft[] = [];
     // ENIs with the same evaluation key share one policy; evaluating each key once and letting it
     // go keeps memory flat (the view-wide cache would hold every combination to the end).
     const byEvaluation = new Map<string, { context: EvaluationContext; enis: { eni: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
     const publicAccepts = new Map<string, { v4: boolean; v6: boolean }>();
     for (const located of view.enis.values()) {
+      if (!inScope(scope?.enis, located.item.id)) continue;
       const addresses = view.publicAddressesOfEni(located.item);
       if (addresses.length === 0) continue;
       if (!mayAcceptPublic(evaluator, located.item, addresses, publicAccepts)) continue;

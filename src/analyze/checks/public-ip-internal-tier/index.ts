@@ -4,6 +4,7 @@ import { compileGlobs } from '../../../config/glob.js';
 import type { SnapshotView } from '../../view.js';
 import type { Check, FindingDraft } from '../types.js';
 import type { TierMatcher } from '../../../config/settings.js';
+import { inScope } from '../scope.js';
 
 /**
  * Internal-tier machines (databases, backends) should not be addressable from the internet at
@@ -24,10 +25,11 @@ export const check: Check = {
       'Release the public IP (convert it to an EIP and unbind it) or unbind the EIP, and reach the instance through a bastion, a NAT gateway for outbound traffic, or a private load balancer. If the instance is not internal, fix its tags or name, or adjust tiers.internal.',
     docs: 'docs/checks/public-ip-internal-tier.md',
   },
-  run({ view, settings }) {
+  run({ view, settings, scope }) {
     const isInternal = internalTierMatcher(settings.internalTier);
     const findings: FindingDraft[] = [];
     for (const { item: instance, accountId, regionId } of view.instances.values()) {
+      if (!inScope(scope?.instances, instance.id)) continue;
       const addresses = publicIpv4Addresses(view, instance);
       if (addresses.length === 0) continue;
       const match = isInternal(instance, groupsOfInstance(view, instance));

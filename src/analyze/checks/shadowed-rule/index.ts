@@ -4,6 +4,7 @@ import type { PolicyEvaluator } from '../../net/evaluator.js';
 import { evidenceOf } from '../../net/evidence.js';
 import { ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
+import { inScope } from '../scope.js';
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 const MAX_COVERS = 10;
@@ -140,9 +141,10 @@ export const check: Check = {
     remediation: 'Delete the rule, or change its priority (or the covering rules) so it does what it was meant to do. The covering rules are listed as evidence.',
     docs: 'docs/checks/shadowed-rule.md',
   },
-  run({ view, evaluator }) {
+  run({ view, evaluator, scope }) {
     const findings: FindingDraft[] = [];
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       for (const direction of DIRECTIONS) {
         const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems && rule.problems.length > 0) && !narrowed(rule));
         if (candidates.length === 0) continue;

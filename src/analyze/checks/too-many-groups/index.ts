@@ -1,5 +1,6 @@
 import type { Evidence } from '../../../model/findings.js';
 import type { Check, FindingDraft } from '../types.js';
+import { inScope } from '../scope.js';
 
 /** Pooled rules from many groups are hard to reason about: the effective policy is spread over all of them. */
 export const check: Check = {
@@ -13,9 +14,10 @@ export const check: Check = {
     remediation: 'Consolidate the groups into fewer, purpose-named groups (one per role), or move shared rules into a prefix list referenced by one group.',
     docs: 'docs/checks/too-many-groups.md',
   },
-  run({ view, settings }) {
+  run({ view, settings, scope }) {
     const findings: FindingDraft[] = [];
     for (const { item: eni, accountId, regionId } of view.enis.values()) {
+      if (!inScope(scope?.enis, eni.id)) continue;
       const groupIds = [...new Set(eni.securityGroupIds)];
       if (groupIds.length <= settings.maxGroupsPerEni) continue;
       const instance = view.instanceOfEni(eni);

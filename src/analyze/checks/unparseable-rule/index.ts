@@ -3,6 +3,7 @@ import type { Peer, Rule, RuleProblem } from '../../../model/snapshot.js';
 import { parsePlainV4 } from '../../net/address-set.js';
 import { describeTraffic, formatPeer, ruleEvidence, rulePeer, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
+import { inScope } from '../scope.js';
 
 /**
  * Rules the collector could not fully understand carry `problems`; the evaluator skips them, so
@@ -23,9 +24,10 @@ export const check: Check = {
       'Inspect the rule in the console or with DescribeSecurityGroupAttribute. Recreate it with a supported protocol and an explicit port range, or report the value to the sgaudit maintainers if the cloud accepts it.',
     docs: 'docs/checks/unparseable-rule.md',
   },
-  run({ view }) {
+  run({ view, scope }) {
     const findings: FindingDraft[] = [];
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       for (const rule of group.rules) {
         const odd = oddValues(rule);
         if (odd === NO_PROBLEMS && !(rule.problems && rule.problems.length > 0)) continue;

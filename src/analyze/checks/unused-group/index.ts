@@ -1,5 +1,6 @@
 import type { Evidence } from '../../../model/findings.js';
 import type { Check, FindingDraft } from '../types.js';
+import { inScope } from '../scope.js';
 
 /**
  * A group no instance or ENI carries. Membership comes from DescribeNetworkInterfaces (every ENI,
@@ -19,12 +20,13 @@ export const check: Check = {
       'Confirm nothing needs the group (no launch template, auto-scaling configuration or Terraform module refers to it), remove references from other groups’ rules, then delete it.',
     docs: 'docs/checks/unused-group.md',
   },
-  run({ view }) {
+  run({ view, scope }) {
     const attachedToInstance = new Set<string>();
     for (const { item: instance } of view.instances.values()) for (const id of instance.securityGroupIds) attachedToInstance.add(id);
 
     const findings: FindingDraft[] = [];
     for (const { item: group, accountId, regionId } of view.groups.values()) {
+      if (!inScope(scope?.groups, group.id)) continue;
       if ((view.enisByGroup.get(group.id)?.length ?? 0) > 0 || attachedToInstance.has(group.id)) continue;
       if (!view.isComplete(accountId, regionId, 'DescribeNetworkInterfaces') || !view.isComplete(accountId, regionId, 'DescribeInstances')) continue;
 
