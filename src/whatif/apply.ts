@@ -14,7 +14,7 @@ import { Draft, type Located } from './draft.js';
  * every object the changes did not touch with `before`, which is never written.
  */
 
-export interface AppliedChange {
+interface AppliedChange {
   change: Change;
   /** One line for humans. */
   summary: string;
