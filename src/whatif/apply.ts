@@ -14,7 +14,7 @@ import { Draft, type Located } from './draft.js';
  * every object the changes did not touch with `before`, which is never written.
  */
 
-export interface AppliedChange {
+interface AppliedChange {
   change: Change;
   /** One line for humans. */
   summary: string;
@@ -98,7 +98,7 @@ class Applier {
       }
       case 'createGroup': {
         const { group, accountId, regionId } = change;
-        if (this.draft.groups.has(group.id)) this.fail(`create-group: ${group.id} already exists`);
+        if (this.draft.groups.has(group.id)) this.fail(`${group.id} already exists`);
         const rules = group.rules.map((rule) => (rule.id ? rule : { id: `whatif-${++this.ruleCounter}`, ...rule }));
         this.draft.addGroup(accountId, regionId, { ...group, rules });
         return { summary: `create group ${group.id} in ${accountId}/${regionId} with ${rules.length} rule(s)`, groupIds: [group.id] };
@@ -106,7 +106,7 @@ class Applier {
       case 'deleteGroup': {
         const group = this.group(change.groupId);
         const members = this.members(change.groupId);
-        if (members.eniIds.length > 0) this.fail(`delete-group: ${change.groupId} still protects ${members.eniIds.slice(0, 3).join(', ')}${members.eniIds.length > 3 ? ' …' : ''}; Alibaba Cloud refuses to delete a group in use (detach it first)`);
+        if (members.eniIds.length > 0) this.fail(`${change.groupId} still protects ${members.eniIds.slice(0, 3).join(', ')}${members.eniIds.length > 3 ? ' …' : ''}; Alibaba Cloud refuses to delete a group in use (detach it first)`);
         this.draft.removeGroup(group.item.id);
         return { summary: `delete group ${change.groupId}`, groupIds: [change.groupId] };
       }
@@ -129,7 +129,7 @@ class Applier {
         return this.deleteInstance(change.instanceId);
       case 'createInterface': {
         const { eni, accountId, regionId } = change;
-        if (this.draft.enis.has(eni.id)) this.fail(`create-interface: ${eni.id} already exists`);
+        if (this.draft.enis.has(eni.id)) this.fail(`${eni.id} already exists`);
         for (const id of eni.securityGroupIds) this.group(id);
         if (eni.instanceId) this.instance(eni.instanceId);
         this.draft.addEni(accountId, regionId, eni);
@@ -137,7 +137,7 @@ class Applier {
       }
       case 'deleteInterface': {
         const eni = this.eni(change.eniId);
-        if (eni.item.instanceId) this.fail(`delete-interface: ${eni.item.id} is attached to ${eni.item.instanceId}; detach it first`);
+        if (eni.item.instanceId) this.fail(`${eni.item.id} is attached to ${eni.item.instanceId}; detach it first`);
         this.draft.removeEni(eni.item.id);
         return { summary: `delete network interface ${eni.item.id}`, eniIds: [eni.item.id], groupIds: eni.item.securityGroupIds };
       }
@@ -326,11 +326,11 @@ class Applier {
 
   private createInstance(change: Extract<Change, { kind: 'createInstance' }>) {
     const { instance, primaryEni, accountId, regionId } = change;
-    if (this.draft.instances.has(instance.id)) this.fail(`create-instance: ${instance.id} already exists`);
-    if (primaryEni.securityGroupIds.length === 0) this.fail(`create-instance: ${instance.id} has no security group; every instance must be in at least one`);
+    if (this.draft.instances.has(instance.id)) this.fail(`${instance.id} already exists`);
+    if (primaryEni.securityGroupIds.length === 0) this.fail(`${instance.id} has no security group; every instance must be in at least one`);
     for (const id of primaryEni.securityGroupIds) {
       const group = this.group(id);
-      if (group.item.vpcId && instance.vpcId && group.item.vpcId !== instance.vpcId) this.fail(`create-instance: ${id} belongs to ${group.item.vpcId}, ${instance.id} to ${instance.vpcId}`);
+      if (group.item.vpcId && instance.vpcId && group.item.vpcId !== instance.vpcId) this.fail(`${id} belongs to ${group.item.vpcId}, ${instance.id} to ${instance.vpcId}`);
     }
     this.draft.addInstance(accountId, regionId, instance);
     this.draft.addEni(accountId, regionId, primaryEni);

@@ -33,7 +33,7 @@ const Ports = z.union([z.number(), z.string(), z.strictObject({ from: z.number()
     to = match[2] === undefined ? from : Number(match[2]);
   }
   if (![from, to].every((port) => Number.isInteger(port) && port >= 1 && port <= 65535) || from > to) {
-    ctx.addIssue({ code: 'custom', message: `${from}-${to} is not a port range within 1-65535` });
+    ctx.addIssue({ code: 'custom', message: `${from === to ? from : `${from}-${to}`} is not a port${from === to ? '' : ' range'} within 1-65535` });
     return z.NEVER;
   }
   return { from, to };
@@ -147,7 +147,12 @@ export function parseChangeFile(text: string, file: string, vpcs: VpcPlaces): Ch
     );
   }
   const parsed = ChangeFileSchema.safeParse(document.toJS() ?? {});
-  if (!parsed.success) throw changeFileError(file, parsed.error.issues.flatMap(describeIssue));
+  if (!parsed.success) {
+    // An entry whose only key is misspelt is also "empty": the misspelling is the problem to show.
+    const misspelt = new Set(parsed.error.issues.filter((issue) => issue.code === 'unrecognized_keys').map((issue) => formatPath(issue.path)));
+    const issues = parsed.error.issues.filter((issue) => issue.code !== 'custom' || !misspelt.has(formatPath(issue.path)));
+    throw changeFileError(file, issues.flatMap(describeIssue));
+  }
   const problems: string[] = [];
   const changes = parsed.data.changes.map((entry, index) => toChange(entry, { file, path: `changes[${index}]` }, vpcs, problems));
   if (problems.length > 0) throw changeFileError(file, problems);

@@ -48,6 +48,8 @@ export class PlanReader {
   readonly changes: Change[] = [];
   readonly resourceChanges: ResourceChange[] = [];
   private readonly config = new Map<string, ConfigResource>();
+  /** `module.app|group_id` → the output's expression. */
+  private readonly outputs = new Map<string, unknown>();
   private readonly providerRegions = new Map<string, string>();
   private placeholderIps = 0;
 
@@ -91,6 +93,7 @@ export class PlanReader {
         providerKey: typeof resource.provider_config_key === 'string' ? resource.provider_config_key : undefined,
       });
     }
+    if (isRecord(value.outputs)) for (const [name, output] of Object.entries(value.outputs)) if (isRecord(output)) this.outputs.set(`${path}|${name}`, output.expression);
     if (!isRecord(value.module_calls)) return;
     for (const [name, call] of Object.entries(value.module_calls)) {
       if (isRecord(call)) this.readModule(call.module, `${path ? `${path}.` : ''}module.${name}`);
@@ -158,24 +161,34 @@ export class PlanReader {
   /**
    * The resource changes an attribute's expression refers to, in the change's module instance:
    * `alicloud_security_group.app.id` → the change of `alicloud_security_group.app` (the instance
-   * with the same index when the target has several, e.g. `count.index`).
+   * with the same index when the target has several, e.g. `count.index`); `module.app.group_id`
+   * → what that module output refers to inside the module.
    */
   referenced(change: ResourceChange, attribute: string): ResourceChange[] {
     const config = this.config.get(`${modulePath(change.moduleAddress)}|${change.type}.${change.name}`);
-    const expression = config?.expressions[attribute];
-    const references = isRecord(expression) && Array.isArray(expression.references) ? expression.references.filter((item): item is string => typeof item === 'string') : [];
     const found = new Set<ResourceChange>();
+    this.resolveReferences(config?.expressions[attribute], change.moduleAddress, change.index, found, 0);
+    return [...found];
+  }
+
+  private resolveReferences(expression: unknown, moduleAddress: string, index: string | number | undefined, found: Set<ResourceChange>, depth: number): void {
+    const references = isRecord(expression) && Array.isArray(expression.references) ? expression.references.filter((item): item is string => typeof item === 'string') : [];
+    const prefix = moduleAddress ? `${moduleAddress}.` : '';
     for (const reference of references) {
+      const output = /^module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(reference);
+      if (output && depth < 10) {
+        const child = `${prefix}module.${output[1]}`;
+        this.resolveReferences(this.outputs.get(`${modulePath(child)}|${output[2]}`), child, undefined, found, depth + 1);
+        continue;
+      }
       const match = /^(alicloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]+\])?/.exec(reference);
       if (!match) continue;
-      const [, type, name, index] = match;
-      const prefix = change.moduleAddress ? `${change.moduleAddress}.` : '';
-      const candidates = this.resourceChanges.filter((other) => other.moduleAddress === change.moduleAddress && other.type === type && other.name === name);
-      const exact = index ? candidates.filter((other) => other.address === `${prefix}${type}.${name}${index}`) : candidates;
-      const picked = exact.length > 1 ? exact.filter((other) => other.index === change.index) : exact;
+      const [, type, name, key] = match;
+      const candidates = this.resourceChanges.filter((other) => other.moduleAddress === moduleAddress && other.type === type && other.name === name);
+      const exact = key ? candidates.filter((other) => other.address === `${prefix}${type}.${name}${key}`) : candidates;
+      const picked = exact.length > 1 ? exact.filter((other) => other.index === index) : exact;
       if (picked.length === 1) found.add(picked[0]!);
     }
-    return [...found];
   }
 
   /** The id an unknown attribute will hold, when its expression names one resource of the plan. */

@@ -59,12 +59,14 @@ function ruleGroupId(reader: PlanReader, change: ResourceChange): string {
 
 function plannedRule(reader: PlanReader, change: ResourceChange): { groupId: string; rule: Rule } {
   const peerKnown = PEERS.some((peer) => !reader.isUnknown(change, peer) && known(change.after?.[peer]));
-  const unknownPeers = PEERS.filter((peer) => reader.isUnknown(change, peer));
+  // prefix_list_id is computed: unknown in every new rule, it means something only when no other peer is set.
+  const unknownAddressPeers = PEERS.filter((peer) => peer !== 'prefix_list_id' && reader.isUnknown(change, peer));
+  const unknownPeers: readonly string[] = unknownAddressPeers.length > 0 || !reader.isUnknown(change, 'prefix_list_id') ? unknownAddressPeers : ['prefix_list_id'];
   const attributes = afterAttributes(change, (attribute) => {
     if (attribute === 'security_group_id') return ruleGroupId(reader, change);
     if (attribute in WIDEST_RULE) {
       const widest = WIDEST_RULE[attribute]!;
-      reader.assumptions.push(`${change.address}: ${attribute} is known only after apply; assumed ${widest}, the widest it could be`);
+      reader.assumptions.push(`${change.address}: ${attribute} is known only after apply; assumed ${widest}${attribute === 'port_range' ? ' (every port)' : ''}, the widest it could be`);
       return widest;
     }
     return undefined;
