@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { SEVERITY_RANK, type Finding, type Severity } from '../model/findings.js';
+import { SEVERITY_RANK, type CheckInfo, type Finding, type Severity } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { CheckScope } from './checks/scope.js';
 import { analyzeSnapshot } from './engine.js';
@@ -12,7 +12,9 @@ import { SnapshotView } from './view.js';
  */
 
 /** What one change touched, as the change sources report it (src/whatif). */
-export interface TouchedByChange {
+interface TouchedByChange {
+  /** The change edits rules only (no member moves in or out of a group, no group appears or goes). */
+  rulesOnly?: boolean;
   groupIds: readonly string[];
   eniIds: readonly string[];
   instanceIds: readonly string[];
@@ -41,25 +43,33 @@ export interface WhatIfDelta {
   /** Same check, resource and traffic, ranked differently (a source narrowed or widened). */
   changed: DeltaEntry[];
   scope: { interfaces: number; groups: number; instances: number };
+  /** The checks that ran (what SARIF rules describe). */
+  checks: CheckInfo[];
 }
 
 /**
- * Everything a change can alter the findings of: the groups it touched and the groups whose
- * members it moved, the groups whose rules reference those (their peers resolve to members), every
- * interface carrying one of them or touched itself, every group on those interfaces (shadowing is
- * judged on the pools a group shares), and their instances — in the snapshot before and after.
+ * Everything a change can alter the findings of: the groups it touched; where members moved (or a
+ * group appeared or went), those groups and the groups whose rules reference them (their peers
+ * resolve to members, or dangle); every interface carrying one of them or touched itself, every
+ * group on those interfaces (shadowing is judged on the pools a group shares), and their
+ * instances — in the snapshot before and after.
  */
-export function scopeOfChange(views: readonly SnapshotView[], applied: readonly TouchedByChange[]): CheckScope {
+function scopeOfChange(views: readonly SnapshotView[], applied: readonly TouchedByChange[]): CheckScope {
   const touchedGroups = new Set(applied.flatMap((change) => change.groupIds));
+  const membersMoved = new Set(applied.filter((change) => !change.rulesOnly).flatMap((change) => change.groupIds));
   const touchedEnis = new Set(applied.flatMap((change) => change.eniIds));
   const touchedInstances = new Set(applied.flatMap((change) => change.instanceIds));
+  // A rule edit names the interfaces of its group; they did not move.
+  const movedEnis = new Set(applied.filter((change) => !change.rulesOnly).flatMap((change) => change.eniIds));
+  const movedInstances = new Set(applied.filter((change) => !change.rulesOnly).flatMap((change) => change.instanceIds));
   for (const view of views) {
-    for (const instanceId of touchedInstances) for (const eni of view.enisByInstance.get(instanceId) ?? []) touchedEnis.add(eni.item.id);
+    for (const instanceId of movedInstances) for (const eni of view.enisByInstance.get(instanceId) ?? []) movedEnis.add(eni.item.id);
     // Moving an interface changes the members of each of its groups.
-    for (const eniId of touchedEnis) for (const groupId of view.enis.get(eniId)?.item.securityGroupIds ?? []) touchedGroups.add(groupId);
+    for (const eniId of movedEnis) for (const groupId of view.enis.get(eniId)?.item.securityGroupIds ?? []) membersMoved.add(groupId);
   }
-  const groups = new Set(touchedGroups);
-  for (const view of views) for (const groupId of touchedGroups) for (const referencing of view.groupsReferencing.get(groupId) ?? []) groups.add(referencing);
+  for (const eniId of movedEnis) touchedEnis.add(eniId);
+  const groups = new Set([...touchedGroups, ...membersMoved]);
+  for (const view of views) for (const groupId of membersMoved) for (const referencing of view.groupsReferencing.get(groupId) ?? []) groups.add(referencing);
   const enis = new Set(touchedEnis);
   for (const view of views) for (const groupId of groups) for (const eni of view.enisByGroup.get(groupId) ?? []) enis.add(eni.item.id);
   const instances = new Set(touchedInstances);
@@ -79,9 +89,10 @@ export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: {
   const views = [new SnapshotView(before), new SnapshotView(outcome.after)];
   const scope = scopeOfChange(views, outcome.applied);
   const now = options.now ?? new Date();
-  const analyse = (view: SnapshotView) => analyzeSnapshot(view.snapshot, { view, scope, now, ...(options.config ? { config: options.config } : {}) }).findings.filter((f) => !f.suppressed);
-  const beforeFindings = analyse(views[0] as SnapshotView);
-  const afterFindings = analyse(views[1] as SnapshotView);
+  const analyse = (view: SnapshotView) => analyzeSnapshot(view.snapshot, { view, scope, now, ...(options.config ? { config: options.config } : {}) });
+  const beforeFindings = analyse(views[0] as SnapshotView).findings.filter((f) => !f.suppressed);
+  const afterDocument = analyse(views[1] as SnapshotView);
+  const afterFindings = afterDocument.findings.filter((f) => !f.suppressed);
 
   const beforeIds = new Set(beforeFindings.map((f) => f.id));
   const afterIds = new Set(afterFindings.map((f) => f.id));
@@ -114,6 +125,7 @@ export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: {
     removed: removed.sort(worstFirst),
     changed: changed.sort(worstFirst),
     scope: { interfaces: scope.enis.size, groups: scope.groups.size, instances: scope.instances.size },
+    checks: afterDocument.checks,
   };
 }
 

@@ -1,11 +1,11 @@
 import type { DeltaEntry, WhatIfDelta } from '../analyze/whatif.js';
-import type { CheckInfo, Finding, FindingsDocument, Severity } from '../model/findings.js';
+import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
 import { formatProtocolPorts } from './describe.js';
 import { escapeMarkdown, tableCode, truncate } from './markdown-escape.js';
 import { renderSarif } from './sarif.js';
 
 /** Where a change came from: a change file entry, or a Terraform resource address in a plan. */
-export interface ChangeOrigin {
+interface ChangeOrigin {
   file: string;
   path?: string;
   address?: string;
@@ -21,7 +21,6 @@ export interface WhatIfReport {
   failOn: Severity;
   /** The entries that fail the gate (gateFailures). */
   failures: readonly DeltaEntry[];
-  checks: readonly CheckInfo[];
   tool: { name: string; version: string };
   generatedAt: string;
 }
@@ -35,7 +34,7 @@ function originLabel(origin: ChangeOrigin): string {
 
 function causedBy(report: WhatIfReport, entry: DeltaEntry): string {
   if (entry.changes.length === 0) return 'the changes together';
-  return entry.changes.map((index) => originLabel((report.changes[index] as WhatIfReport['changes'][number]).origin)).join(', ');
+  return [...new Set(entry.changes.map((index) => originLabel((report.changes[index] as WhatIfReport['changes'][number]).origin)))].join(', ');
 }
 
 function traffic(finding: Finding): string {
@@ -115,7 +114,7 @@ export function formatWhatIfSarif(report: WhatIfReport): string {
     generatedAt: report.generatedAt,
     tool: report.tool,
     coverage: [],
-    checks: [...report.checks],
+    checks: report.delta.checks,
     summary: { total: entries.length, suppressed: 0, bySeverity: {}, byCheck: {} },
     findings: entries.map((entry) => entry.finding),
     suppressions: [],
