@@ -85,11 +85,12 @@ function scopeOfChange(views: readonly SnapshotView[], applied: readonly Touched
 }
 
 /** Analyses before and after within the change's scope and compares the findings. */
-export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: { config?: ResolvedConfig; now?: Date } = {}): WhatIfDelta {
+export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: { config?: ResolvedConfig; now?: Date; everything?: boolean } = {}): WhatIfDelta {
   const views = [new SnapshotView(before), new SnapshotView(outcome.after)];
-  const scope = scopeOfChange(views, outcome.applied);
+  // `everything`: both snapshots analysed whole (the check that the scope leaves nothing out).
+  const scope = options.everything ? undefined : scopeOfChange(views, outcome.applied);
   const now = options.now ?? new Date();
-  const analyse = (view: SnapshotView) => analyzeSnapshot(view.snapshot, { view, scope, now, ...(options.config ? { config: options.config } : {}) });
+  const analyse = (view: SnapshotView) => analyzeSnapshot(view.snapshot, { view, now, ...(scope ? { scope } : {}), ...(options.config ? { config: options.config } : {}) });
   const beforeFindings = analyse(views[0] as SnapshotView).findings.filter((f) => !f.suppressed);
   const afterDocument = analyse(views[1] as SnapshotView);
   const afterFindings = afterDocument.findings.filter((f) => !f.suppressed);
@@ -124,7 +125,7 @@ export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: {
     added: added.sort(worstFirst),
     removed: removed.sort(worstFirst),
     changed: changed.sort(worstFirst),
-    scope: { interfaces: scope.enis.size, groups: scope.groups.size, instances: scope.instances.size },
+    scope: scope ? { interfaces: scope.enis.size, groups: scope.groups.size, instances: scope.instances.size } : { interfaces: views[1]?.enis.size ?? 0, groups: views[1]?.groups.size ?? 0, instances: views[1]?.instances.size ?? 0 },
     checks: afterDocument.checks,
   };
 }

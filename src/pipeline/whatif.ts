@@ -1,14 +1,19 @@
-import { gateFailures, whatIfDelta } from '../analyze/whatif.js';
+import { gateFailures, whatIfDelta, type ChangeOutcome } from '../analyze/whatif.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Severity } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { WhatIfReport } from '../report/whatif.js';
 import { TOOL } from '../version.js';
-import { applyChanges } from '../whatif/apply.js';
+import { applyChanges, type AppliedChanges } from '../whatif/apply.js';
 import { loadChangeSet } from '../whatif/load.js';
 
 /** Changes that edit a group's rules and move no member: groups referencing it are unaffected. */
 const RULE_EDITS: ReadonlySet<string> = new Set(['addRule', 'removeRule', 'modifyRule']);
+
+/** What the analysis needs of applied changes: the snapshot after, and what each change touched. */
+export function changeOutcome(outcome: AppliedChanges): ChangeOutcome {
+  return { after: outcome.after, applied: outcome.applied.map((entry) => ({ ...entry, rulesOnly: RULE_EDITS.has(entry.change.kind) })) };
+}
 
 /**
  * A change file or Terraform plan against a snapshot: the changes applied in memory, the findings
@@ -18,8 +23,7 @@ export async function runWhatIf(before: Snapshot, changePath: string, options: {
   const set = await loadChangeSet(changePath, before);
   const outcome = applyChanges(before, set);
   const now = options.now ?? new Date();
-  const applied = outcome.applied.map((entry) => ({ ...entry, rulesOnly: RULE_EDITS.has(entry.change.kind) }));
-  const delta = whatIfDelta(before, { after: outcome.after, applied }, { config: options.config, now });
+  const delta = whatIfDelta(before, changeOutcome(outcome), { config: options.config, now });
   return {
     snapshotId: before.id,
     changes: outcome.applied.map(({ summary, change }) => ({ summary, origin: change.origin })),
