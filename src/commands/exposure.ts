@@ -69,7 +69,7 @@ export function register(program: Command): void {
         'Examples:',
         '  sgaudit exposure snapshots/ --port tcp/6379                       # who has Redis open to the internet',
         '  sgaudit exposure snapshots/ --port tcp/22 --from 203.0.113.0/24   # what a partner range reaches',
-        '  sgaudit exposure snapshots/ --from sg-bp1app000000000001 --format csv',
+        '  sgaudit exposure snapshots/ --from sg-bp1app00000000000001 --format csv',
         '',
         'Severities are what analyze ranks the same exposure as (public sources only); allowed public ports',
         '(checks.public-exposure.allowedPublicPorts) are listed and marked, not ranked.',

@@ -48,7 +48,7 @@ export function register(program: Command): void {
         '',
         'Examples:',
         '  sgaudit whatif snapshots/ --change changes.yaml',
-        '  terraform show -json plan.out > plan.json && sgaudit whatif snapshots/ --change plan.json --format markdown',
+        '  sgaudit whatif snapshots/ --change plan.json --format markdown   # plan.json: terraform show -json plan.out',
         '',
         'Exit codes: 0 nothing added or raised at or above --fail-on (default high), 1 something is, 2 bad input.',
       ].join('\n'),

@@ -5,14 +5,12 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { WhatIfReport } from '../report/whatif.js';
 import { TOOL } from '../version.js';
 import { applyChanges, type AppliedChanges } from '../whatif/apply.js';
+import { isRuleEdit } from '../whatif/changes.js';
 import { loadChangeSet } from '../whatif/load.js';
-
-/** Changes that edit a group's rules and move no member: groups referencing it are unaffected. */
-const RULE_EDITS: ReadonlySet<string> = new Set(['addRule', 'removeRule', 'modifyRule']);
 
 /** What the analysis needs of applied changes: the snapshot after, and what each change touched. */
 export function changeOutcome(outcome: AppliedChanges): ChangeOutcome {
-  return { after: outcome.after, applied: outcome.applied.map((entry) => ({ ...entry, rulesOnly: RULE_EDITS.has(entry.change.kind) })) };
+  return { after: outcome.after, applied: outcome.applied.map((entry) => ({ ...entry, rulesOnly: isRuleEdit(entry.change) })) };
 }
 
 /**

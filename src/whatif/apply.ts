@@ -3,7 +3,7 @@ import { isPrimaryType, SYNTHETIC_ENI_SUFFIX } from '../analyze/view.js';
 import { closestIds, didYouMean } from '../commands/suggest.js';
 import { SgauditError } from '../model/errors.js';
 import type { Instance, NetworkInterface, Rule, SecurityGroup, Snapshot } from '../model/snapshot.js';
-import { describeOrigin, type Change, type ChangeSet, type RuleMatch } from './changes.js';
+import { describeOrigin, isRuleEdit, type Change, type ChangeSet, type RuleMatch } from './changes.js';
 import { describeRule } from './describe.js';
 import { Draft, type Located } from './draft.js';
 
@@ -54,6 +54,8 @@ class Applier {
   readonly draft: Draft;
   private ruleCounter = 0;
   private origin = '';
+  /** Group → members, valid until a change moves one (rule edits do not). */
+  private membersByGroup: Map<string, { eniIds: string[]; instanceIds: string[] }> | undefined;
 
   constructor(before: Snapshot) {
     this.draft = new Draft(before);
@@ -62,6 +64,7 @@ class Applier {
   apply(change: Change): AppliedChange {
     this.origin = describeOrigin(change.origin);
     const result = this.dispatch(change);
+    if (!isRuleEdit(change)) this.membersByGroup = undefined;
     return { change, summary: result.summary, groupIds: unique(result.groupIds ?? []), eniIds: unique(result.eniIds ?? []), instanceIds: unique(result.instanceIds ?? []) };
   }
 
@@ -186,21 +189,36 @@ class Applier {
 
   /** The ENIs (and their instances) a group protects, as the analyzer's view will see them. */
   private members(groupId: string): { groupIds: string[]; eniIds: string[]; instanceIds: string[] } {
-    const eniIds: string[] = [];
-    const instanceIds: string[] = [];
+    const found = (this.membersByGroup ??= this.indexMembership()).get(groupId);
+    return { groupIds: [groupId], eniIds: [...(found?.eniIds ?? [])], instanceIds: [...(found?.instanceIds ?? [])] };
+  }
+
+  /** Every group's interfaces and instances, in one pass: a change set of many rule edits reads it many times. */
+  private indexMembership(): Map<string, { eniIds: string[]; instanceIds: string[] }> {
+    const index = new Map<string, { eniIds: string[]; instanceIds: string[] }>();
+    const entryOf = (groupId: string) => {
+      let entry = index.get(groupId);
+      if (!entry) index.set(groupId, (entry = { eniIds: [], instanceIds: [] }));
+      return entry;
+    };
     const recorded = new Set<string>();
     for (const { item } of this.draft.enis.values()) {
       if (item.instanceId && isPrimaryType(item.type)) recorded.add(item.instanceId);
-      if (!item.securityGroupIds.includes(groupId)) continue;
-      eniIds.push(item.id);
-      if (item.instanceId) instanceIds.push(item.instanceId);
+      for (const groupId of new Set(item.securityGroupIds)) {
+        const entry = entryOf(groupId);
+        entry.eniIds.push(item.id);
+        if (item.instanceId) entry.instanceIds.push(item.instanceId);
+      }
     }
     for (const { item } of this.draft.instances.values()) {
-      if (recorded.has(item.id) || !item.securityGroupIds.includes(groupId)) continue;
-      eniIds.push(`${item.id}${SYNTHETIC_ENI_SUFFIX}`);
-      instanceIds.push(item.id);
+      if (recorded.has(item.id)) continue;
+      for (const groupId of new Set(item.securityGroupIds)) {
+        const entry = entryOf(groupId);
+        entry.eniIds.push(`${item.id}${SYNTHETIC_ENI_SUFFIX}`);
+        entry.instanceIds.push(item.id);
+      }
     }
-    return { groupIds: [groupId], eniIds, instanceIds };
+    return index;
   }
 
   // -- rules

@@ -51,6 +51,11 @@ export type Change =
 
 export type ChangeKind = Change['kind'];
 
+/** A change that edits a group's rules and moves no member in or out of any group. */
+export function isRuleEdit(change: Change): boolean {
+  return change.kind === 'addRule' || change.kind === 'removeRule' || change.kind === 'modifyRule';
+}
+
 export interface ChangeSet {
   kind: 'change-file' | 'terraform-plan';
   changes: Change[];

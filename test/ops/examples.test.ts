@@ -128,7 +128,8 @@ function substitute(args: string[], workspace: DemoWorkspace): string[] {
   const result = args.map((arg, index) => {
     const flag = args[index - 1];
     if (flag === '--endpoint') return workspace.endpoint;
-    if (flag === '--port') return '0';
+    // The emulator's listening port; exposure's --port is traffic (tcp/22) and stays.
+    if (flag === '--port' && args[0] !== 'exposure') return '0';
     // Two snapshots named in one example are old and new (diff); one is the newest.
     if (isSnapshot(arg)) return snapshotWords.length > 1 && snapshotWords.indexOf(arg) === 0 ? older : newest;
     const standIn = STAND_INS[arg];
@@ -156,6 +157,27 @@ async function stopOnceReady(ready: (output: { stdout: string; stderr: string })
   process.emit('SIGTERM', 'SIGTERM');
 }
 
+/** `terraform show -json` of a plan that opens RDP on the demo's web group (Terraform's plan format). */
+const DEMO_PLAN = {
+  format_version: '1.2',
+  terraform_version: '1.9.0',
+  resource_changes: [
+    {
+      address: 'alicloud_security_group_rule.rdp',
+      mode: 'managed',
+      type: 'alicloud_security_group_rule',
+      name: 'rdp',
+      provider_name: 'registry.terraform.io/aliyun/alicloud',
+      change: {
+        actions: ['create'],
+        before: null,
+        after: { type: 'ingress', ip_protocol: 'tcp', port_range: '3389/3389', cidr_ip: '0.0.0.0/0', policy: 'accept', priority: 1, nic_type: 'intranet', security_group_id: 'sg-bp1web00000000000001' },
+        after_unknown: { id: true },
+      },
+    },
+  ],
+};
+
 const examples = collectExamples();
 let workspace: DemoWorkspace;
 const previousCwd = process.cwd();
@@ -164,6 +186,9 @@ beforeAll(async () => {
   workspace = await createDemoWorkspace();
   // Every collecting example reads ./sgaudit.yaml: the demo's regions keep each collection short.
   await writeFile(join(workspace.dir, 'sgaudit.yaml'), 'regions: [cn-hangzhou, ap-southeast-1]\n');
+  // What whatif examples read: a change file and a Terraform plan against the demo estate.
+  await writeFile(join(workspace.dir, 'changes.yaml'), 'changes:\n  - add-rule: { group: sg-bp1web00000000000001, protocol: tcp, ports: 3389, source: 0.0.0.0/0 }\n');
+  await writeFile(join(workspace.dir, 'plan.json'), JSON.stringify(DEMO_PLAN));
   process.chdir(workspace.dir);
 });
 
