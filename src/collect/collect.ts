@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
 import { createSnapshotWriter } from '../model/snapshot-file.js';
-import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
+import { SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
 import { sortCoverage } from '../model/coverage.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';

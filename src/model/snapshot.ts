@@ -249,12 +249,11 @@ export const ToolInfo = z.strictObject({ name: z.string(), version: z.string() }
  * Each unit belongs to the shard the rendezvous hash names (src/collect/shard.ts), so `merge` can
  * tell from any shard which units a missing one owned.
  */
-export const ShardInfo = z.strictObject({
+const ShardInfo = z.strictObject({
   index: z.number().int().min(0),
   count: z.number().int().min(1),
   units: z.record(z.string(), z.array(z.string())),
 });
-export type ShardInfo = z.infer<typeof ShardInfo>;
 
 /** A merged snapshot (`sgaudit merge`): the shard snapshots it was made of, and the shard indexes that were missing. */
 export const MergeInfo = z.strictObject({
