@@ -1,11 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf, unitKey } from '../../src/collect/shard.js';
 import { createSnapshotWriter, readSnapshot } from '../../src/model/snapshot-file.js';
 import { REGIONAL_COVERAGE_APIS, type Coverage, type Region } from '../../src/model/snapshot.js';
-import { runMain } from '../ops/helpers.js';
+import { openStore } from '../../src/store/index.js';
+import { runMain, runMainWithEnv } from '../ops/helpers.js';
+import { s3Env, startS3 } from '../store/s3-server.js';
 
 /**
  * `sgaudit merge` on shard snapshots written by hand: the rules the emulator run does not reach —
@@ -97,5 +99,31 @@ describe('sgaudit merge: duplicates, foreign units, units nobody recorded', () =
     const ownedBy1 = ACCOUNTS.flatMap((a) => REGIONS.filter((r) => ownerOf(a, r) === 1).map((r) => unitKey(a, r))).sort();
     expect(byCode('ShardMissing')).toEqual(ownedBy1);
     expect(merged.merged?.missing).toEqual([1]);
+  });
+
+  it('reads the shards from an object store and publishes the merged snapshot to one, which analyze --strict reads', async () => {
+    const server = await startS3(['fleet']);
+    const env = s3Env(server.endpoint);
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    try {
+      // Shard 0 only, published as `collect --shard 0/2 --store s3://…` would: shard 1 is missing.
+      const shards = openStore('s3://fleet/shards/2026-11-25');
+      const staged = shards.pathFor('2026-11-25T01:00:00.000Z', 'gap-0');
+      await copyFile(join(dir, 'new-0.jsonl.gz'), staged);
+      await shards.publish(staged);
+      const merge = await runMainWithEnv(['merge', 's3://fleet/shards/2026-11-25', '--expect-shards', '2', '--store', 's3://fleet/merged'], env);
+      expect(merge.code, merge.stderr).toBe(0);
+      expect(merge.stdout.trim()).toMatch(/^s3:\/\/fleet\/merged\/\d{8}T\d{6}Z-[0-9a-f]{8}\.jsonl\.gz$/);
+      expect(merge.stderr).toMatch(/shard\(s\) 1\/2 missing/);
+      const strict = await runMainWithEnv(['analyze', 's3://fleet/merged', '--strict', '-o', join(dir, 'from-s3.jsonl.gz')], env);
+      expect(strict.code, strict.stderr).toBe(3);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await server.stop();
+    }
   });
 });
