@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
 import { createSnapshotWriter } from '../model/snapshot-file.js';
-import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
+import { SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
+import { sortCoverage } from '../model/coverage.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import { TOOL } from '../version.js';
@@ -15,6 +16,7 @@ import { RequestBudget } from './budget.js';
 import { mapPool, Semaphore } from './pool.js';
 import { Redactor } from './redact.js';
 import { Pacer } from './pacer.js';
+import { ownsUnit, type ShardSpec } from './shard.js';
 import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, isExpiredToken, isThrottling, sleep, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
 
 export interface CollectOptions {
@@ -43,6 +45,8 @@ export interface CollectOptions {
   sessionDurationSeconds?: number;
   timeouts?: { connectMs?: number; readMs?: number };
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxThrottledAttempts?: number };
+  /** Collect only this shard's (account × region) units (docs/fleet.md); the header records the shard and every unit seen. */
+  shard?: ShardSpec;
   progress?: Progress;
   signal?: AbortSignal;
 }
@@ -83,6 +87,8 @@ interface CollectContext {
   sessionSeconds: number;
   /** Opens a source of pages not yet known (progress shows its total as growing until all are closed). */
   discovering: () => () => void;
+  /** Every account's regions as far as known, all shards' (the shard header's `units`). */
+  units: Map<string, string[]>;
 }
 
 /** `account 1234567890123456 (prod)`; "default" stands for the starting credentials' account when its id could not be read. */
@@ -301,14 +307,6 @@ async function resolveRegions(context: CollectContext, account: { accountId: str
   }
 }
 
-const COVERAGE_ORDER: CoverageApi[] = ['ListAccounts', 'AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
-
-function sortCoverage(coverage: Coverage[]): Coverage[] {
-  return [...coverage].sort(
-    (a, b) => a.accountId.localeCompare(b.accountId) || a.regionId.localeCompare(b.regionId) || COVERAGE_ORDER.indexOf(a.api) - COVERAGE_ORDER.indexOf(b.api),
-  );
-}
-
 type RegionSink = (accountId: string, alias: string | undefined, region: Region) => Promise<void>;
 
 /**
@@ -332,6 +330,16 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
   const account = { accountId, ...(planned.alias ? { alias: planned.alias } : {}) };
   const label = accountLabel(accountId, planned.alias);
   const accountSlots = new Semaphore(context.concurrency.perAccount);
+  const { shard } = options;
+  // With the regions given, a shard knows the account's units without entering it, and skips an account it owns none of.
+  if (shard && options.regions?.length) {
+    const regions = [...new Set(options.regions)];
+    context.units.set(accountId, regions);
+    if (!regions.some((regionId) => ownsUnit(shard, account.accountId, regionId))) {
+      log.verbose(`${label}: no region of it is in shard ${shard.index}/${shard.count}`);
+      return;
+    }
+  }
 
   let clients = base;
   let credentials: RefreshingCredentials | undefined;
@@ -377,7 +385,10 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
 
   try {
     const accountCaller = createCaller(context, { clients, label, accountSlots, ...(credentials ? { credentials } : {}) });
-    const regions = await resolveRegions(context, account, accountCaller, clients);
+    const allRegions = await resolveRegions(context, account, accountCaller, clients);
+    context.units.set(accountId, allRegions);
+    const regions = allRegions.filter((regionId) => ownsUnit(shard, account.accountId, regionId));
+    if (shard) log.verbose(`${label}: ${regions.length} of its ${allRegions.length} region(s) are in shard ${shard.index}/${shard.count}`);
     // Each region waiting for its turn is pages not yet known; the account's own source closes once they are open.
     const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
     listed();
@@ -414,6 +425,11 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
       context.coverage.push(withAlias({ accountId, regionId: GLOBAL_REGION, api: 'AssumeRole', status: 'complete', requests: sts.attempts('AssumeRole'), items: credentials.sessions }, planned.alias));
     }
   }
+}
+
+/** The units map as the shard header stores it: accounts and regions sorted, so shards of one run agree byte for byte. */
+function unitsRecord(units: Map<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries([...units].sort(([a], [b]) => a.localeCompare(b)).map(([accountId, regions]) => [accountId, [...regions].sort()]));
 }
 
 function requestBudget(rate: number): RequestBudget {
@@ -467,6 +483,7 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     sessionName: `sgaudit-${id}`,
     sessionSeconds: sessionSeconds(options.sessionDurationSeconds),
     discovering: options.progress ? () => (options.progress as Progress).discovering() : () => () => undefined,
+    units: new Map(),
   };
 
   let base: ClientFactory;
@@ -528,8 +545,9 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     });
     await writes;
     const coverage = sortCoverage(context.coverage);
-    const result = await writer.finish({ id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, coverage });
-    const header: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider: 'alicloud', coverage };
+    const shard = options.shard ? { shard: { ...options.shard, units: unitsRecord(context.units) } } : {};
+    const result = await writer.finish({ id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, coverage, ...shard });
+    const header: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider: 'alicloud', coverage, ...shard };
     options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries${context.stats.sessions > plan.accounts.length ? `, ${context.stats.sessions} STS sessions` : ''}`);
     return { path: result.path, header, stats: { ...context.stats, durationMs: Date.now() - started } };
   } catch (error) {

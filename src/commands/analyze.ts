@@ -28,6 +28,7 @@ interface AnalyzeFlags {
   output?: string;
   failOn?: Severity;
   accounts?: string[];
+  strict?: boolean;
 }
 
 function* mapPieces(pieces: Iterable<string>, map: (piece: string) => string): Iterable<string> {
@@ -103,6 +104,7 @@ export function register(program: Command): void {
     .addOption(option.output('the findings'))
     .addOption(option.failOn())
     .addOption(accountsOption())
+    .option('--strict', 'exit 3 when any account/region/API was not collected completely (a merged snapshot with a missing shard, say)')
     .addHelpText(
       'after',
       [
@@ -141,6 +143,11 @@ export function register(program: Command): void {
     if (failReason) {
       log.info(failReason);
       process.exitCode = EXIT.FINDINGS;
+    }
+    // As in `scan`: incomplete data outranks findings, since the findings are not all there.
+    if (flags.strict && headline) {
+      log.error('collection incomplete (--strict): the snapshot does not cover every account/region/API; see the coverage in the findings');
+      process.exitCode = EXIT.RUNTIME;
     }
   });
 }

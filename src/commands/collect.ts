@@ -10,6 +10,7 @@ import { loadConfig, parseConfigText, type ResolvedConfig } from '../config/load
 import { collectOptionsFromConfig } from '../pipeline/collect-options.js';
 import { log } from '../util/log.js';
 import { createProgress } from '../util/progress.js';
+import { resolveShard } from '../collect/shard.js';
 
 interface CollectFlags {
   config?: string;
@@ -23,6 +24,8 @@ interface CollectFlags {
   concurrency?: number;
   maxAttempts?: number;
   readTimeout?: number;
+  shard?: string;
+  shardCount?: string;
 }
 
 /** Config (accounts, regions, endpoint, collect.*) with flags taking precedence. */
@@ -51,6 +54,8 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'requests in flight per API and region (default 8)', wholeNumber('--concurrency', 1))
     .option('--max-attempts <n>', 'attempts per request including retries (default 8)', wholeNumber('--max-attempts', 1))
     .option('--read-timeout <seconds>', 'read timeout per request (default 30)', wholeNumber('--read-timeout', 1))
+    .option('--shard <i/n>', 'collect only shard i of n (from 0) of the account × region units; merge the shards with `sgaudit merge` (docs/fleet.md)')
+    .option('--shard-count <n>', 'the shard count when the shard index comes from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); default SGAUDIT_SHARD_COUNT')
     .addHelpText(
       'after',
       [
@@ -60,12 +65,15 @@ export function register(program: Command): void {
         '  sgaudit collect --accounts 1234567890123456,6543210987654321 --role-name sgaudit-readonly --strict',
         '  sgaudit collect --discover --strict                    # every member of the Resource Directory (ResourceDirectoryAccountAccessRole)',
         '  sgaudit collect --endpoint http://127.0.0.1:8080 --store /tmp/snapshots',
+        '  sgaudit collect --shard 0/2 --store shards/            # half of the account × region units; then `sgaudit merge shards/`',
       ].join('\n'),
     );
   deprecatedAlias(command, '--out <dir>', '--store');
   command.action(async (flags: CollectFlags) => {
     const config = await loadConfig(flags.config);
-    const options = collectOptionsFromFlags(flags, config);
+    const shard = resolveShard({ ...(flags.shard !== undefined ? { shard: flags.shard } : {}), ...(flags.shardCount !== undefined ? { shardCount: flags.shardCount } : {}), env: process.env });
+    const options = { ...collectOptionsFromFlags(flags, config), ...(shard ? { shard } : {}) };
+    if (shard) log.info(`collecting shard ${shard.index}/${shard.count} of the account × region units`);
     // Loaded here, not at start-up: the collector brings the Alibaba Cloud SDKs (~0.8 s of module loading).
     const { collectSnapshot, incompleteCoverage } = await import('../collect/index.js');
     const storeDir = flags.store ?? config.store.dir;

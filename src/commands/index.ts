@@ -13,12 +13,13 @@ import { register as baseline } from './baseline.js';
 import { register as explain } from './explain.js';
 import { register as exposure } from './exposure.js';
 import { register as whatif } from './whatif.js';
+import { register as merge } from './merge.js';
 
 /**
  * Every command is one file exporting `register(program)`. Adding a command is adding a line here.
  */
 type Register = (program: Command) => void;
-const registrations: Register[] = [scan, collect, analyze, explain, exposure, whatif, report, diff, baseline, schedule, snapshots, checks, emulator, demo];
+const registrations: Register[] = [scan, collect, merge, analyze, explain, exposure, whatif, report, diff, baseline, schedule, snapshots, checks, emulator, demo];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,4 +1,4 @@
-import type { Coverage } from './snapshot.js';
+import { REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi } from './snapshot.js';
 
 /**
  * What a snapshot's coverage says about the whole run: `complete`, `partial` (some scopes were
@@ -26,4 +26,13 @@ export function coverageHeadline(coverage: readonly Coverage[]): string | undefi
   const incomplete = coverage.filter((entry) => entry.status !== 'complete').length;
   if (verdict === 'failed') return `SCAN FAILED: nothing was collected — all ${incomplete} scope(s) failed or were denied, so the absence of findings says nothing about the estate`;
   return `INCOMPLETE: ${incomplete} of ${coverage.length} scope(s) were not collected completely; findings there may be missing`;
+}
+
+const COVERAGE_ORDER: CoverageApi[] = ['ListAccounts', 'AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
+
+/** The order a snapshot lists its coverage in: by account, region, then API as collection meets them. */
+export function sortCoverage(coverage: readonly Coverage[]): Coverage[] {
+  return [...coverage].sort(
+    (a, b) => a.accountId.localeCompare(b.accountId) || a.regionId.localeCompare(b.regionId) || COVERAGE_ORDER.indexOf(a.api) - COVERAGE_ORDER.indexOf(b.api),
+  );
 }

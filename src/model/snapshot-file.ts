@@ -63,6 +63,11 @@ export interface SnapshotWriteResult {
 export interface SnapshotWriter {
   /** Stream one region's resources; call once per (account, region), in any order. */
   addRegion(accountId: string, alias: string | undefined, region: Region): Promise<void>;
+  /**
+   * Stream one record as read from another snapshot (merging shards): an account's record is
+   * written once, however often it comes; a region's resources follow its region record.
+   */
+  addRecord(record: SnapshotRecord): Promise<void>;
   /** Write the header, then commit the file atomically. */
   finish(header: Omit<SnapshotHeader, 'schema' | 'provider'> & { provider?: string }): Promise<SnapshotWriteResult>;
   /** Drop everything written so far; the target path is untouched. */
@@ -90,14 +95,17 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
     await piped;
   };
 
+  const addAccount = async (accountId: string, alias: string | undefined) => {
+    if (closed) throw new Error('snapshot writer already finished');
+    if (seenAccounts.has(accountId)) return;
+    seenAccounts.add(accountId);
+    await writeLine(gzip, { kind: 'account', accountId, ...(alias ? { alias } : {}) });
+    records++;
+  };
+
   return {
     async addRegion(accountId, alias, region) {
-      if (closed) throw new Error('snapshot writer already finished');
-      if (!seenAccounts.has(accountId)) {
-        seenAccounts.add(accountId);
-        await writeLine(gzip, { kind: 'account', accountId, ...(alias ? { alias } : {}) });
-        records++;
-      }
+      await addAccount(accountId, alias);
       await writeLine(gzip, { kind: 'region', accountId, regionId: region.regionId });
       records++;
       for (const kind of RESOURCE_KINDS) {
@@ -106,6 +114,12 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
           records++;
         }
       }
+    },
+    async addRecord(record) {
+      if (record.kind === 'account') return addAccount(record.accountId, record.alias);
+      if (closed) throw new Error('snapshot writer already finished');
+      await writeLine(gzip, record.kind === 'region' ? record : { kind: record.kind, accountId: record.accountId, regionId: record.regionId, ...(record.item as object) });
+      records++;
     },
     async finish(header) {
       try {

@@ -243,6 +243,26 @@ export type Coverage = z.infer<typeof Coverage>;
 
 export const ToolInfo = z.strictObject({ name: z.string(), version: z.string() });
 
+/**
+ * A shard snapshot (`collect --shard i/n`, docs/fleet.md): which shard it is, and every (account,
+ * region) unit it learnt of — all shards' units, not only its own — as account id → region ids.
+ * Each unit belongs to the shard the rendezvous hash names (src/collect/shard.ts), so `merge` can
+ * tell from any shard which units a missing one owned.
+ */
+const ShardInfo = z.strictObject({
+  index: z.number().int().min(0),
+  count: z.number().int().min(1),
+  units: z.record(z.string(), z.array(z.string())),
+});
+
+/** A merged snapshot (`sgaudit merge`): the shard snapshots it was made of, and the shard indexes that were missing. */
+export const MergeInfo = z.strictObject({
+  count: z.number().int().min(1),
+  shards: z.array(z.strictObject({ index: z.number().int().min(0), id: z.string(), takenAt: z.string() })),
+  missing: z.array(z.number().int().min(0)),
+});
+export type MergeInfo = z.infer<typeof MergeInfo>;
+
 /** Header of a snapshot: everything except the resources. */
 export const SnapshotHeader = z.strictObject({
   schema: z.literal(SNAPSHOT_SCHEMA),
@@ -251,6 +271,10 @@ export const SnapshotHeader = z.strictObject({
   tool: ToolInfo,
   provider: z.string().default('alicloud'),
   coverage: z.array(Coverage),
+  /** Only in a shard snapshot. */
+  shard: ShardInfo.optional(),
+  /** Only in a merged snapshot. */
+  merged: MergeInfo.optional(),
 });
 export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
 
