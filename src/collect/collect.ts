@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
-import { createSnapshotWriter } from '../model/snapshot-file.js';
+import { createSnapshotWriter, type AccountHeader } from '../model/snapshot-file.js';
 import { REGIONAL_COVERAGE_APIS, SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
@@ -309,7 +309,7 @@ function sortCoverage(coverage: Coverage[]): Coverage[] {
   );
 }
 
-type RegionSink = (accountId: string, alias: string | undefined, region: Region) => Promise<void>;
+type RegionSink = (account: AccountHeader, region: Region) => Promise<void>;
 
 /**
  * One account: enter it (AssumeRole into a session that renews itself, or the starting
@@ -403,7 +403,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
         for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
         log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
         context.coverage.push(...coverage);
-        await write(accountId, planned.alias, outcome.region);
+        await write({ accountId, alias: planned.alias }, outcome.region);
       } finally {
         regionListed?.();
       }
@@ -497,8 +497,8 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
   const writer = await createSnapshotWriter(typeof options.out === 'function' ? options.out(takenAt, id) : options.out);
   let writes: Promise<void> = Promise.resolve();
   // The writer takes one region at a time; chain so regions finishing together (in any account) do not interleave.
-  const write: RegionSink = (accountId, alias, region) => {
-    writes = writes.then(() => writer.addRegion(accountId, alias, region));
+  const write: RegionSink = (account, region) => {
+    writes = writes.then(() => writer.addRegion(account, region));
     return writes;
   };
   // Until the accounts are planned, nothing of the run's size is known.
