@@ -84,7 +84,7 @@ interface EvaluatedPolicy {
  * When the evaluator's API changes, this function is all that needs to follow.
  */
 function evaluatorUnderTest(view: SnapshotView): (eniId: string, direction: Direction) => EvaluatedPolicy {
-  const evaluator = new PolicyEvaluator(view, { ordering: 'alibaba' });
+  const evaluator = new PolicyEvaluator(view);
   const witness = (ref: PolicyPiece['decidedBy']): Witness => ({ kind: ref.kind, groupId: ref.groupId, ruleIndex: ref.ruleIndex, ruleId: ref.ruleId });
   const facts = (piece: PolicyPiece): PieceFacts => ({
     protocol: piece.protocol,

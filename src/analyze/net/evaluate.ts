@@ -20,8 +20,11 @@
  * priority 1), default egress accept because a basic group is present, and flag
  * `mixedGroupTypes`. Intra-group access (innerAccessPolicy accept) is an implicit accept from
  * the group's own members, evaluated after all explicit rules and before the default.
- * Huawei ordering (seed 002) defaults to deny in both directions (its allow-all egress is an
- * explicit rule there).
+ * Huawei ordering (seed 002) defaults to deny in both directions: "If there are no rules that
+ * allow or deny some traffic, the security group denies all traffic to or from the instances";
+ * its allow-all egress is an explicit default rule there ("If you delete these rules, the
+ * instances in the security group cannot access external networks"). Huawei has no implicit
+ * intra-group access either: the evaluator adds none for Huawei groups.
  *
  * Algorithm: per protocol, the port axis is cut at every rule boundary into atoms on which each
  * rule either fully applies or not; on an atom the decision is 1-D over addresses (walk rules in
@@ -525,7 +528,7 @@ export function acceptedFrom(policy: EffectivePolicy, filter: AddressSet, option
 }
 
 /** Peer kinds that can stand for internet addresses: a group reference never does. */
-export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'any'];
+export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'addressGroup', 'any'];
 
 /**
  * The rules whose pieces `publicAccepted` can keep (accept, a peer kind that can be public, some
