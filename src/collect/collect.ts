@@ -31,7 +31,7 @@ export interface HuaweiAccountSpec {
   projects: Record<string, string>;
 }
 
-export interface HuaweiCollectOptions {
+interface HuaweiCollectOptions {
   /** URL replacing every Huawei service endpoint (emulator, private endpoints); default `https://<service>.<region>.myhuaweicloud.com`. */
   endpoint?: string;
   accounts: HuaweiAccountSpec[];
