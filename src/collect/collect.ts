@@ -467,7 +467,7 @@ async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccount
       regionListed?.();
       const outcome = await running;
       if (options.signal?.aborted) throw abortError(options.signal);
-      const coverage = outcome.coverage.map((entry) => withAlias(entry, spec.alias));
+      const coverage = outcome.coverage.map((entry) => ({ ...withAlias(entry, spec.alias), provider: 'huaweicloud' as const }));
       for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
       log.verbose(`collected ${spec.accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
       context.coverage.push(...coverage);

@@ -293,6 +293,12 @@ export const Coverage = z.strictObject({
    * can name an account that was not collected and so has no account record in the snapshot.
    */
   alias: z.string().optional(),
+  /**
+   * The account's cloud, absent for Alibaba (as in every snapshot before Huawei support). Like the
+   * alias, it travels with the coverage into the findings document, so every report can say which
+   * cloud an account is in without a finding having to.
+   */
+  provider: Provider.optional(),
   regionId: z.string(),
   api: CoverageApi,
   status: CoverageStatus,

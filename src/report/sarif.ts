@@ -1,4 +1,5 @@
 import type { CheckInfo, Finding, FindingsDocument, Severity } from '../model/findings.js';
+import { accountProviders } from './accounts.js';
 import { formatResource, incompleteCoverage, safeHttpUrl } from './describe.js';
 import { joinPieces, prettyJsonPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
@@ -47,7 +48,7 @@ function messageText({ message, breadth }: Finding): string {
   return breadth && !message.includes(breadth.summary) ? `${message} Breadth: ${breadth.summary}.` : message;
 }
 
-function resultFor(finding: Finding, ruleIndex: number) {
+function resultFor(finding: Finding, ruleIndex: number, provider: string) {
   const qualified = `${finding.accountId}/${finding.regionId}/${finding.resource.type}/${finding.resource.id}`;
   const { breadth, instance, rootCauses } = finding;
   return {
@@ -72,6 +73,7 @@ function resultFor(finding: Finding, ruleIndex: number) {
       severity: finding.severity,
       suppressed: Boolean(finding.suppressed),
       accountId: finding.accountId,
+      provider,
       regionId: finding.regionId,
       resourceType: finding.resource.type,
       ...(finding.resource.name ? { resourceName: finding.resource.name } : {}),
@@ -140,5 +142,6 @@ export function renderSarifPieces(doc: FindingsDocument): Generator<string, void
       },
     ],
   };
-  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0));
+  const providerOf = accountProviders(doc);
+  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0, providerOf(finding.accountId)));
 }
