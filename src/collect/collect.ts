@@ -44,7 +44,7 @@ export interface CollectOptions {
   huawei?: HuaweiCollectOptions;
   /** host:port or URL overriding every Alibaba product endpoint (emulator, private endpoints). */
   endpoint?: string;
-  /** Regions to collect; DescribeRegions per account when absent (Huawei: the configured projects, narrowed to these). */
+  /** Alibaba regions to collect; DescribeRegions per account when absent. Huawei regions are the configured projects. */
   regions?: string[];
   /**
    * Accounts to collect; the credentials' own account when absent (and nothing is discovered).
@@ -451,8 +451,7 @@ const HUAWEI_TIMEOUTS = { connectMs: 5_000, readMs: 30_000 };
 async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccountSpec, write: RegionSink, listed: () => void): Promise<void> {
   const { options } = context;
   const timeouts = { connectMs: options.timeouts?.connectMs ?? HUAWEI_TIMEOUTS.connectMs, readMs: options.timeouts?.readMs ?? HUAWEI_TIMEOUTS.readMs };
-  const wanted = options.regions?.length ? new Set(options.regions) : undefined;
-  const regions = Object.keys(spec.projects).filter((regionId) => !wanted || wanted.has(regionId));
+  const regions = Object.keys(spec.projects);
   const accountSlots = new Semaphore(context.concurrency.perAccount);
   const label = accountLabel(spec.accountId, spec.alias);
   const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));

@@ -1,5 +1,6 @@
 export { startEmulator } from './server.js';
 export { sampleEstate } from './sample-estate.js';
+export { mixedSampleEstate } from './sample-huawei.js';
 export { generateEstate, parseGenerateSpec } from './generate.js';
 export { loadEstateFile } from './load-estate.js';
 export { estateFromFlags, faultsFromFlags } from './cli-options.js';

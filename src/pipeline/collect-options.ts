@@ -5,7 +5,7 @@ import { SgauditError } from '../model/errors.js';
 import type { Provider } from '../model/snapshot.js';
 
 /** What flags may override of the collector's configuration. */
-export type CollectOverrides = Pick<CollectOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials'>;
+export type CollectOverrides = Pick<CollectOptions, 'endpoint' | 'regions' | 'accounts' | 'credentials' | 'providers' | 'huawei'>;
 
 /** `discover: resourceDirectory` and its `resourceDirectory:` settings as the collector takes them. */
 function discoverOptions(config: ResolvedConfig): CollectOptions['discover'] {
@@ -58,8 +58,8 @@ export function collectOptionsFromConfig(config: ResolvedConfig, overrides: Coll
   const regions = overrides.regions ?? config.regions;
   const discover = discoverOptions(config);
   const collect = config.collect;
-  const providers = providersOf(config);
-  const huawei = providers.includes('huaweicloud') && config.huaweicloud ? { ...(config.huaweicloud.endpoint ? { endpoint: config.huaweicloud.endpoint } : {}), accounts: huaweiAccounts(config, env) } : undefined;
+  const providers = overrides.providers ?? providersOf(config);
+  const huawei = overrides.huawei ?? (providers.includes('huaweicloud') && config.huaweicloud ? { ...(config.huaweicloud.endpoint ? { endpoint: config.huaweicloud.endpoint } : {}), accounts: huaweiAccounts(config, env) } : undefined);
   return {
     // Alibaba alone is the collector's default.
     ...(providers.length === 1 && providers[0] === 'alicloud' ? {} : { providers }),
