@@ -64,6 +64,8 @@ describe('mixed Alibaba + Huawei scan (sgaudit demo)', () => {
     const db = huawei.filter((f) => f.check === 'public-exposure' && f.resource.id === 'hw-port-db01');
     expect(db.map((f) => [f.detail.protocol, f.detail.ports, f.severity])).toEqual([['tcp', { from: 3306, to: 3306 }, 'low']]);
     expect(huawei.some((f) => f.check === 'unused-group' && f.resource.id === 'hw-sg-unused')).toBe(true);
+    // A disabled rule is neither broad, nor shadowed, nor exposing: it does nothing.
+    expect(huawei.filter((f) => f.resource.id === 'hw-rule-db-anything' || f.message.includes('hw-rule-db-anything'))).toEqual([]);
     expect(huawei.find((f) => f.check === 'public-exposure' && f.resource.id === 'hw-port-web01' && f.detail.ports?.from === 22)?.severity).toBe('critical');
   });
 

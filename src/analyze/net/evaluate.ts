@@ -498,11 +498,17 @@ function passedRules(rules: readonly OrderedRule[], bit: number, ports: PortSet,
   const deciderPeers = outcome.rule === DEFAULT ? AddressSet.ALL : outcome.rule.peers;
   const ported = (bit & PORTED_MASK) !== 0;
   const result: RuleRef[] = [];
+  // A multiport rule is one compiled rule per range: name it once, and never as passing itself.
+  const named = new Set<Rule | undefined>(outcome.rule === DEFAULT ? [] : [outcome.rule.rule]);
   for (let i = 0; i < limit; i++) {
     const rule = rules[i] as OrderedRule;
     if ((rule.mask & bit) === 0) continue;
     if (ported && !rule.ports.intersects(ports)) continue;
     if (!rule.peers.intersects(deciderPeers)) continue;
+    if (rule.rule !== undefined) {
+      if (named.has(rule.rule)) continue;
+      named.add(rule.rule);
+    }
     result.push(rule.ref);
   }
   return result;
