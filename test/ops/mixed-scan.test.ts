@@ -13,7 +13,9 @@ import { SnapshotView } from '../../src/analyze/view.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { readSnapshot } from '../../src/model/snapshot-file.js';
+import { DEMO_CREDENTIALS, huaweiProjectId, mixedSampleEstate, startEmulator } from '../../src/emulator/index.js';
 import { runDemo } from '../../src/pipeline/demo.js';
+import { runScan } from '../../src/pipeline/scan.js';
 import { withTempDir } from '../collect/helpers.js';
 import { launchChromium, shouldSkipBrowserTests } from '../report/chromium.js';
 
@@ -102,4 +104,46 @@ describe('mixed Alibaba + Huawei scan (sgaudit demo)', () => {
       await browser.close();
     }
   });
+});
+
+describe('sgaudit scan with both providers in sgaudit.yaml', () => {
+  it('one snapshot, one findings document, one report; the Huawei keys from the environment named in the config', async () => {
+    const emulator = await startEmulator({ estate: mixedSampleEstate() });
+    const key = emulator.huaweiCredentials()[0]!;
+    const saved = { ak: process.env.HW_TEST_AK, sk: process.env.HW_TEST_SK };
+    process.env.HW_TEST_AK = key.accessKeyId;
+    process.env.HW_TEST_SK = key.secretAccessKey;
+    try {
+      const config = parseConfigText(
+        [
+          'accounts:',
+          '  - { id: "1234567890123456", alias: production }',
+          'huaweicloud:',
+          `  endpoint: ${emulator.url}`,
+          '  accounts:',
+          `    - { id: ${HUAWEI}, alias: huawei-prod, accessKeyIdEnv: HW_TEST_AK, secretAccessKeyEnv: HW_TEST_SK, projects: { cn-north-4: ${huaweiProjectId(HUAWEI, 'cn-north-4')} } }`,
+        ].join('\n'),
+        'sgaudit.yaml',
+      );
+      await withTempDir(async (dir) => {
+        const scan = await runScan({ config, endpoint: emulator.url, credentials: { ...DEMO_CREDENTIALS }, regions: ['cn-hangzhou'], storeDir: `${dir}/snapshots`, outDir: `${dir}/reports`, formats: ['md'], baseline: 'none' });
+        expect(scan.incomplete).toBe(0);
+        const accounts = (await readSnapshot(scan.snapshotPath)).accounts;
+        expect(new Map(accounts.map((account) => [account.accountId, account.provider ?? 'alicloud']))).toEqual(
+          new Map([
+            ['1234567890123456', 'alicloud'],
+            [HUAWEI, 'huaweicloud'],
+          ]),
+        );
+        expect(new Set(scan.document.findings.map((finding) => finding.accountId))).toEqual(new Set(['1234567890123456', HUAWEI]));
+        expect(scan.reportPaths.filter((path) => path.endsWith('.md'))).toHaveLength(1);
+      });
+    } finally {
+      process.env.HW_TEST_AK = saved.ak;
+      process.env.HW_TEST_SK = saved.sk;
+      if (saved.ak === undefined) delete process.env.HW_TEST_AK;
+      if (saved.sk === undefined) delete process.env.HW_TEST_SK;
+      await emulator.close();
+    }
+  }, 60_000);
 });
