@@ -610,8 +610,10 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
   const planned = context.discovering();
   try {
     const huaweiListed = huaweiAccounts.map(() => context.discovering());
+    // Huawei accounts come from the config: only Alibaba's can still be discovered.
+    if (!base) planned();
     const [alibabaAccounts] = await Promise.all([
-      base ? collectAlibabaAccounts(context, base, write, planned) : (planned(), 0),
+      base ? collectAlibabaAccounts(context, base, write, planned) : 0,
       mapPool(huaweiAccounts, context.concurrency.accounts, async (spec, index) => {
         const listed = huaweiListed[index] ?? (() => undefined);
         if (options.signal?.aborted) {
