@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain, formatExplanation } from '../../src/analyze/explain.js';
@@ -76,6 +77,15 @@ describe('mixed Alibaba + Huawei scan (sgaudit demo)', () => {
     const text = formatExplanation(explain(new PolicyEvaluator(view), { target: 'hw-port-web02', direction: 'ingress', packet: { protocol: 'tcp', port: 22, address: '8.8.8.8' } }));
     expect(text).toContain("groups (Huawei: in the port's sequence, each group by priority; deny wins ties): hw-sg-lockdown");
     expect(text).toMatch(/tcp 22 from 8\.8\.8\.8: DROP\n\s+decides hw-sg-lockdown \(ops-lockdown\) rule hw-rule-lockdown-ssh/);
+  });
+
+  it('the Huawei secret key is in no file the scan wrote', async () => {
+    const secret = `sgaudit-demo-huawei-secret-${HUAWEI}`;
+    for (const path of [result.snapshotPath, result.findingsPath, ...result.reportPaths]) {
+      const bytes = await readFile(path);
+      const text = path.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+      expect(text.includes(secret), path).toBe(false);
+    }
   });
 
   it('CSV, SARIF and Markdown name the provider', async () => {
