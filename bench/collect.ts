@@ -193,7 +193,7 @@ async function runBig(): Promise<void> {
     started = performance.now();
     const writer = await createSnapshotWriter(join(dir, 'big.jsonl.gz'));
     for (const account of estate.accounts) {
-      for (const region of account.regions) await writer.addRegion(account.accountId, account.alias, region);
+      for (const region of account.regions) await writer.addRegion(account, region);
     }
     const written = await writer.finish({ id: 'bench-big', takenAt: new Date().toISOString(), tool: { name: 'sgaudit-bench', version: '0' }, coverage: [] });
     const writeSeconds = (performance.now() - started) / 1000;

@@ -24,7 +24,7 @@ async function generate(instances: number, count: number, dir: string): Promise<
   for (let index = 0; index < count; index++) {
     const writer = await createSnapshotWriter(join(dir, `shard-${index}.jsonl.gz`));
     for (const account of estate.accounts) {
-      for (const region of account.regions) if (ownsUnit({ index, count }, account.accountId, region.regionId)) await writer.addRegion(account.accountId, account.alias, region);
+      for (const region of account.regions) if (ownsUnit({ index, count }, account.accountId, region.regionId)) await writer.addRegion(account, region);
     }
     await writer.finish({ id: `bench-shard-${index}`, takenAt: new Date().toISOString(), tool: { name: 'sgaudit', version: 'bench' }, coverage: [], shard: { index, count, units } });
   }

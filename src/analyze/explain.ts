@@ -3,6 +3,7 @@ import type { Direction, NetworkInterface } from '../model/snapshot.js';
 import { AddressSet } from './net/address-set.js';
 import { acceptedFrom, decisionFor, EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './net/evaluate.js';
 import type { PolicyEvaluator } from './net/evaluator.js';
+import type { Ordering } from './net/rule-order.js';
 import { evidenceOf, witnessEvidence } from './net/evidence.js';
 import { classifyBreadth, countAddresses, describeCount } from './net/breadth.js';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../config/settings.js';
@@ -35,6 +36,8 @@ interface AcceptedLine {
 export interface Explanation {
   eni: { id: string; name: string; instanceId?: string; accountId: string; regionId: string };
   direction: Direction;
+  /** How the groups combine: the ENI's account's cloud (Alibaba pools them, Huawei follows the port's sequence). */
+  ordering: Ordering;
   groups: { id: string; name: string; type: string; rules: number }[];
   missingGroupIds: string[];
   publicAddresses: PublicAddress[];
@@ -43,6 +46,11 @@ export interface Explanation {
 }
 
 export class ExplainTargetError extends Error {}
+
+const ORDERING_TEXT: Record<Ordering, string> = {
+  alibaba: 'pooled, by priority; drop wins ties',
+  huawei: "Huawei: in the port's sequence, each group by priority; deny wins ties",
+};
 
 function findEni(view: SnapshotView, target: string): { eni: NetworkInterface; accountId: string; regionId: string } | undefined {
   const direct = view.enis.get(target);
@@ -61,6 +69,7 @@ export function explain(evaluator: PolicyEvaluator, query: ExplainQuery): Explan
   const explanation: Explanation = {
     eni: { id: eni.id, name: eni.name || view.instanceOfEni(eni)?.name || '', ...(eni.instanceId ? { instanceId: eni.instanceId } : {}), accountId: found.accountId, regionId: found.regionId },
     direction: query.direction,
+    ordering: policy.ordering,
     groups: view.groupsOfEni(eni).map((group) => ({ id: group.id, name: group.name, type: group.type, rules: group.rules.length })),
     missingGroupIds: eni.securityGroupIds.filter((id) => !view.groups.has(id)),
     publicAddresses: view.publicAddressesOfEni(eni),
@@ -108,7 +117,7 @@ export function formatExplanation(explanation: Explanation): string {
   const { eni } = explanation;
   const lines = [
     `${eni.id}${eni.name ? ` (${eni.name})` : ''}${eni.instanceId ? ` on ${eni.instanceId}` : ''} — ${eni.accountId}/${eni.regionId}, ${explanation.direction}`,
-    `groups (pooled, by priority; drop wins ties): ${explanation.groups.map((g) => `${g.id} ${g.name} [${g.type}, ${g.rules} rules]`).join('; ') || 'none'}`,
+    `groups (${ORDERING_TEXT[explanation.ordering]}): ${explanation.groups.map((g) => `${g.id} ${g.name} [${g.type}, ${g.rules} rules]`).join('; ') || 'none'}`,
   ];
   if (explanation.missingGroupIds.length) lines.push(`groups not in the snapshot: ${explanation.missingGroupIds.join(', ')}`);
   lines.push(`public addresses: ${explanation.publicAddresses.map((a) => `${a.address} (${a.via})`).join(', ') || 'none (not reachable from the internet)'}`);

@@ -330,11 +330,12 @@ class RulePrefilter {
   private ruleMayAdmit(rule: Rule, v4: boolean, v6: boolean): boolean {
     if (rule.direction !== 'ingress' || rule.policy !== 'accept') return false;
     const peer = rule.source;
-    // Prefix lists may hold either family; group references never stand for public addresses.
-    if (!(peer?.prefixListId || (v4 && peer?.cidr) || (v6 && peer?.ipv6Cidr))) return false;
+    // Prefix lists and address groups may hold either family; group references never stand for public addresses.
+    if (!(peer?.prefixListId || peer?.addressGroupId || (v4 && peer?.cidr) || (v6 && peer?.ipv6Cidr))) return false;
     const { protocol } = this;
     if (!protocol || rule.protocol === 'all') return true;
     if (protocol === 'other' || rule.protocol !== protocol) return false;
+    // A multiport rule's `ports` spans all its ranges: a superset, so this never skips what it admits.
     return !PORT_PROTOCOLS.has(protocol) || PortSet.range(rule.ports.from, rule.ports.to).intersects(this.ports);
   }
 }

@@ -1,14 +1,17 @@
 import ipaddr from 'ipaddr.js';
-import type {
-  Account,
-  Coverage,
-  CoverageApi,
-  Eip,
-  Instance,
-  NetworkInterface,
-  PrefixList,
-  SecurityGroup,
-  Snapshot,
+import {
+  providerOf,
+  type Account,
+  type AddressGroup,
+  type Coverage,
+  type CoverageApi,
+  type Eip,
+  type Instance,
+  type NetworkInterface,
+  type PrefixList,
+  type Provider,
+  type SecurityGroup,
+  type Snapshot,
 } from '../model/snapshot.js';
 
 /** Where a resource lives. Alibaba ids are globally unique, so maps are keyed by id alone. */
@@ -42,6 +45,10 @@ export class SnapshotView {
   readonly instances = new Map<string, Located<Instance>>();
   readonly enis = new Map<string, Located<NetworkInterface>>();
   readonly prefixLists = new Map<string, Located<PrefixList>>();
+  /** Huawei IP address groups by id. */
+  readonly addressGroups = new Map<string, Located<AddressGroup>>();
+  /** Each account's provider (absent in the snapshot = alicloud). */
+  readonly providers = new Map<string, Provider>();
   readonly eips: Located<Eip>[] = [];
   /** ENIs (real and synthesized) that carry each group. */
   readonly enisByGroup = new Map<string, Located<NetworkInterface>[]>();
@@ -67,6 +74,7 @@ export class SnapshotView {
 
   private indexAccount(account: Account): void {
     const { accountId } = account;
+    this.providers.set(accountId, providerOf(account));
     for (const region of account.regions) {
       const { regionId } = region;
       for (const group of region.securityGroups) {
@@ -77,6 +85,7 @@ export class SnapshotView {
         }
       }
       for (const list of region.prefixLists) this.prefixLists.set(list.id, { item: list, accountId, regionId });
+      for (const group of region.addressGroups) this.addressGroups.set(group.id, { item: group, accountId, regionId });
       for (const eip of region.eips) {
         const located = { item: eip, accountId, regionId };
         this.eips.push(located);
@@ -100,7 +109,12 @@ export class SnapshotView {
     for (const groupId of new Set(located.item.securityGroupIds)) push(this.enisByGroup, groupId, located);
   }
 
-  /** The groups of an ENI in the order the API lists them (Huawei ordering uses `sequence`). */
+  /** The provider of an account of the snapshot (alicloud when it is not one). */
+  providerOfAccount(accountId: string): Provider {
+    return this.providers.get(accountId) ?? 'alicloud';
+  }
+
+  /** The groups of an ENI in the order the API lists them (for Huawei, the port's sequence). */
   groupsOfEni(eni: NetworkInterface): SecurityGroup[] {
     const result: SecurityGroup[] = [];
     for (const id of eni.securityGroupIds) {

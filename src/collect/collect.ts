@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SgauditError } from '../model/errors.js';
-import { createSnapshotWriter } from '../model/snapshot-file.js';
-import { SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Region, type SnapshotHeader } from '../model/snapshot.js';
+import { createSnapshotWriter, headerProvider, type AccountHeader } from '../model/snapshot-file.js';
+import { SNAPSHOT_SCHEMA, type Coverage, type CoverageApi, type Provider, type Region, type SnapshotHeader } from '../model/snapshot.js';
 import { sortCoverage } from '../model/coverage.js';
 import { log } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
@@ -12,6 +12,8 @@ import { fetchRegions, type CalledApi, type Caller } from './alicloud/paginate.j
 import { collectRegion } from './alicloud/region.js';
 import { listMembers, type DirectoryMember } from './alicloud/resource-directory.js';
 import { RefreshingCredentials } from './alicloud/session.js';
+import { createHuaweiClients } from './huaweicloud/clients.js';
+import { collectHuaweiRegion } from './huaweicloud/region.js';
 import { RequestBudget } from './budget.js';
 import { mapPool, Semaphore } from './pool.js';
 import { Redactor } from './redact.js';
@@ -19,10 +21,32 @@ import { Pacer } from './pacer.js';
 import { ownsUnit, type ShardSpec } from './shard.js';
 import { abortError, ApiCallError, classifyError, DEFAULT_RETRY, isExpiredToken, isThrottling, sleep, withRetry, type ApiFailure, type RetryPolicy } from './retry.js';
 
-export interface CollectOptions {
-  /** host:port or URL overriding every product endpoint (emulator, private endpoints). */
+/**
+ * A Huawei Cloud account: its AK/SK (from the environment, never the config file) and the project
+ * of each region to collect (Huawei APIs are called per project; region → project id).
+ */
+export interface HuaweiAccountSpec {
+  accountId: string;
+  alias?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  projects: Record<string, string>;
+}
+
+interface HuaweiCollectOptions {
+  /** URL replacing every Huawei service endpoint (emulator, private endpoints); default `https://<service>.<region>.myhuaweicloud.com`. */
   endpoint?: string;
-  /** Regions to collect; DescribeRegions per account when absent. */
+  accounts: HuaweiAccountSpec[];
+}
+
+export interface CollectOptions {
+  /** Which clouds to collect (default Alibaba only); Huawei needs `huawei`. */
+  providers?: Provider[];
+  /** The Huawei accounts, when `providers` has `huaweicloud`. */
+  huawei?: HuaweiCollectOptions;
+  /** host:port or URL overriding every Alibaba product endpoint (emulator, private endpoints). */
+  endpoint?: string;
+  /** Alibaba regions to collect; DescribeRegions per account when absent. Huawei regions are the configured projects. */
   regions?: string[];
   /**
    * Accounts to collect; the credentials' own account when absent (and nothing is discovered).
@@ -137,7 +161,7 @@ function newLimits(context: CollectContext): CallerLimits {
 }
 
 interface CallerSetup {
-  clients: ClientFactory;
+  timeouts: { connectMs: number; readMs: number };
   label: string;
   /** Shared with other callers (the management account's STS and Resource Manager calls); new ones otherwise. */
   limits?: CallerLimits;
@@ -154,10 +178,10 @@ interface CallerSetup {
  * a guard timer backs that up so one stuck socket cannot stall a run.
  */
 function createCaller(context: CollectContext, setup: CallerSetup): { call: Caller; attempts: (api: CalledApi) => number } {
-  const { clients, label, accountSlots, credentials } = setup;
+  const { timeouts, label, accountSlots, credentials } = setup;
   const limits = setup.limits ?? newLimits(context);
   const attempts = new Map<CalledApi, number>();
-  const guardMs = clients.timeouts.connectMs + clients.timeouts.readMs + 5_000;
+  const guardMs = timeouts.connectMs + timeouts.readMs + 5_000;
   const { progress, signal } = context.options;
 
   const guarded = <T>(run: () => Promise<T>): Promise<T> =>
@@ -266,7 +290,7 @@ function recordFailure(context: CollectContext, entry: Coverage): void {
 
 /** The starting credentials' account id (STS GetCallerIdentity), or undefined when STS cannot tell. */
 async function callerIdentity(context: CollectContext, management: CallerLimits, base: ClientFactory): Promise<string | undefined> {
-  const caller = createCaller(context, { clients: base, label: 'sts', limits: management });
+  const caller = createCaller(context, { timeouts: base.timeouts, label: 'sts', limits: management });
   try {
     return await caller.call('GetCallerIdentity', () => callerAccountId(base));
   } catch (error) {
@@ -279,7 +303,7 @@ async function callerIdentity(context: CollectContext, management: CallerLimits,
 /** Resource Directory members (ListAccounts), recorded in coverage either way; undefined when the listing failed. */
 async function discoverMembers(context: CollectContext, management: CallerLimits, base: ClientFactory, callerId: string | undefined): Promise<DirectoryMember[] | undefined> {
   const lister = { accountId: callerId ?? 'default' };
-  const caller = createCaller(context, { clients: base, label: 'resource directory', limits: management });
+  const caller = createCaller(context, { timeouts: base.timeouts, label: 'resource directory', limits: management });
   try {
     const members = await listMembers(base, caller.call);
     const alias = members.find((member) => member.accountId === callerId)?.displayName;
@@ -307,7 +331,7 @@ async function resolveRegions(context: CollectContext, account: { accountId: str
   }
 }
 
-type RegionSink = (accountId: string, alias: string | undefined, region: Region) => Promise<void>;
+type RegionSink = (account: AccountHeader, region: Region) => Promise<void>;
 
 /**
  * One account: enter it (AssumeRole into a session that renews itself, or the starting
@@ -347,7 +371,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
   if (planned.roleArn) {
     const roleArn = planned.roleArn;
     // The management account's STS quota is one for all accounts: these calls share its limits and pacer.
-    const stsCaller = createCaller(context, { clients: base, label, limits: management });
+    const stsCaller = createCaller(context, { timeouts: base.timeouts, label, limits: management });
     sts = stsCaller;
     let started = false;
     const assume = async () => {
@@ -384,7 +408,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
   }
 
   try {
-    const accountCaller = createCaller(context, { clients, label, accountSlots, ...(credentials ? { credentials } : {}) });
+    const accountCaller = createCaller(context, { timeouts: clients.timeouts, label, accountSlots, ...(credentials ? { credentials } : {}) });
     const allRegions = await resolveRegions(context, account, accountCaller, clients);
     context.units.set(accountId, allRegions);
     const regions = allRegions.filter((regionId) => ownsUnit(shard, account.accountId, regionId));
@@ -396,7 +420,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
       const regionListed = unlisted.get(regionId);
       try {
         if (options.signal?.aborted) throw abortError(options.signal);
-        const caller = createCaller(context, { clients, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
+        const caller = createCaller(context, { timeouts: clients.timeouts, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
         const running = collectRegion({
           accountId,
           regionId,
@@ -414,7 +438,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
         for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
         log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
         context.coverage.push(...coverage);
-        await write(accountId, planned.alias, outcome.region);
+        await write({ accountId, alias: planned.alias }, outcome.region);
       } finally {
         regionListed?.();
       }
@@ -432,6 +456,46 @@ function unitsRecord(units: Map<string, string[]>): Record<string, string[]> {
   return Object.fromEntries([...units].sort(([a], [b]) => a.localeCompare(b)).map(([accountId, regions]) => [accountId, [...regions].sort()]));
 }
 
+/** The SDK sets no timeout of its own; the same defaults as the Alibaba clients'. */
+const HUAWEI_TIMEOUTS = { connectMs: 5_000, readMs: 30_000 };
+
+/**
+ * One Huawei account: its configured projects (regions), each collected through the same
+ * limits, pacing, retries, budget and coverage as an Alibaba region. Failures become coverage
+ * entries; only an abort or a local problem throws.
+ */
+async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccountSpec, write: RegionSink, listed: () => void): Promise<void> {
+  const { options } = context;
+  const timeouts = { connectMs: options.timeouts?.connectMs ?? HUAWEI_TIMEOUTS.connectMs, readMs: options.timeouts?.readMs ?? HUAWEI_TIMEOUTS.readMs };
+  // Huawei regions are the configured projects: a shard keeps the ones it owns, as for Alibaba.
+  const allRegions = Object.keys(spec.projects);
+  context.units.set(spec.accountId, allRegions);
+  const regions = allRegions.filter((regionId) => ownsUnit(options.shard, spec.accountId, regionId));
+  const accountSlots = new Semaphore(context.concurrency.perAccount);
+  const label = accountLabel(spec.accountId, spec.alias);
+  const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
+  listed();
+  await mapPool(regions, context.concurrency.regions, async (regionId) => {
+    const regionListed = unlisted.get(regionId);
+    try {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const clients = await createHuaweiClients(spec, regionId, spec.projects[regionId] as string, { endpoint: options.huawei?.endpoint, timeouts });
+      const caller = createCaller(context, { timeouts, label: `${label}/${regionId}`, accountSlots });
+      const running = collectHuaweiRegion({ accountId: spec.accountId, regionId, clients, call: caller.call, attempts: caller.attempts, redact: (text) => context.redactor.redact(text), discovering: context.discovering });
+      regionListed?.();
+      const outcome = await running;
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const coverage = outcome.coverage.map((entry) => ({ ...withAlias(entry, spec.alias), provider: 'huaweicloud' as const }));
+      for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
+      log.verbose(`collected ${spec.accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
+      context.coverage.push(...coverage);
+      await write({ accountId: spec.accountId, alias: spec.alias, provider: 'huaweicloud' }, outcome.region);
+    } finally {
+      regionListed?.();
+    }
+  });
+}
+
 function requestBudget(rate: number): RequestBudget {
   if (!Number.isFinite(rate) || rate <= 0) throw new SgauditError('USAGE', `collect.rateLimit must be a positive number of requests per second, got ${rate}`);
   return new RequestBudget(rate);
@@ -442,6 +506,66 @@ function sessionSeconds(value: number | undefined): number {
   // STS's own bounds; a role's maximum session may be lower, and STS then refuses with a clear code.
   if (!Number.isInteger(value) || value < 900 || value > 43200) throw new SgauditError('USAGE', `collect.sessionDurationSeconds must be a whole number from 900 to 43200, got ${value}`);
   return value;
+}
+
+/**
+ * The Alibaba accounts of the run: planned (explicit, discovered), then collected a few at a time.
+ * Returns how many were planned; `planned` closes the progress source of the planning.
+ */
+async function collectAlibabaAccounts(context: CollectContext, base: ClientFactory, write: RegionSink, planned: () => void): Promise<number> {
+  const { options } = context;
+  // STS and Resource Manager calls of the starting credentials share one set of limits and pacers:
+  // their quota is the management account's, whichever member a call is for.
+  const management = newLimits(context);
+  const explicit = options.accounts ?? [];
+  let plan = planAccounts({ explicit });
+  if (options.discover) {
+    const callerId = await callerIdentity(context, management, base);
+    const members = await discoverMembers(context, management, base, callerId);
+    plan = planAccounts({ explicit, discover: options.discover, ...(members ? { members } : {}), ...(callerId ? { callerAccountId: callerId } : {}) });
+    for (const entry of plan.skipped) recordFailure(context, entry);
+    if (members && plan.accounts.length === 0) log.warn('Resource Directory discovery selected no account to collect');
+  }
+  const unlisted = plan.accounts.map(() => context.discovering());
+  planned();
+  await mapPool(plan.accounts, context.concurrency.accounts, async (account, index) => {
+    const listed = unlisted[index] ?? (() => undefined);
+    if (options.signal?.aborted) {
+      listed();
+      throw abortError(options.signal);
+    }
+    await collectAccount(context, account, base, management, write, listed);
+  });
+  return plan.accounts.length;
+}
+
+/** The starting Alibaba clients, their credentials resolved (a missing chain is a config error, said in words). */
+async function alibabaBase(options: CollectOptions, redactor: Redactor): Promise<ClientFactory> {
+  let base: ClientFactory;
+  try {
+    base = createClientFactory({
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      timeouts: { ...(options.timeouts?.connectMs ? { connectMs: options.timeouts.connectMs } : {}), ...(options.timeouts?.readMs ? { readMs: options.timeouts.readMs } : {}) },
+    });
+  } catch (error) {
+    throw new SgauditError('USAGE', redactor.redact(error instanceof Error ? error.message : String(error)), { cause: error });
+  }
+  try {
+    await base.resolveCredentials();
+  } catch (error) {
+    // The credentials library lists every provider it tried in one run-on line; the user needs to
+    // know what to provide. Its own words stay available with --debug (the cause).
+    throw new SgauditError(
+      'CONFIG_INVALID',
+      'no Alibaba Cloud credentials found (tried the environment, ~/.aliyun/config.json, ~/.alibabacloud/credentials and the ECS instance RAM role)',
+      {
+        cause: new Error(redactor.redact(error instanceof Error ? error.message : String(error))),
+        hint: 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS keys), or run `aliyun configure` for ~/.aliyun/config.json, or attach a RAM role to this ECS instance; the read-only policy sgaudit needs is in docs/permissions.md',
+      },
+    );
+  }
+  return base;
 }
 
 /**
@@ -460,6 +584,12 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
   // The default chain may read these; keep them out of messages too.
   redactor.add(process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
   redactor.add(process.env.ALIBABA_CLOUD_SECURITY_TOKEN);
+  const providers = new Set<Provider>(options.providers ?? ['alicloud']);
+  const huaweiAccounts = providers.has('huaweicloud') ? (options.huawei?.accounts ?? []) : [];
+  if (providers.has('huaweicloud') && huaweiAccounts.length === 0) {
+    throw new SgauditError('CONFIG_INVALID', 'Huawei Cloud is to be collected but no Huawei account is configured', { hint: 'list the accounts under huaweicloud.accounts in the config (see the README)' });
+  }
+  for (const account of huaweiAccounts) redactor.add(account.secretAccessKey);
   const context: CollectContext = {
     options,
     retry: {
@@ -486,69 +616,40 @@ export async function collectSnapshot(options: CollectOptions & { out: string | 
     units: new Map(),
   };
 
-  let base: ClientFactory;
-  try {
-    base = createClientFactory({
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      timeouts: { ...(options.timeouts?.connectMs ? { connectMs: options.timeouts.connectMs } : {}), ...(options.timeouts?.readMs ? { readMs: options.timeouts.readMs } : {}) },
-    });
-  } catch (error) {
-    throw new SgauditError('USAGE', redactor.redact(error instanceof Error ? error.message : String(error)), { cause: error });
-  }
-  try {
-    await base.resolveCredentials();
-  } catch (error) {
-    // The credentials library lists every provider it tried in one run-on line; the user needs to
-    // know what to provide. Its own words stay available with --debug (the cause).
-    throw new SgauditError(
-      'CONFIG_INVALID',
-      'no Alibaba Cloud credentials found (tried the environment, ~/.aliyun/config.json, ~/.alibabacloud/credentials and the ECS instance RAM role)',
-      {
-        cause: new Error(redactor.redact(error instanceof Error ? error.message : String(error))),
-        hint: 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS keys), or run `aliyun configure` for ~/.aliyun/config.json, or attach a RAM role to this ECS instance; the read-only policy sgaudit needs is in docs/permissions.md',
-      },
-    );
-  }
+  // Alibaba's clients and credentials only when Alibaba is collected: a Huawei-only run needs neither.
+  const base = providers.has('alicloud') ? await alibabaBase(options, redactor) : undefined;
 
   const writer = await createSnapshotWriter(typeof options.out === 'function' ? options.out(takenAt, id) : options.out);
   let writes: Promise<void> = Promise.resolve();
   // The writer takes one region at a time; chain so regions finishing together (in any account) do not interleave.
-  const write: RegionSink = (accountId, alias, region) => {
-    writes = writes.then(() => writer.addRegion(accountId, alias, region));
+  const write: RegionSink = (account, region) => {
+    writes = writes.then(() => writer.addRegion(account, region));
     return writes;
   };
   // Until the accounts are planned, nothing of the run's size is known.
   const planned = context.discovering();
   try {
-    // STS and Resource Manager calls of the starting credentials share one set of limits and pacers:
-    // their quota is the management account's, whichever member a call is for.
-    const management = newLimits(context);
-    const explicit = options.accounts ?? [];
-    let plan = planAccounts({ explicit });
-    if (options.discover) {
-      const callerId = await callerIdentity(context, management, base);
-      const members = await discoverMembers(context, management, base, callerId);
-      plan = planAccounts({ explicit, discover: options.discover, ...(members ? { members } : {}), ...(callerId ? { callerAccountId: callerId } : {}) });
-      for (const entry of plan.skipped) recordFailure(context, entry);
-      if (members && plan.accounts.length === 0) log.warn('Resource Directory discovery selected no account to collect');
-    }
-    const unlisted = plan.accounts.map(() => context.discovering());
-    planned();
-    await mapPool(plan.accounts, context.concurrency.accounts, async (account, index) => {
-      const listed = unlisted[index] ?? (() => undefined);
-      if (options.signal?.aborted) {
-        listed();
-        throw abortError(options.signal);
-      }
-      await collectAccount(context, account, base, management, write, listed);
-    });
+    const huaweiListed = huaweiAccounts.map(() => context.discovering());
+    // Huawei accounts come from the config: only Alibaba's can still be discovered.
+    if (!base) planned();
+    const [alibabaAccounts] = await Promise.all([
+      base ? collectAlibabaAccounts(context, base, write, planned) : 0,
+      mapPool(huaweiAccounts, context.concurrency.accounts, async (spec, index) => {
+        const listed = huaweiListed[index] ?? (() => undefined);
+        if (options.signal?.aborted) {
+          listed();
+          throw abortError(options.signal);
+        }
+        await collectHuaweiAccount(context, spec, write, listed);
+      }),
+    ]);
     await writes;
     const coverage = sortCoverage(context.coverage);
     const shard = options.shard ? { shard: { ...options.shard, units: unitsRecord(context.units) } } : {};
-    const result = await writer.finish({ id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, coverage, ...shard });
-    const header: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider: 'alicloud', coverage, ...shard };
-    options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries${context.stats.sessions > plan.accounts.length ? `, ${context.stats.sessions} STS sessions` : ''}`);
+    const provider = headerProvider(providers);
+    const result = await writer.finish({ id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider, coverage, ...shard });
+    const header: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, id, takenAt, tool: { name: TOOL.name, version: TOOL.version }, provider, coverage, ...shard };
+    options.progress?.done(`${context.stats.requests} requests, ${context.stats.retries} retries${context.stats.sessions > alibabaAccounts ? `, ${context.stats.sessions} STS sessions` : ''}`);
     return { path: result.path, header, stats: { ...context.stats, durationMs: Date.now() - started } };
   } catch (error) {
     planned();

@@ -1,2 +1,2 @@
 export { collectSnapshot, incompleteCoverage } from './collect.js';
-export type { CollectOptions } from './collect.js';
+export type { CollectOptions, HuaweiAccountSpec } from './collect.js';

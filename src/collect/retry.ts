@@ -1,10 +1,12 @@
 import { onAbort } from './abort.js';
 
 /**
- * Classification and retry of cloud API failures. The SDK never retries by itself, so the
- * collector does: throttling (`Throttling*` codes, which ECS mostly sends with HTTP 400), 5xx,
- * timeouts, connection resets and non-JSON bodies (a gateway's HTML page surfaces as a
- * SyntaxError) are transient; authentication and permission errors never are.
+ * Classification and retry of cloud API failures. Neither cloud's SDK retries by itself, so the
+ * collector does: throttling (Alibaba's `Throttling*` codes, which ECS mostly sends with HTTP 400;
+ * HTTP 429 from Huawei's gateway), 5xx, timeouts, connection resets and non-JSON bodies (a
+ * gateway's HTML page surfaces as a SyntaxError) are transient; authentication and permission
+ * errors never are. Huawei's SDK throws `ServiceResponseException`s carrying `httpStatusCode`,
+ * `errorCode`, `errorMsg` and `requestId`, read here like Alibaba's fields.
  */
 
 export interface ApiFailure {
@@ -32,6 +34,16 @@ interface SdkErrorShape {
   requestId?: unknown;
   retryAfter?: unknown;
   data?: { RequestId?: unknown; Code?: unknown; Message?: unknown } | null;
+  /** Huawei SDK exceptions. */
+  httpStatusCode?: unknown;
+  errorCode?: unknown;
+  errorMsg?: unknown;
+}
+
+function statusOf(shape: SdkErrorShape): number | undefined {
+  if (typeof shape.statusCode === 'number') return shape.statusCode;
+  const huawei = typeof shape.httpStatusCode === 'string' ? Number(shape.httpStatusCode) : shape.httpStatusCode;
+  return typeof huawei === 'number' && Number.isInteger(huawei) ? huawei : undefined;
 }
 
 function stringField(value: unknown): string | undefined {
@@ -66,23 +78,25 @@ export function classifyError(error: unknown): ApiFailure {
   if (error instanceof ApiCallError) return error.failure;
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : { message: String(error) };
   const name = stringField(shape.name) ?? '';
-  const rawMessage = stringField(shape.data?.Message) ?? stringField(shape.message) ?? String(error);
+  const rawMessage = stringField(shape.data?.Message) ?? stringField(shape.errorMsg) ?? stringField(shape.message) ?? String(error);
   const message = withHint(readableMessage(rawMessage), stringField(shape.code));
-  const statusCode = typeof shape.statusCode === 'number' ? shape.statusCode : undefined;
+  const statusCode = statusOf(shape);
   const requestId = stringField(shape.data?.RequestId) ?? stringField(shape.requestId);
   const retryAfterMs = typeof shape.retryAfter === 'number' && Number.isFinite(shape.retryAfter) && shape.retryAfter >= 0 ? shape.retryAfter : undefined;
   const base = { message, ...(requestId ? { requestId } : {}), ...(statusCode === undefined ? {} : { statusCode }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 
-  const code = stringField(shape.data?.Code) ?? stringField(shape.code);
+  const code = stringField(shape.data?.Code) ?? stringField(shape.errorCode) ?? stringField(shape.code);
   if (error instanceof SyntaxError || name === 'SyntaxError') {
     return { ...base, code: 'InvalidResponseBody', retryable: true, denied: false };
   }
-  if (name === 'RequestTimeoutError' || /^(Read|Connect)Timeout/.test(message)) {
+  // axios (under the Huawei SDK) says "timeout of 35000ms exceeded".
+  if (name === 'RequestTimeoutError' || /^(Read|Connect)Timeout/.test(message) || /^timeout of \d+ms exceeded/.test(message)) {
     return { ...base, code: 'RequestTimeout', retryable: true, denied: false };
   }
   if (code !== undefined && NETWORK_CODES.has(code)) return { ...base, code, retryable: true, denied: false };
   if (/socket hang up|ECONNRESET/i.test(message)) return { ...base, code: code ?? 'ECONNRESET', retryable: true, denied: false };
   if (code !== undefined && code.includes('Throttling')) return { ...base, code, retryable: true, denied: false };
+  if (statusCode === 429) return { ...base, code: code ?? 'HTTP429', retryable: true, denied: false };
   if ((code !== undefined && DENIED_CODE.test(code)) || statusCode === 401 || statusCode === 403) {
     return { ...base, code: code ?? `HTTP${statusCode}`, retryable: false, denied: true };
   }
@@ -182,7 +196,7 @@ export function isExpiredToken(failure: ApiFailure): boolean {
  * classified last failure; abort errors pass through unchanged.
  */
 export function isThrottling(failure: ApiFailure): boolean {
-  return failure.code.includes('Throttling');
+  return failure.code.includes('Throttling') || failure.statusCode === 429;
 }
 
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<{ value: T; attempts: number }> {

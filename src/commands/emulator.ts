@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEMO_CREDENTIALS, startEmulator } from '../emulator/index.js';
+import { DEMO_CREDENTIALS, huaweiProjectId, startEmulator } from '../emulator/index.js';
 import { directoryFromFlags, estateFromFlags, faultsFromFlags, seedFromFlags, stsFromFlags, type EmulatorFlags } from '../emulator/cli-options.js';
 import { SgauditError } from '../model/errors.js';
 import { log } from '../util/log.js';
@@ -54,6 +54,12 @@ export function register(program: Command): void {
         ...(flags.showSecret ? [`access secret: ${DEMO_CREDENTIALS.accessKeySecret}`] : []),
         `accounts:      ${estate.accounts.map((account) => account.accountId).join(', ')} (a Resource Directory managed by the first: sgaudit collect --discover)`,
         `use it: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET${flags.showSecret ? '' : ' (secret: --show-secret)'}, then sgaudit collect --endpoint ${emulator.url}`,
+        // Huawei accounts of the estate: what a huaweicloud config section needs (endpoint, AK/SK variables, projects).
+        ...emulator.huaweiCredentials().map((key) => {
+          const regions = estate.accounts.find((account) => account.accountId === key.accountId)?.regions ?? [];
+          const projects = regions.map((region) => `${region.regionId}: ${huaweiProjectId(key.accountId, region.regionId)}`).join(', ');
+          return `huawei cloud:  account ${key.accountId}, AK ${key.accessKeyId}${flags.showSecret ? `, SK ${key.secretAccessKey}` : ''}, projects { ${projects} } (huaweicloud.endpoint: ${emulator.url})`;
+        }),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       await new Promise<void>((resolve) => {

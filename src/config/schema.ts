@@ -47,6 +47,28 @@ const Account = z
     }
   });
 
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+/**
+ * A Huawei Cloud account. Its AK/SK are read from the environment (never from this file); each
+ * region to collect is named with its project id, which the Huawei APIs are called in.
+ */
+const HuaweiAccount = z.strictObject({
+  id: z.string().min(1).meta({ description: 'the account (domain) id or a name of your choosing: how findings and reports name the account' }),
+  alias: z.string().optional(),
+  accessKeyIdEnv: EnvName.default('HUAWEICLOUD_SDK_AK').meta({ description: 'environment variable holding the AK (default HUAWEICLOUD_SDK_AK)' }),
+  secretAccessKeyEnv: EnvName.default('HUAWEICLOUD_SDK_SK').meta({ description: 'environment variable holding the SK (default HUAWEICLOUD_SDK_SK)' }),
+  projects: z
+    .record(z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'a Huawei Cloud region id like cn-north-4'), z.string().regex(/^[0-9a-f]{32}$/, 'a project id (32 hex digits)'))
+    .refine((projects) => Object.keys(projects).length > 0, 'name at least one region: its project id')
+    .meta({ description: 'region id → project id, e.g. cn-north-4: 0123456789abcdef0123456789abcdef' }),
+});
+
+const HuaweiSection = z.strictObject({
+  endpoint: z.url({ protocol: /^https?$/ }).optional().meta({ description: 'replace every Huawei service endpoint (emulator, private endpoints); default https://<service>.<region>.myhuaweicloud.com' }),
+  accounts: z.array(HuaweiAccount).min(1),
+});
+
 /** What `discover: resourceDirectory` lists and how it enters each member (docs/organisations.md). */
 const ResourceDirectorySettings = z.strictObject({
   roleName: z
@@ -104,10 +126,16 @@ const ReportFormat = z.enum(['html', 'md', 'json', 'csv', 'sarif']);
 
 export const ConfigSchema = z
   .strictObject({
+    providers: z
+      .array(z.enum(['alicloud', 'huaweicloud']))
+      .min(1)
+      .optional()
+      .meta({ description: 'clouds to audit; default alicloud, plus huaweicloud when the huaweicloud section is present' }),
+    huaweicloud: HuaweiSection.optional().meta({ description: 'Huawei Cloud accounts, their AK/SK environment variables and the project of each region' }),
     accounts: z
       .array(Account)
       .optional()
-      .meta({ description: 'accounts to audit; omitted = the account of the default credentials (or, with discover, the discovered ones); with discover, an entry overrides the discovered member of that id' }),
+      .meta({ description: 'Alibaba Cloud accounts to audit; omitted = the account of the default credentials (or, with discover, the discovered ones); with discover, an entry overrides the discovered member of that id' }),
     discover: z
       .enum(['resourceDirectory'])
       .optional()
@@ -201,6 +229,11 @@ export const ConfigSchema = z
           .optional(),
       })
       .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.providers?.includes('huaweicloud') && !config.huaweicloud) {
+      ctx.addIssue({ code: 'custom', path: ['huaweicloud'], message: 'providers lists huaweicloud: configure its accounts here' });
+    }
   })
   .meta({ title: 'sgaudit configuration (sgaudit.yaml)' });
 

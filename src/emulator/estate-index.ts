@@ -125,7 +125,7 @@ export class EstateIndex {
 }
 
 function emptyRegion(regionId: string): Region {
-  return { regionId, securityGroups: [], instances: [] as Instance[], networkInterfaces: [], eips: [] as Eip[], prefixLists: [] };
+  return { regionId, securityGroups: [], instances: [] as Instance[], networkInterfaces: [], eips: [] as Eip[], prefixLists: [], addressGroups: [] };
 }
 
 /** Public Alibaba Cloud region ids (a subset is enough: an unknown id must fail, a real one answer empty). */

@@ -280,7 +280,7 @@ function generateRegion(plan: RegionPlan): Region {
     eips.push({ allocationId, ip, status: 'Available', name: `spare-${e + 1}` });
   }
 
-  return { regionId: plan.regionId, securityGroups: groups, instances, networkInterfaces, eips, prefixLists };
+  return { regionId: plan.regionId, securityGroups: groups, instances, networkInterfaces, eips, prefixLists, addressGroups: [] };
 }
 
 /**

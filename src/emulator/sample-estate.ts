@@ -253,6 +253,7 @@ export function sampleEstate(): Estate {
             networkInterfaces: [...vms.map((v) => v.eni), searchAdminEni, rdsEni],
             eips: hzEips,
             prefixLists: [partners, monitoringRanges],
+            addressGroups: [],
           },
           {
             regionId: SG,
@@ -261,6 +262,7 @@ export function sampleEstate(): Estate {
             networkInterfaces: sgVms.map((v) => v.eni),
             eips: [],
             prefixLists: [],
+            addressGroups: [],
           },
         ],
       },
@@ -275,6 +277,7 @@ export function sampleEstate(): Estate {
             networkInterfaces: sharedVms.map((v) => v.eni),
             eips: [{ allocationId: 'eip-bp1bastion0000001', ip: '47.97.0.5', status: 'InUse', name: 'bastion', boundInstanceType: 'EcsInstance', boundInstanceId: 'i-bp1bastion00000001' }],
             prefixLists: [],
+            addressGroups: [],
           },
         ],
       },

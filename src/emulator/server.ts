@@ -4,14 +4,17 @@ import { CredentialStore, type Principal } from './credentials.js';
 import { ApiError, errorBody, Errors, newRequestId } from './errors.js';
 import { EstateIndex } from './estate-index.js';
 import { FaultInjector, RateLimiter, RegionFlips } from './faults.js';
+import { isHuaweiPath } from './huawei/handlers.js';
+import { huaweiDemoCredentials, HuaweiService } from './huawei/service.js';
+import { GATEWAY_HTML, type Outcome } from './outcome.js';
 import { DirectoryIndex, resourceDirectoryFor } from './resource-directory.js';
 import { findRoute, type Product, VERSIONS } from './routes.js';
 import { canonicalQueryString, parseAuthorization, verifySignature } from './signature.js';
+import { providerOf } from '../model/snapshot.js';
 import {
   DEMO_CREDENTIALS,
   type EmulatorOptions,
   type EmulatorStats,
-  type FaultKind,
   type RecordedRequest,
   type RunningEmulator,
 } from './types.js';
@@ -20,21 +23,6 @@ const MAX_BODY_BYTES = 1 << 20;
 /** The gateway rejects requests whose x-acs-date is more than 15 minutes off. */
 const CLOCK_SKEW_MS = 15 * 60 * 1000;
 const HOST_IDS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', resourcemanager: 'resourcemanager.aliyuncs.com' };
-
-const GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
-
-interface Outcome {
-  status: number;
-  requestId?: string;
-  body: string;
-  headers: Record<string, string>;
-  code?: string;
-  fault?: FaultKind;
-  /** Destroy the socket instead of answering. */
-  reset?: boolean;
-  /** Never answer (the client has to time out). */
-  hang?: boolean;
-}
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -81,10 +69,12 @@ function newStats(): EmulatorStats {
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const estate = new EstateIndex(options.estate);
+  // The Alibaba APIs serve the Alibaba accounts; HuaweiService the Huawei ones, from the same estate.
+  const alibabaEstate = { accounts: options.estate.accounts.filter((account) => providerOf(account) === 'alicloud') };
+  const estate = new EstateIndex(alibabaEstate);
   const seed = options.seed ?? 1;
   const faults = options.faults ?? {};
-  const directory = options.resourceDirectory === false ? undefined : new DirectoryIndex(options.resourceDirectory ?? resourceDirectoryFor(options.estate));
+  const directory = options.resourceDirectory === false ? undefined : new DirectoryIndex(options.resourceDirectory ?? resourceDirectoryFor(alibabaEstate));
   const credentials = new CredentialStore(options.credentials ?? [{ ...DEMO_CREDENTIALS }], estate.accountIds(), estate.firstAccountId, seed, {
     ...(options.sts ? { sts: options.sts } : {}),
     ...(directory ? { directory } : {}),
@@ -93,6 +83,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const limiter = faults.rateLimit !== undefined && faults.rateLimit > 0 ? new RateLimiter(faults.rateLimit, faults.rateLimitBurst) : undefined;
   const forbidden = new Set(faults.forbidRegions ?? []);
   const flips = new RegionFlips(faults.forbidRegionsAfter);
+  const huaweiKeys = options.huaweiCredentials ?? huaweiDemoCredentials(options.estate);
+  const huawei = new HuaweiService(options.estate, huaweiKeys, { options: faults, injector, limiter, forbidden, flips });
   const maxRecorded = options.maxRecordedRequests ?? 200_000;
   const started = Date.now();
   const recorded: RecordedRequest[] = [];
@@ -138,12 +130,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return {
         status: result.status,
         body: JSON.stringify(errorBody(result, requestId, HOST_IDS[product ?? 'ecs'])),
-        headers: result.headers,
+        headers: { 'x-acs-request-id': requestId, ...result.headers },
         code: result.code,
         requestId,
       };
     }
-    return { status: 200, body: JSON.stringify({ RequestId: requestId, ...result }), headers: {}, requestId };
+    return { status: 200, body: JSON.stringify({ RequestId: requestId, ...result }), headers: { 'x-acs-request-id': requestId }, requestId };
   }
 
   async function handle(request: IncomingMessage, entry: RecordedRequest): Promise<Outcome> {
@@ -243,7 +235,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       request.resume();
       return;
     }
-    void handle(request, entry).then(async (outcome) => {
+    const outcome = isHuaweiPath(request.url) ? huawei.handle(request, () => readBody(request), entry) : handle(request, entry);
+    void outcome.then(async (outcome) => {
       entry.status = outcome.status;
       if (outcome.code) entry.code = outcome.code;
       if (outcome.requestId) entry.requestId = outcome.requestId;
@@ -262,11 +255,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (faults.latencyMs && faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
       remember(entry);
       if (response.destroyed) return;
-      response.writeHead(outcome.status, {
-        'content-type': 'application/json;charset=utf-8',
-        ...(outcome.requestId ? { 'x-acs-request-id': outcome.requestId } : {}),
-        ...outcome.headers,
-      });
+      response.writeHead(outcome.status, { 'content-type': 'application/json;charset=utf-8', ...outcome.headers });
       response.end(outcome.body);
     });
   });
@@ -295,6 +284,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     stsSessions: () => credentials.issuedSessions(),
     stats: () => structuredClone(stats),
     connections: () => sockets.size,
+    huaweiCredentials: () => huaweiKeys.map((key) => ({ ...key })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -13,6 +13,13 @@ export interface EmulatorCredential {
  * so a run is reproducible even when the client sends pages concurrently, and a retried request
  * gets a fresh draw instead of failing forever.
  */
+/** A Huawei Cloud AK/SK and the account (domain) it belongs to. */
+export interface HuaweiCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+}
+
 export interface FaultOptions {
   /** Share of requests answered with HTTP 400 Throttling.User. */
   throttleRate?: number;
@@ -81,7 +88,8 @@ export interface RecordedRequest {
   seq: number;
   /** ms since the emulator started. */
   at: number;
-  product: 'ecs' | 'vpc' | 'sts' | 'resourcemanager' | 'unknown';
+  /** `hwvpc` / `hwecs`: Huawei Cloud VPC and ECS. */
+  product: 'ecs' | 'vpc' | 'sts' | 'resourcemanager' | 'hwvpc' | 'hwecs' | 'unknown';
   action: string;
   version: string;
   regionId: string;
@@ -112,8 +120,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default one pair: DEMO_CREDENTIALS for the first account. */
+  /** Default one pair: DEMO_CREDENTIALS for the first Alibaba account. */
   credentials?: EmulatorCredential[];
+  /** AK/SK of the Huawei Cloud accounts; default huaweiDemoCredentials(estate), one per account. */
+  huaweiCredentials?: HuaweiCredential[];
   /**
    * The Resource Directory ListAccounts serves, and whose member roles trust only the management
    * account. Default: the estate's accounts, managed by the first (resourceDirectoryFor); `false`:
@@ -139,6 +149,8 @@ export interface RunningEmulator {
   stats(): EmulatorStats;
   /** TCP connections open to the emulator now (idle keep-alive ones included): a client that leaks sockets grows it. */
   connections(): number;
+  /** The Huawei accounts' keys the emulator accepts (tests and the demo configure the collector with them). */
+  huaweiCredentials(): HuaweiCredential[];
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi } from './snapshot.js';
+import { HUAWEI_REGIONAL_COVERAGE_APIS, REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi } from './snapshot.js';
 
 /**
  * What a snapshot's coverage says about the whole run: `complete`, `partial` (some scopes were
@@ -28,7 +28,7 @@ export function coverageHeadline(coverage: readonly Coverage[]): string | undefi
   return `INCOMPLETE: ${incomplete} of ${coverage.length} scope(s) were not collected completely; findings there may be missing`;
 }
 
-const COVERAGE_ORDER: CoverageApi[] = ['ListAccounts', 'AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS];
+const COVERAGE_ORDER: CoverageApi[] = ['ListAccounts', 'AssumeRole', 'DescribeRegions', ...REGIONAL_COVERAGE_APIS, ...HUAWEI_REGIONAL_COVERAGE_APIS];
 
 /** The order a snapshot lists its coverage in: by account, region, then API as collection meets them. */
 export function sortCoverage(coverage: readonly Coverage[]): Coverage[] {

@@ -21,7 +21,6 @@ export function fastSecurityGroup(input: unknown): SecurityGroup | undefined {
   const rules = Array.isArray(input.rules) ? copyEvery(input.rules as unknown[], fastRule) : undefined;
   if (!rules) return undefined;
   out.rules = rules;
-  if (!putOptionalInteger(out, input, 'sequence')) return undefined;
   return out as unknown as SecurityGroup;
 }
 
@@ -60,6 +59,12 @@ function fastRule(input: unknown): Json | undefined {
   const ports = input.ports;
   if (!isPlainObject(ports) || !Number.isSafeInteger(ports.from) || !Number.isSafeInteger(ports.to)) return undefined;
   out.ports = { from: ports.from, to: ports.to };
+  if (input.portRanges !== undefined) {
+    const ranges = Array.isArray(input.portRanges) ? copyEvery(input.portRanges as unknown[], fastPortRange) : undefined;
+    if (!ranges) return undefined;
+    out.portRanges = ranges;
+  }
+  if (!putOptionalString(out, input, 'portText') || !putPrimitive(out, input, 'enabled', 'boolean')) return undefined;
   if (!putOptionalString(out, input, 'portListId') || !putPeer(out, input, 'source') || !putPeer(out, input, 'destination')) return undefined;
   if (!putOptionalEnum(out, input, 'nicType', NIC_TYPES) || !putOptionalString(out, input, 'description') || !putOptionalString(out, input, 'createdAt')) return undefined;
   if (input.problems !== undefined) {
@@ -70,12 +75,17 @@ function fastRule(input: unknown): Json | undefined {
   return out;
 }
 
+function fastPortRange(range: unknown): Json | undefined {
+  if (!isPlainObject(range) || !Number.isSafeInteger(range.from) || !Number.isSafeInteger(range.to)) return undefined;
+  return { from: range.from, to: range.to };
+}
+
 function fastProblem(problem: unknown): Json | undefined {
   if (!isPlainObject(problem) || typeof problem.field !== 'string' || typeof problem.value !== 'string' || typeof problem.problem !== 'string') return undefined;
   return { field: problem.field, value: problem.value, problem: problem.problem };
 }
 
-const PEER_KEYS = ['cidr', 'ipv6Cidr', 'groupId', 'ownerAccount', 'prefixListId'] as const;
+const PEER_KEYS = ['cidr', 'ipv6Cidr', 'groupId', 'ownerAccount', 'prefixListId', 'addressGroupId'] as const;
 
 function putPeer(out: Json, input: Json, key: string): boolean {
   const peer = input[key];
@@ -153,10 +163,6 @@ function putInteger(out: Json, input: Json, key: string): boolean {
   if (!Number.isSafeInteger(value)) return false;
   out[key] = value;
   return true;
-}
-
-function putOptionalInteger(out: Json, input: Json, key: string): boolean {
-  return input[key] === undefined || putInteger(out, input, key);
 }
 
 /** A list of strings (a new array, as zod returns), `[]` when absent. */

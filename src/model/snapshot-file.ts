@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { FileFormatError, SgauditError } from './errors.js';
 import { explainWrongKind, notJsonAtStart } from './file-kind.js';
 import { fastInstance, fastNetworkInterface, fastSecurityGroup } from './record-fast-path.js';
-import { Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
+import { Provider, Region, Snapshot, SNAPSHOT_RECORD_SCHEMAS, SNAPSHOT_SCHEMA, SnapshotHeader, type Account } from './snapshot.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 import { splitLines } from '../util/lines.js';
 
@@ -29,7 +29,7 @@ import { splitLines } from '../util/lines.js';
 
 export const SNAPSHOT_EXTENSION = '.jsonl.gz';
 
-const RESOURCE_KINDS = ['securityGroup', 'instance', 'networkInterface', 'eip', 'prefixList'] as const;
+const RESOURCE_KINDS = ['securityGroup', 'instance', 'networkInterface', 'eip', 'prefixList', 'addressGroup'] as const;
 type ResourceKind = (typeof RESOURCE_KINDS)[number];
 const REGION_FIELD: Record<ResourceKind, keyof Omit<Region, 'regionId'>> = {
   securityGroup: 'securityGroups',
@@ -37,6 +37,7 @@ const REGION_FIELD: Record<ResourceKind, keyof Omit<Region, 'regionId'>> = {
   networkInterface: 'networkInterfaces',
   eip: 'eips',
   prefixList: 'prefixLists',
+  addressGroup: 'addressGroups',
 };
 /** What the stripping schemas return for the bulk of the records, without zod (see record-fast-path.ts); zod for the rest. */
 const FAST_RECORD: Partial<Record<ResourceKind, (record: unknown) => object | undefined>> = {
@@ -52,6 +53,7 @@ const RESOURCE_SCHEMA: Record<ResourceKind, z.ZodType> = {
   networkInterface: SNAPSHOT_RECORD_SCHEMAS.NetworkInterface,
   eip: SNAPSHOT_RECORD_SCHEMAS.Eip,
   prefixList: SNAPSHOT_RECORD_SCHEMAS.PrefixList,
+  addressGroup: SNAPSHOT_RECORD_SCHEMAS.AddressGroup,
 };
 
 export interface SnapshotWriteResult {
@@ -60,15 +62,22 @@ export interface SnapshotWriteResult {
   records: number;
 }
 
+/** Who a region belongs to: the account record written before its first region. */
+export interface AccountHeader {
+  accountId: string;
+  alias?: string | undefined;
+  provider?: Provider | undefined;
+}
+
 export interface SnapshotWriter {
   /** Stream one region's resources; call once per (account, region), in any order. */
-  addRegion(accountId: string, alias: string | undefined, region: Region): Promise<void>;
+  addRegion(account: AccountHeader, region: Region): Promise<void>;
   /**
    * Stream one record as read from another snapshot (merging shards): an account's record is
    * written once, however often it comes; a region's resources follow its region record.
    */
   addRecord(record: SnapshotRecord): Promise<void>;
-  /** Write the header, then commit the file atomically. */
+  /** Write the header (its provider, unless given, from the accounts written), then commit the file atomically. */
   finish(header: Omit<SnapshotHeader, 'schema' | 'provider'> & { provider?: string }): Promise<SnapshotWriteResult>;
   /** Drop everything written so far; the target path is untouched. */
   abort(): Promise<void>;
@@ -86,6 +95,7 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
   const piped = pipeline(gzip, file);
   let records = 0;
   const seenAccounts = new Set<string>();
+  const providers = new Set<Provider>();
   let closed = false;
 
   const closeBody = async () => {
@@ -95,17 +105,20 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
     await piped;
   };
 
-  const addAccount = async (accountId: string, alias: string | undefined) => {
+  const addAccount = async ({ accountId, alias, provider }: AccountHeader) => {
     if (closed) throw new Error('snapshot writer already finished');
     if (seenAccounts.has(accountId)) return;
     seenAccounts.add(accountId);
-    await writeLine(gzip, { kind: 'account', accountId, ...(alias ? { alias } : {}) });
+    providers.add(provider ?? 'alicloud');
+    // Alibaba accounts carry no provider member, so their records read exactly as before Huawei support.
+    await writeLine(gzip, { kind: 'account', accountId, ...(alias ? { alias } : {}), ...(provider && provider !== 'alicloud' ? { provider } : {}) });
     records++;
   };
 
   return {
-    async addRegion(accountId, alias, region) {
-      await addAccount(accountId, alias);
+    async addRegion(account, region) {
+      await addAccount(account);
+      const { accountId } = account;
       await writeLine(gzip, { kind: 'region', accountId, regionId: region.regionId });
       records++;
       for (const kind of RESOURCE_KINDS) {
@@ -116,7 +129,7 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
       }
     },
     async addRecord(record) {
-      if (record.kind === 'account') return addAccount(record.accountId, record.alias);
+      if (record.kind === 'account') return addAccount(record);
       if (closed) throw new Error('snapshot writer already finished');
       await writeLine(gzip, record.kind === 'region' ? record : { kind: record.kind, accountId: record.accountId, regionId: record.regionId, ...(record.item as object) });
       records++;
@@ -125,7 +138,7 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
       try {
         await writeLine(gzip, { kind: 'end', records });
         await closeBody();
-        const fullHeader: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, provider: 'alicloud', ...header };
+        const fullHeader: SnapshotHeader = { schema: SNAPSHOT_SCHEMA, provider: headerProvider(providers), ...header };
         const headerMember = gzipSync(`${JSON.stringify(fullHeader)}\n`);
         await writeStreamAtomic(path, async (out) => {
           if (!out.write(headerMember)) await once(out, 'drain');
@@ -146,6 +159,12 @@ export async function createSnapshotWriter(path: string): Promise<SnapshotWriter
   };
 }
 
+/** The header's summary of the accounts' providers (see SnapshotHeader.provider). */
+export function headerProvider(providers: ReadonlySet<Provider>): string {
+  if (providers.size > 1) return 'mixed';
+  return [...providers][0] ?? 'alicloud';
+}
+
 /** Write a whole in-memory snapshot (fixtures, tests, the 250k benchmark). */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<SnapshotWriteResult> {
   if (path.endsWith('.json')) {
@@ -155,7 +174,7 @@ export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<S
   }
   const writer = await createSnapshotWriter(path);
   try {
-    for (const account of snapshot.accounts) for (const region of account.regions) await writer.addRegion(account.accountId, account.alias, region);
+    for (const account of snapshot.accounts) for (const region of account.regions) await writer.addRegion(account, region);
     return await writer.finish({ id: snapshot.id, takenAt: snapshot.takenAt, tool: snapshot.tool, provider: snapshot.provider, coverage: snapshot.coverage });
   } catch (error) {
     await writer.abort();
@@ -169,7 +188,7 @@ export async function exportSnapshotJson(path: string, snapshot: Snapshot): Prom
 }
 
 export type SnapshotRecord =
-  | { kind: 'account'; accountId: string; alias?: string }
+  | { kind: 'account'; accountId: string; alias?: string; provider?: Provider }
   | { kind: 'region'; accountId: string; regionId: string }
   | { kind: ResourceKind; accountId: string; regionId: string; item: unknown };
 
@@ -322,7 +341,7 @@ async function* records(path: string, validate: boolean, share?: LineSharing): A
     const { accounts, ...header } = snapshot;
     const batch: ({ header: SnapshotHeader } | SnapshotRecord)[] = [{ header }];
     for (const account of accounts) {
-      batch.push({ kind: 'account', accountId: account.accountId, ...(account.alias ? { alias: account.alias } : {}) });
+      batch.push({ kind: 'account', accountId: account.accountId, ...(account.alias ? { alias: account.alias } : {}), ...(account.provider ? { provider: account.provider } : {}) });
       for (const region of account.regions) {
         batch.push({ kind: 'region', accountId: account.accountId, regionId: region.regionId });
         for (const kind of RESOURCE_KINDS) for (const item of region[REGION_FIELD[kind]]) batch.push({ kind, accountId: account.accountId, regionId: region.regionId, item });
@@ -399,7 +418,10 @@ function parseRecordLine(path: string, line: string, lineNumber: number, validat
   const rest = value;
   if (kind === 'end') return { kind, records: rest.records };
   if (typeof accountId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without accountId', lineNumber);
-  if (kind === 'account') return { kind, accountId, ...(typeof rest.alias === 'string' ? { alias: rest.alias } : {}) };
+  if (kind === 'account') {
+    if (rest.provider !== undefined && !Provider.safeParse(rest.provider).success) throw new FileFormatError('SNAPSHOT_INVALID', path, `unknown provider ${JSON.stringify(rest.provider)}`, lineNumber);
+    return { kind, accountId, ...(typeof rest.alias === 'string' ? { alias: rest.alias } : {}), ...(rest.provider === undefined ? {} : { provider: rest.provider as Provider }) };
+  }
   if (typeof regionId !== 'string') throw new FileFormatError('SNAPSHOT_INVALID', path, 'record without regionId', lineNumber);
   if (kind === 'region') return { kind, accountId, regionId };
   if (typeof kind !== 'string' || !(RESOURCE_KINDS as readonly string[]).includes(kind)) {
@@ -436,6 +458,7 @@ class SnapshotAssembler {
     if (record.kind === 'account') {
       const account = this.accountOf(record.accountId);
       if (record.alias) account.alias = record.alias;
+      if (record.provider) account.provider = record.provider;
     } else if (record.kind === 'region') {
       this.regionOf(record.accountId, record.regionId);
     } else {
@@ -460,7 +483,7 @@ class SnapshotAssembler {
     const key = `${accountId}\u0000${regionId}`;
     let region = this.regions.get(key);
     if (!region) {
-      region = { regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] };
+      region = { regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [], addressGroups: [] };
       this.regions.set(key, region);
       this.accountOf(accountId).regions.push(region);
     }

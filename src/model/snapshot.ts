@@ -19,6 +19,13 @@ export type Policy = z.infer<typeof Policy>;
 export const Protocol = z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all']);
 export type Protocol = z.infer<typeof Protocol>;
 
+/**
+ * The cloud an account lives in. Each account names its own, so one snapshot can hold estates of
+ * both clouds; the evaluator orders rules per ENI by its account's provider.
+ */
+export const Provider = z.enum(['alicloud', 'huaweicloud']);
+export type Provider = z.infer<typeof Provider>;
+
 export const Tags = z.record(z.string(), z.string());
 export type Tags = z.infer<typeof Tags>;
 
@@ -39,7 +46,9 @@ function resourceSchemas(object: typeof z.strictObject) {
 
   /**
    * The other end of a rule: source for ingress, destination for egress. Exactly one kind is set.
-   * `ownerAccount` goes with `groupId` when the group belongs to another account.
+   * `ownerAccount` goes with `groupId` when the group belongs to another account. `groupId` is
+   * also Huawei's remote security group; `addressGroupId` is Huawei's remote IP address group
+   * (resolved through the region's `addressGroups`, as `prefixListId` through `prefixLists`).
    */
   const Peer = object({
     cidr: z.string().optional(),
@@ -47,6 +56,7 @@ function resourceSchemas(object: typeof z.strictObject) {
     groupId: z.string().optional(),
     ownerAccount: z.string().optional(),
     prefixListId: z.string().optional(),
+    addressGroupId: z.string().optional(),
   });
 
   /** A rule field the normalizer could not understand; the rule is kept and `unparseable-rule` reports it. */
@@ -57,10 +67,23 @@ function resourceSchemas(object: typeof z.strictObject) {
     id: z.string().optional(),
     direction: Direction,
     policy: Policy,
-    /** 1 = evaluated first. Any integer is accepted when reading (110 on pre-2020 default groups). */
+    /**
+     * 1 = evaluated first. Any integer is accepted when reading (110 on pre-2020 Alibaba default
+     * groups). Huawei priorities are 1–100 and order rules only inside their group.
+     */
     priority: z.number().int(),
     protocol: Protocol,
+    /** The rule's ports; for a Huawei multiport rule the span from its lowest to its highest port (see `portRanges`). */
     ports: PortRange,
+    /**
+     * Huawei multiport (`22,80,8000-9000`): the exact ranges the rule matches, when there are
+     * several. Absent: `ports` is exact. The evaluator matches these, never the span.
+     */
+    portRanges: z.array(PortRange).optional(),
+    /** The ports as the API wrote them when that is not one range (Huawei `multiport`), for display. */
+    portText: z.string().optional(),
+    /** Huawei rules can be disabled: `false` means the rule exists but matches nothing. Absent = enabled. */
+    enabled: z.boolean().optional(),
     /** Port list (PortRangeListId) when the rule uses one instead of a literal range. */
     portListId: z.string().optional(),
     /** For ingress: who may connect. For egress: usually absent (the ENI itself). */
@@ -81,16 +104,22 @@ function resourceSchemas(object: typeof z.strictObject) {
     name: z.string(),
     description: z.string().default(''),
     vpcId: z.string().optional(),
-    /** normal = basic group (prioritised, accept+drop, egress allowed by default); enterprise = advanced. */
+    /**
+     * normal = basic group (prioritised, accept+drop, egress allowed by default); enterprise = advanced.
+     * Huawei groups are recorded as `normal` (prioritised, allow+deny); their defaults come from
+     * the account's provider, not from this field.
+     */
     type: z.enum(['normal', 'enterprise']),
-    /** Intra-group traffic: basic groups default accept, enterprise groups default drop. */
+    /**
+     * Intra-group traffic: basic groups default accept, enterprise groups default drop. Huawei has
+     * no implicit intra-group access (its "members talk to each other" is an explicit rule whose
+     * remote group is the group itself): recorded as `drop`.
+     */
     innerAccessPolicy: z.enum(['accept', 'drop']),
     serviceManaged: z.boolean().default(false),
     tags: Tags.default({}),
     createdAt: z.string().optional(),
     rules: z.array(Rule),
-    /** Huawei-style ordering: groups are matched in their sequence on the port. Unused for Alibaba. */
-    sequence: z.number().int().optional(),
   });
 
   const Instance = object({
@@ -127,7 +156,12 @@ function resourceSchemas(object: typeof z.strictObject) {
     vSwitchId: z.string().optional(),
     privateIps: z.array(z.string()).default([]),
     ipv6Addresses: z.array(z.string()).default([]),
-    /** The groups that protect this ENI: the source of truth for membership. */
+    /**
+     * The groups that protect this ENI: the source of truth for membership. For Huawei this is the
+     * port's security group SEQUENCE: the first group is sequence 1 and is matched first (seed
+     * 002); the order is per port, so it lives here and not on the group. Alibaba pools the
+     * groups and the order means nothing.
+     */
     securityGroupIds: z.array(z.string()),
     /** Public IPv4 associated with the ENI itself (AssociatedPublicIp). */
     publicIp: z.string().optional(),
@@ -150,11 +184,22 @@ function resourceSchemas(object: typeof z.strictObject) {
     addressFamily: z.enum(['IPv4', 'IPv6']),
     entries: z.array(object({ cidr: z.string(), description: z.string().default('') })),
   });
-  return { PortRange, Peer, RuleProblem, Rule, SecurityGroup, Instance, NetworkInterface, Eip, PrefixList };
+
+  /**
+   * A Huawei IP address group: the addresses a rule with `Peer.addressGroupId` stands for.
+   * Entries are single addresses, CIDR blocks or ranges `first-last`, as the API's `ip_set` holds them.
+   */
+  const AddressGroup = object({
+    id: z.string(),
+    name: z.string().default(''),
+    ipVersion: z.enum(['IPv4', 'IPv6']),
+    entries: z.array(object({ address: z.string(), description: z.string().default('') })),
+  });
+  return { PortRange, Peer, RuleProblem, Rule, SecurityGroup, Instance, NetworkInterface, Eip, PrefixList, AddressGroup };
 }
 
 const STRICT = resourceSchemas(z.strictObject);
-export const { PortRange, Peer, RuleProblem, Rule, SecurityGroup, Instance, NetworkInterface, Eip, PrefixList } = STRICT;
+export const { PortRange, Peer, RuleProblem, Rule, SecurityGroup, Instance, NetworkInterface, Eip, PrefixList, AddressGroup } = STRICT;
 export type PortRange = z.infer<typeof PortRange>;
 export type Peer = z.infer<typeof Peer>;
 export type RuleProblem = z.infer<typeof RuleProblem>;
@@ -164,6 +209,7 @@ export type Instance = z.infer<typeof Instance>;
 export type NetworkInterface = z.infer<typeof NetworkInterface>;
 export type Eip = z.infer<typeof Eip>;
 export type PrefixList = z.infer<typeof PrefixList>;
+export type AddressGroup = z.infer<typeof AddressGroup>;
 
 /**
  * The same shapes and defaults, unknown keys dropped: for the records of a streamed snapshot.
@@ -178,15 +224,24 @@ export const Region = z.strictObject({
   networkInterfaces: z.array(NetworkInterface).default([]),
   eips: z.array(Eip).default([]),
   prefixLists: z.array(PrefixList).default([]),
+  /** Huawei IP address groups (none for Alibaba). */
+  addressGroups: z.array(AddressGroup).default([]),
 });
 export type Region = z.infer<typeof Region>;
 
 export const Account = z.strictObject({
   accountId: z.string(),
   alias: z.string().optional(),
+  /** Absent = `alicloud` (every snapshot written before Huawei support). */
+  provider: Provider.optional(),
   regions: z.array(Region),
 });
 export type Account = z.infer<typeof Account>;
+
+/** An account's provider; absent means Alibaba Cloud. */
+export function providerOf(account: { provider?: Provider | undefined }): Provider {
+  return account.provider ?? 'alicloud';
+}
 
 /** The APIs whose coverage is tracked. One entry per (account, region, api). */
 export const CoverageApi = z.enum([
@@ -201,6 +256,12 @@ export const CoverageApi = z.enum([
   'AssumeRole',
   /** Resource Directory member listing (discovery), recorded for the account that listed them. */
   'ListAccounts',
+  // Huawei Cloud: VPC v3 lists, VPC ListPorts (each port's groups in sequence order), ECS servers.
+  'ListSecurityGroups',
+  'ListSecurityGroupRules',
+  'ListAddressGroup',
+  'ListPorts',
+  'ListServersDetails',
 ]);
 export type CoverageApi = z.infer<typeof CoverageApi>;
 
@@ -214,6 +275,9 @@ export const REGIONAL_COVERAGE_APIS: readonly CoverageApi[] = [
   'DescribePrefixLists',
   'DescribePrefixListAttributes',
 ];
+
+/** The Huawei Cloud APIs read once per (account, region), in the order collection and reports list them. */
+export const HUAWEI_REGIONAL_COVERAGE_APIS: readonly CoverageApi[] = ['ListSecurityGroups', 'ListSecurityGroupRules', 'ListAddressGroup', 'ListPorts', 'ListServersDetails'];
 
 const CoverageStatus = z.enum(['complete', 'partial', 'failed', 'denied']);
 
@@ -229,6 +293,12 @@ export const Coverage = z.strictObject({
    * can name an account that was not collected and so has no account record in the snapshot.
    */
   alias: z.string().optional(),
+  /**
+   * The account's cloud, absent for Alibaba (as in every snapshot before Huawei support). Like the
+   * alias, it travels with the coverage into the findings document, so every report can say which
+   * cloud an account is in without a finding having to.
+   */
+  provider: Provider.optional(),
   regionId: z.string(),
   api: CoverageApi,
   status: CoverageStatus,
@@ -269,6 +339,11 @@ export const SnapshotHeader = z.strictObject({
   id: z.string(),
   takenAt: z.string(),
   tool: ToolInfo,
+  /**
+   * Kept for readers of older files: the provider of every account when they share one
+   * (`alicloud`, `huaweicloud`), `mixed` when they do not. Each account's own `provider` is what
+   * counts.
+   */
   provider: z.string().default('alicloud'),
   coverage: z.array(Coverage),
   /** Only in a shard snapshot. */

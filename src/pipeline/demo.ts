@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
-import { DEMO_CREDENTIALS, sampleEstate, startEmulator } from '../emulator/index.js';
+import { DEMO_CREDENTIALS, huaweiProjectId, mixedSampleEstate, startEmulator } from '../emulator/index.js';
+import { providerOf } from '../model/snapshot.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import type { Progress } from '../util/progress.js';
 import { runScan, runStamp, type ScanResult } from './scan.js';
@@ -9,16 +10,27 @@ import { runScan, runStamp, type ScanResult } from './scan.js';
 const DEMO_ROLE_NAME = 'sgaudit-readonly';
 
 /**
- * The out-of-the-box experience: start the emulator on the built-in sample estate and run a full
- * scan through the real SDKs — multi-account via STS AssumeRole, every region of the estate — into
- * `dir`, writing every report format.
+ * The out-of-the-box experience: start the emulator on the built-in mixed estate (two Alibaba
+ * accounts and a Huawei one) and run a full scan through the real SDKs — Alibaba multi-account via
+ * STS AssumeRole, Huawei with its AK/SK and projects, every region of the estate — into `dir`,
+ * writing every report format.
  */
 export async function runDemo(options: { config: ResolvedConfig; dir: string; progress?: Progress; now?: () => Date }): Promise<ScanResult & { htmlPath: string }> {
-  const estate = sampleEstate();
+  const estate = mixedSampleEstate();
   const emulator = await startEmulator({ estate });
   try {
-    const [first, ...others] = estate.accounts;
-    const regions = [...new Set(estate.accounts.flatMap((account) => account.regions.map((region) => region.regionId)))];
+    const alibaba = estate.accounts.filter((account) => providerOf(account) === 'alicloud');
+    const huaweiKeys = new Map(emulator.huaweiCredentials().map((key) => [key.accountId, key]));
+    const huaweiAccounts = estate.accounts
+      .filter((account) => providerOf(account) === 'huaweicloud')
+      .flatMap((account) => {
+        const key = huaweiKeys.get(account.accountId);
+        if (!key) return [];
+        const projects = Object.fromEntries(account.regions.map((region) => [region.regionId, huaweiProjectId(account.accountId, region.regionId)]));
+        return [{ accountId: account.accountId, ...(account.alias ? { alias: account.alias } : {}), accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, projects }];
+      });
+    const [first, ...others] = alibaba;
+    const regions = [...new Set(alibaba.flatMap((account) => account.regions.map((region) => region.regionId)))];
     const accounts = [
       ...(first ? [{ accountId: first.accountId, ...(first.alias ? { alias: first.alias } : {}) }] : []),
       ...others.map((account) => ({
@@ -34,6 +46,8 @@ export async function runDemo(options: { config: ResolvedConfig; dir: string; pr
       credentials: { ...DEMO_CREDENTIALS },
       regions,
       accounts,
+      providers: ['alicloud', 'huaweicloud'],
+      huawei: { endpoint: emulator.url, accounts: huaweiAccounts },
       storeDir: join(options.dir, 'snapshots'),
       outDir: join(options.dir, 'reports', runStamp(started)),
       formats: [...REPORT_FORMATS],

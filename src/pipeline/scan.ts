@@ -31,6 +31,9 @@ export interface ScanOptions {
   regions?: string[];
   accounts?: CollectOptions['accounts'];
   credentials?: CollectOptions['credentials'];
+  /** Which clouds, and the Huawei accounts (the demo passes its emulator's); the config's otherwise. */
+  providers?: CollectOptions['providers'];
+  huawei?: CollectOptions['huawei'];
   storeDir?: string;
   /** Reports directory for this run; default `<reports.dir>/<timestamp>/`. */
   outDir?: string;

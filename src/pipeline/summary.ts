@@ -1,7 +1,7 @@
 import { coverageHeadline } from '../model/coverage.js';
 import { SEVERITIES, type FindingsDocument } from '../model/findings.js';
 import { terminalSafe } from '../util/terminal-safe.js';
-import { accountName, accountViews, topCauseText } from '../report/accounts.js';
+import { accountName, accountViews, PROVIDER_LABELS, topCauseText, type AccountView } from '../report/accounts.js';
 import { causeBreadth, causeExposes, causeRuleRef, topRisks } from '../report/root-causes.js';
 
 /** Root causes named in the terminal summary, and the characters of what each exposes. */
@@ -43,10 +43,13 @@ const ACCOUNTS_SHOWN = 10;
 export function formatAccounts(document: FindingsDocument): string[] {
   const views = accountViews(document);
   if (views.length < 2) return [];
-  const width = Math.max(...views.slice(0, ACCOUNTS_SHOWN).map((view) => accountName(view).length));
+  // The cloud of each account, once the document spans more than one.
+  const mixed = new Set(views.map((view) => view.provider)).size > 1;
+  const label = (view: AccountView) => (mixed ? `${accountName(view)} [${PROVIDER_LABELS[view.provider]}]` : accountName(view));
+  const width = Math.max(...views.slice(0, ACCOUNTS_SHOWN).map((view) => label(view).length));
   const lines = [`by account (${views.length}):`];
   for (const view of views.slice(0, ACCOUNTS_SHOWN)) {
-    const name = accountName(view).padEnd(width);
+    const name = label(view).padEnd(width);
     if (view.coverage === 'not collected') {
       lines.push(terminalSafe(`  ${name}  NOT COLLECTED — ${view.coverageText.replace(/^not collected: /, '')}`));
       continue;

@@ -1,5 +1,5 @@
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
-import type { Coverage } from '../model/snapshot.js';
+import type { Coverage, Provider } from '../model/snapshot.js';
 import { compareText } from '../model/findings-order.js';
 import { causeExposes, causeRuleRef, topRisks, type RiskView } from './root-causes.js';
 
@@ -17,6 +17,8 @@ export interface AccountView {
   accountId: string;
   /** From the coverage (the config's alias or the Resource Directory display name). */
   alias?: string;
+  /** The account's cloud, from its coverage entries (Alibaba when they do not say). */
+  provider: Provider;
   coverage: AccountCoverage;
   /** `complete`, `partial: 2 of 14 scopes incomplete (DescribeInstances denied, Forbidden.RAM)`, `not collected: AssumeRole denied, NoPermission, request id …`. */
   coverageText: string;
@@ -93,12 +95,14 @@ export function accountViews(doc: FindingsDocument): AccountView[] {
   const views = [...ids].map((accountId): AccountView => {
     const entries = coverage.get(accountId) ?? [];
     const alias = entries.find((entry) => entry.alias)?.alias;
+    const provider = entries.find((entry) => entry.provider)?.provider ?? 'alicloud';
     const { open, suppressed } = countsOf(accountId);
     const worst = SEVERITIES.find((severity) => open[severity] > 0);
     const topCause = causes.get(accountId);
     return {
       accountId,
       ...(alias ? { alias } : {}),
+      provider,
       ...coverageOf(entries),
       regions: [...new Set(entries.filter((entry) => !ACCOUNT_WIDE.includes(entry.api)).map((entry) => entry.regionId))].sort(compareText),
       open,
@@ -123,6 +127,16 @@ function compareViews(a: AccountView, b: AccountView): number {
   for (const severity of SEVERITIES) if (a.open[severity] !== b.open[severity]) return b.open[severity] - a.open[severity];
   return COVERAGE_RANK[a.coverage] - COVERAGE_RANK[b.coverage] || compareText(a.accountId, b.accountId);
 }
+
+/** Each account's cloud as its coverage entries say (Alibaba when they do not): for per-finding outputs (CSV, SARIF). */
+export function accountProviders(doc: Pick<FindingsDocument, 'coverage'>): (accountId: string) => Provider {
+  const providers = new Map<string, Provider>();
+  for (const entry of doc.coverage) if (entry.provider) providers.set(entry.accountId, entry.provider);
+  return (accountId) => providers.get(accountId) ?? 'alicloud';
+}
+
+/** How reports name a cloud. */
+export const PROVIDER_LABELS: Record<Provider, string> = { alicloud: 'Alibaba Cloud', huaweicloud: 'Huawei Cloud' };
 
 /** `1234567890123456 (prod)`. */
 export function accountName(view: Pick<AccountView, 'accountId' | 'alias'>): string {

@@ -1,4 +1,5 @@
 import type { Finding, FindingsDocument } from '../model/findings.js';
+import { accountProviders } from './accounts.js';
 import { formatRulePorts } from './describe.js';
 import { joinPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
@@ -24,9 +25,11 @@ export const CSV_COLUMNS = [
   'breadth_summary',
   'instance_id',
   'root_causes',
+  // The account's cloud (alicloud, huaweicloud), appended for the same reason.
+  'provider',
 ] as const;
 
-const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> = {
+const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding, provider: string) => string> = {
   id: (f) => f.id,
   severity: (f) => f.severity,
   check: (f) => f.check,
@@ -46,6 +49,7 @@ const CELL: Record<(typeof CSV_COLUMNS)[number], (finding: Finding) => string> =
   breadth_summary: (f) => f.breadth?.summary ?? '',
   instance_id: (f) => f.instance?.id ?? '',
   root_causes: (f) => (f.rootCauses ?? []).join(' '),
+  provider: (_f, provider) => provider,
 };
 
 /**
@@ -69,8 +73,10 @@ export function renderCsv(doc: FindingsDocument): string {
 /** renderCsv's bytes a few hundred rows at a time, for writing large reports as a stream. */
 export function* renderCsvPieces(doc: FindingsDocument, rowsPerPiece = 500): Generator<string, void, undefined> {
   let lines = [CSV_COLUMNS.join(',')];
+  const providerOf = accountProviders(doc);
   for (const finding of sortFindings(doc.findings)) {
-    lines.push(CSV_COLUMNS.map((column) => quoteCsv(guardFormula(CELL[column](finding)))).join(','));
+    const provider = providerOf(finding.accountId);
+    lines.push(CSV_COLUMNS.map((column) => quoteCsv(guardFormula(CELL[column](finding, provider)))).join(','));
     if (lines.length >= rowsPerPiece) {
       yield `${lines.join('\r\n')}\r\n`;
       lines = [];

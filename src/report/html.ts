@@ -1,7 +1,7 @@
 import { coverageVerdict } from '../model/coverage.js';
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type FindingsDocument } from '../model/findings.js';
-import { accountName, accountViews, topCauseText, type AccountView } from './accounts.js';
+import { accountName, accountViews, PROVIDER_LABELS, topCauseText, type AccountView } from './accounts.js';
 import { checkGuides, countFindings, formatCount, formatProtocolPorts, formatResource, incompleteCoverage, safeDocsHref, type ReportCounts } from './describe.js';
 import { DRIFT_CHECK, changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle, type DriftChanges } from './drift.js';
 import { EVIDENCE_COLUMNS, RISK_FIELDS, buildClientData, embedData, riskFields, type RiskFields } from './html-data.js';
@@ -161,6 +161,7 @@ function accountsSection(views: AccountView[]) {
     rows: views.map((view) => ({
       accountId: view.accountId,
       alias: view.alias ?? '',
+      provider: PROVIDER_LABELS[view.provider],
       coverageClass: view.coverage.replace(' ', '-'),
       coverageText: view.coverageText,
       regions: view.regions.join(', '),

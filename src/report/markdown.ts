@@ -1,7 +1,7 @@
 import { coverageVerdict } from '../model/coverage.js';
 import Handlebars from 'handlebars';
 import { SEVERITIES, type Finding, type FindingsDocument } from '../model/findings.js';
-import { accountViews, topCauseText } from './accounts.js';
+import { accountViews, PROVIDER_LABELS, topCauseText } from './accounts.js';
 import { checkGuides, countFindings, formatCount, formatProtocolPorts, incompleteCoverage } from './describe.js';
 import { changedGroup, decidingRule, describeChange, driftChanges, exposureSources, isDriftReport, reportTitle } from './drift.js';
 import { escapeMarkdown, tableCode, truncate } from './markdown-escape.js';
@@ -139,6 +139,7 @@ export function renderMarkdown(doc: FindingsDocument, options: MarkdownReportOpt
     accounts: accountRows.slice(0, options.maxAccountRows ?? 50).map((view) => ({
       accountId: view.accountId,
       alias: view.alias ?? '',
+      provider: PROVIDER_LABELS[view.provider],
       coverage: truncate(view.coverageText, TEXT_MAX),
       counts: SEVERITIES.map((severity) => formatCount(view.open[severity])),
       topSeverity: view.topCause?.severity ?? '',

@@ -1,4 +1,5 @@
 import type { CheckInfo, Finding, FindingsDocument, Severity } from '../model/findings.js';
+import { accountProviders } from './accounts.js';
 import { formatResource, incompleteCoverage, safeHttpUrl } from './describe.js';
 import { joinPieces, prettyJsonPieces } from './json-pieces.js';
 import { sortFindings } from './order.js';
@@ -52,7 +53,7 @@ export interface SarifOptions {
   locationsOf?: (finding: Finding) => object[];
 }
 
-function resultFor(finding: Finding, ruleIndex: number, options: SarifOptions) {
+function resultFor(finding: Finding, ruleIndex: number, provider: string, options: SarifOptions) {
   const qualified = `${finding.accountId}/${finding.regionId}/${finding.resource.type}/${finding.resource.id}`;
   const { breadth, instance, rootCauses } = finding;
   return {
@@ -78,6 +79,7 @@ function resultFor(finding: Finding, ruleIndex: number, options: SarifOptions) {
       severity: finding.severity,
       suppressed: Boolean(finding.suppressed),
       accountId: finding.accountId,
+      provider,
       regionId: finding.regionId,
       resourceType: finding.resource.type,
       ...(finding.resource.name ? { resourceName: finding.resource.name } : {}),
@@ -146,5 +148,6 @@ export function renderSarifPieces(doc: FindingsDocument, options: SarifOptions =
       },
     ],
   };
-  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0, options));
+  const providerOf = accountProviders(doc);
+  return prettyJsonPieces(log, ['runs', 0, 'results'], findings, (finding) => resultFor(finding, ruleIndex.get(finding.check) ?? 0, providerOf(finding.accountId), options));
 }

@@ -88,7 +88,7 @@ export class Draft {
       let a = accounts.findIndex((account) => account.accountId === accountId);
       if (a < 0) a = accounts.push({ accountId, regions: [] }) - 1;
       const account = this.ownAccount(a);
-      const r = account.regions.push({ regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] }) - 1;
+      const r = account.regions.push({ regionId, securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [], addressGroups: [] }) - 1;
       this.own.add(account.regions[r]!);
       place = { account: a, region: r };
       this.places.set(placeKey(accountId, regionId), place);

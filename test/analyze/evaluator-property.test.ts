@@ -3,7 +3,9 @@
  * (./reference-policy.ts, written from the seeds, sharing no code with src/analyze/net) on random
  * small estates — priorities 1–3 so ties are frequent, drop/accept ties across pooled groups, ALL,
  * IPv4 and IPv6 peers, prefix lists, group references, intra-group access, basic and advanced
- * groups — probed with packets at the boundaries of every address and port range in play.
+ * groups; and (issue 19) Huawei accounts: groups matched in the port's sequence, multiport rules,
+ * disabled rules, IP address groups with ranges — probed with packets at the boundaries of every
+ * address and port range in play.
  *
  * What is compared, per probe (ENI, direction, protocol, port, address):
  *  - the decision of the piece that holds the packet against the reference's first match;
@@ -84,7 +86,7 @@ interface EvaluatedPolicy {
  * When the evaluator's API changes, this function is all that needs to follow.
  */
 function evaluatorUnderTest(view: SnapshotView): (eniId: string, direction: Direction) => EvaluatedPolicy {
-  const evaluator = new PolicyEvaluator(view, { ordering: 'alibaba' });
+  const evaluator = new PolicyEvaluator(view);
   const witness = (ref: PolicyPiece['decidedBy']): Witness => ({ kind: ref.kind, groupId: ref.groupId, ruleIndex: ref.ruleIndex, ruleId: ref.ruleId });
   const facts = (piece: PolicyPiece): PieceFacts => ({
     protocol: piece.protocol,
@@ -169,6 +171,9 @@ const ruleArb = fc.record({
   peer: peerArb,
   /** A rule the normalizer could not read (rare): it takes no part. */
   problem: fc.oneof({ weight: 24, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  /** Huawei estates only: a second range makes a multiport rule (tcp/udp); a disabled rule matches nothing. */
+  secondRange: fc.option(fc.constantFrom(...PORT_RANGES), { freq: 2 }),
+  disabled: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
 const groupArb = fc.record({
@@ -195,6 +200,8 @@ const estateArb = fc.record({
   enis: fc.array(eniArb, { minLength: 1, maxLength: 3 }),
   /** Alibaba never lets one ENI mix basic and advanced groups; sometimes test the documented mixed handling anyway. */
   allowMixed: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  /** A Huawei account (seed 002: groups in the port's sequence, no implicit intra-group access, default deny both ways). */
+  huawei: fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
 type EstateSpec = typeof estateArb extends fc.Arbitrary<infer T> ? T : never;
@@ -263,12 +270,15 @@ const probesArb = fc.array(probeArb, { minLength: 8, maxLength: 32 });
 function buildEstate(spec: EstateSpec, options: { reverseEniGroups?: boolean } = {}): Estate {
   const groupIds = spec.groups.map((_, g) => GROUP_IDS[g] as string);
   const listIds = spec.prefixLists.map((_, l) => `pl-${l}`);
+  const { huawei } = spec;
   const securityGroups = spec.groups.map((group, g) => {
     const id = groupIds[g] as string;
+    // Huawei groups are all prioritised allow/deny lists.
+    const enterprise = group.enterprise && !huawei;
     return {
       id,
       name: id,
-      type: group.enterprise ? 'enterprise' : 'normal',
+      type: enterprise ? 'enterprise' : 'normal',
       innerAccessPolicy: group.innerAccept ? 'accept' : 'drop',
       rules: group.rules.map((rule, r) => {
         const peer = (() => {
@@ -278,21 +288,26 @@ function buildEstate(spec: EstateSpec, options: { reverseEniGroups?: boolean } =
             case 'ipv6':
               return { ipv6Cidr: rule.peer.cidr };
             case 'prefixList':
-              // No list in the estate: fall back to a CIDR rather than an unresolvable reference.
-              return listIds.length > 0 ? { prefixListId: listIds[rule.peer.index % listIds.length] } : { cidr: '10.0.0.0/8' };
+              // No list in the estate: fall back to a CIDR rather than an unresolvable reference. Huawei's lists are IP address groups.
+              if (listIds.length === 0) return { cidr: '10.0.0.0/8' };
+              return huawei ? { addressGroupId: listIds[rule.peer.index % listIds.length] } : { prefixListId: listIds[rule.peer.index % listIds.length] };
             case 'group':
               return { groupId: groupIds[rule.peer.index % groupIds.length] };
           }
         })();
         const ported = rule.protocol === 'tcp' || rule.protocol === 'udp';
+        const second = huawei && ported ? rule.secondRange : null;
+        const ranges = second ? [rule.ports, second].map(([from, to]) => ({ from, to })) : undefined;
         return {
           id: `${id}-r${r}`,
           direction: rule.direction,
           // Advanced groups support only allow rules (seed 004); their stored priority is ignored.
-          policy: group.enterprise ? 'accept' : rule.policy,
+          policy: enterprise ? 'accept' : rule.policy,
           priority: rule.priority,
           protocol: rule.protocol,
-          ports: ported ? { from: rule.ports[0], to: rule.ports[1] } : { from: 1, to: 65535 },
+          ports: !ported ? { from: 1, to: 65535 } : ranges ? { from: Math.min(...ranges.map((x) => x.from)), to: Math.max(...ranges.map((x) => x.to)) } : { from: rule.ports[0], to: rule.ports[1] },
+          ...(ranges ? { portRanges: ranges, portText: ranges.map((x) => `${x.from}-${x.to}`).join(',') } : {}),
+          ...(huawei && rule.disabled ? { enabled: false } : {}),
           ...(rule.direction === 'ingress' ? { source: peer } : { destination: peer }),
           ...(rule.problem ? { problems: [{ field: 'PortRange', value: 'x', problem: 'generated' }] } : {}),
         };
@@ -301,7 +316,7 @@ function buildEstate(spec: EstateSpec, options: { reverseEniGroups?: boolean } =
   });
   const networkInterfaces = spec.enis.map((eni, e) => {
     let ids = [...new Set(eni.groups.map((g) => groupIds[g % groupIds.length] as string))];
-    if (!spec.allowMixed) {
+    if (!spec.allowMixed && !huawei) {
       const type = (id: string) => spec.groups[groupIds.indexOf(id)]?.enterprise;
       const firstType = type(ids[0] as string);
       ids = ids.filter((id) => type(id) === firstType);
@@ -310,7 +325,18 @@ function buildEstate(spec: EstateSpec, options: { reverseEniGroups?: boolean } =
     return { id: `eni-${e}`, type: e === 0 ? 'Primary' : 'Secondary', securityGroupIds: ids, privateIps: eni.privateIps, ipv6Addresses: eni.ipv6 };
   });
   const prefixLists = spec.prefixLists.map((list, l) => ({ id: listIds[l], addressFamily: list.family, entries: list.entries.map((cidr) => ({ cidr })) }));
-  return Estate.parse({ accounts: [{ accountId: '100', regions: [{ regionId: 'cn-hangzhou', securityGroups, networkInterfaces, prefixLists }] }] });
+  // Huawei address groups hold the same entries, the first written as a range first-last.
+  const addressGroups = spec.prefixLists.map((list, l) => ({
+    id: listIds[l],
+    ipVersion: list.family,
+    entries: list.entries.map((cidr, e) => {
+      if (e > 0) return { address: cidr };
+      const block = blockOf(cidr);
+      return { address: `${formatAddress({ family: block.family, value: block.start })}-${formatAddress({ family: block.family, value: block.end - 1n })}` };
+    }),
+  }));
+  const region = huawei ? { regionId: 'cn-north-4', securityGroups, networkInterfaces, addressGroups } : { regionId: 'cn-hangzhou', securityGroups, networkInterfaces, prefixLists };
+  return Estate.parse({ accounts: [{ accountId: '100', ...(huawei ? { provider: 'huaweicloud' } : {}), regions: [region] }] });
 }
 
 function viewOf(estate: Estate): SnapshotView {
@@ -388,7 +414,7 @@ function containsPacket(piece: PieceFacts, packet: Packet): boolean {
 /** Whether an entry shares traffic with the decider on the piece: protocol, the piece's ports (tcp/udp), peers. */
 function overlapsDecider(entry: RefEntry, decider: RefEntry, piece: PieceFacts, protocol: PacketProtocol): boolean {
   if (!coversProtocol(entry, protocol)) return false;
-  if (isPorted(protocol) && !portsIntersect([[entry.ports.from, entry.ports.to]], piece.ports)) return false;
+  if (isPorted(protocol) && !portsIntersect(entry.ports.map((range): [number, number] => [range.from, range.to]), piece.ports)) return false;
   return blocksIntersect(entry.peers, decider.peers);
 }
 
@@ -414,6 +440,10 @@ function situations(pool: readonly RefEntry[], groups: readonly { type: string }
   if (decider.kind === 'rule' && packet.protocol === 'other') found.push('ALL decides another IP protocol');
   if (groups.every((g) => g.type === 'enterprise')) found.push('advanced-group pool');
   if (groups.some((g) => g.type === 'enterprise') && groups.some((g) => g.type === 'normal')) found.push('mixed pool (documented handling)');
+  if (decider.kind === 'rule' && matching.some((e) => e.sequence > decider.sequence && (e.priority < decider.priority || (e.priority === decider.priority && e.policy !== decider.policy)))) {
+    found.push('Huawei: an earlier group in the sequence decides over a later group’s higher priority');
+  }
+  if (decider.kind === 'rule' && decider.ports.length > 1) found.push('decided by a multiport rule');
   return found;
 }
 
@@ -433,7 +463,10 @@ const EXPECTED_SITUATIONS = [
   'IPv6 packet decided by a rule',
   'decided via cidr',
   'decided via prefixList',
+  'decided via addressGroup',
   'decided via group',
+  'Huawei: an earlier group in the sequence decides over a later group’s higher priority',
+  'decided by a multiport rule',
   'ALL decides a port-less protocol',
   'ALL decides another IP protocol',
   'advanced-group pool',
@@ -446,8 +479,9 @@ function checkEstate(spec: EstateSpec, generatedProbes: readonly Probe[], option
   const reference = new ReferenceEstate(estate);
   const probes = generatedProbes.map((probe) => resolveProbe(estate, reference, probe));
   const evaluate = evaluatorUnderTest(viewOf(estate));
-  // The same estate with every ENI listing its groups in reverse: Alibaba pools groups, so nothing may change.
-  const reversed = options.pinned ? evaluatorUnderTest(viewOf(buildEstate(spec, { reverseEniGroups: true }))) : undefined;
+  // The same estate with every ENI listing its groups in reverse: Alibaba pools groups, so nothing may change
+  // (Huawei matches them in that order, so there it may).
+  const reversed = options.pinned && !spec.huawei ? evaluatorUnderTest(viewOf(buildEstate(spec, { reverseEniGroups: true }))) : undefined;
   const packets = probes.map((probe): Packet => ({ protocol: probe.protocol, port: probe.port, address: parseAddress(probe.address) }));
   for (const eni of estate.accounts[0]?.regions[0]?.networkInterfaces ?? []) {
     const groups = reference.groupsOf(eni.id);
@@ -503,7 +537,8 @@ function checkEstate(spec: EstateSpec, generatedProbes: readonly Probe[], option
         const got = passed.map(describeEntry).join(', ');
         const want = expectedPassed.map(describeEntry).join(', ');
         check(got === want, `${what}: passed [${got}], expected in evaluation order [${want}]`);
-        const again = other?.decide(probe.protocol, probe.port, probe.address);
+        if (!other) return;
+        const again = other.decide(probe.protocol, probe.port, probe.address);
         const againBy = again && describeEntry(again.witness);
         check(againBy === describeEntry(piece.witness), `${what}: witness ${describeEntry(piece.witness)} becomes ${againBy} when the ENI lists its groups in reverse`);
       });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -30,8 +30,10 @@ const FixtureFile = z.strictObject({
   queries: z.array(z.strictObject({ description: z.string(), port: z.string().optional(), from: z.string(), expect: z.array(z.record(z.string(), z.unknown())) })),
 });
 
-describe('exposure queries over a fixture estate (test/fixtures/exposure/mixed-estate.yaml)', () => {
-  const fixture = FixtureFile.parse(parseYaml(readFileSync(new URL('../fixtures/exposure/mixed-estate.yaml', import.meta.url), 'utf8')));
+const FIXTURES = new URL('../fixtures/exposure/', import.meta.url);
+
+describe.each(readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml')))('exposure queries over a fixture estate (test/fixtures/exposure/%s)', (name) => {
+  const fixture = FixtureFile.parse(parseYaml(readFileSync(new URL(name, FIXTURES), 'utf8')));
   const view = new SnapshotView(snapshotOf(fixture.estate.accounts, 'exposure-fixture'));
 
   it.each(fixture.queries.map((query) => [query.description, query] as const))('%s', (_description, query) => {

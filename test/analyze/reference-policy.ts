@@ -24,6 +24,14 @@ import type { Direction, Estate, NetworkInterface, Peer, Policy, Protocol, Secur
  *    (IP address group) stands for its entries.
  *  - The model (src/model/snapshot.ts) normalizes "-1/-1" and port-less protocols to 1–65535 and
  *    marks rules it could not read with `problems`; such rules take no part in evaluation.
+ *  - Seed 002 (Huawei, for accounts with provider huaweicloud): "First, traffic is matched based on
+ *    the sequence number of security groups" (the port lists its groups in sequence order), then
+ *    "Security group rules are matched by priority first", "Deny rules take precedence over allow
+ *    rules of the same priority"; "If the traffic does not match any rule, the traffic is denied" —
+ *    in both directions ("denies all traffic to or from the instances"); intra-group traffic only
+ *    through a rule whose source is the group (Table 1), never implicitly. A multiport rule matches
+ *    any of its ranges; a disabled rule (`enabled: false`) matches nothing; an IP address group
+ *    stands for its entries (addresses, CIDRs, ranges first-last).
  */
 
 export type PacketProtocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'gre' | 'other';
@@ -62,6 +70,15 @@ export function formatAddress(address: Address): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
+/** `first-last` (a Huawei address group entry) or a CIDR or bare address. */
+function blockOfEntry(text: string): Block {
+  const dash = text.indexOf('-');
+  if (dash < 0) return blockOf(text);
+  const first = blockOf(text.slice(0, dash));
+  const last = blockOf(text.slice(dash + 1));
+  return { family: first.family, start: first.start, end: last.end };
+}
+
 /** A CIDR or a bare address (a host). Host bits of a CIDR are dropped, as the cloud stores it. */
 export function blockOf(text: string): Block {
   const [address, prefix] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), text.includes(':') ? 128 : 32];
@@ -90,6 +107,8 @@ function blocksContain(blocks: readonly Block[] | 'all', address: Address): bool
 
 /** One entry of an interface's pooled list: a snapshot rule, a group's intra-group accept, or the default. */
 export interface RefEntry {
+  /** Huawei: the position of the entry's group in the port's sequence (matched in that order); 0 for Alibaba, which pools. */
+  sequence: number;
   kind: 'rule' | 'inner-access' | 'default';
   groupId: string;
   ruleIndex?: number;
@@ -100,10 +119,11 @@ export interface RefEntry {
   /** Effective priority (enterprise rules: 1); 0 for the implicit entries. */
   priority: number;
   protocol: Protocol;
-  ports: { from: number; to: number };
+  /** Inclusive ranges; several for a Huawei multiport rule. */
+  ports: readonly { from: number; to: number }[];
   peers: readonly Block[] | 'all';
   /** How the peer was given (for the test's tally of what was exercised). */
-  via: 'cidr' | 'prefixList' | 'group' | 'implicit';
+  via: 'cidr' | 'prefixList' | 'addressGroup' | 'group' | 'implicit';
 }
 
 /**
@@ -111,7 +131,7 @@ export interface RefEntry {
  * compare equal here are tied: the seeds do not say which of them is "the" matching rule.
  */
 export function compareRank(a: RefEntry, b: RefEntry): number {
-  return a.stage - b.stage || a.priority - b.priority || dropFirst(a.policy) - dropFirst(b.policy);
+  return a.stage - b.stage || a.sequence - b.sequence || a.priority - b.priority || dropFirst(a.policy) - dropFirst(b.policy);
 }
 
 const dropFirst = (policy: Policy): number => (policy === 'drop' ? 0 : 1);
@@ -138,11 +158,15 @@ export class ReferenceEstate {
   private readonly groups = new Map<string, SecurityGroup>();
   private readonly enis = new Map<string, NetworkInterface>();
   private readonly prefixLists = new Map<string, readonly Block[]>();
+  private readonly addressGroups = new Map<string, readonly Block[]>();
   private readonly members = new Map<string, Block[]>();
+  private readonly huaweiEnis = new Set<string>();
 
   constructor(estate: Estate) {
     for (const account of estate.accounts) {
       for (const region of account.regions) {
+        for (const group of region.addressGroups) this.addressGroups.set(group.id, group.entries.map((entry) => blockOfEntry(entry.address)));
+        if (account.provider === 'huaweicloud') for (const eni of region.networkInterfaces) this.huaweiEnis.add(eni.id);
         for (const group of region.securityGroups) this.groups.set(group.id, group);
         for (const list of region.prefixLists) this.prefixLists.set(list.id, list.entries.map((entry) => blockOf(entry.cidr)));
         for (const eni of region.networkInterfaces) {
@@ -162,6 +186,7 @@ export class ReferenceEstate {
     if (!peer) return [];
     if (peer.groupId) return this.members.get(peer.groupId) ?? [];
     if (peer.prefixListId) return this.prefixLists.get(peer.prefixListId) ?? [];
+    if (peer.addressGroupId) return this.addressGroups.get(peer.addressGroupId) ?? [];
     return [peer.cidr, peer.ipv6Cidr].filter((text): text is string => Boolean(text)).map(blockOf);
   }
 
@@ -178,12 +203,18 @@ export class ReferenceEstate {
   }
 
   /** Every entry that takes part for this interface and direction, sorted by rank then the documented tie-break; the default last. */
+  /** Whether the interface is in a Huawei account (seed 002's matching), else Alibaba's. */
+  isHuawei(eniId: string): boolean {
+    return this.huaweiEnis.has(eniId);
+  }
+
   pool(eniId: string, direction: Direction): RefEntry[] {
     const groups = this.groupsOf(eniId);
+    const huawei = this.isHuawei(eniId);
     const entries: RefEntry[] = [];
-    for (const group of groups) {
+    groups.forEach((group, position) => {
       group.rules.forEach((rule, ruleIndex) => {
-        if (rule.direction !== direction || (rule.problems?.length ?? 0) > 0) return;
+        if (rule.direction !== direction || (rule.problems?.length ?? 0) > 0 || rule.enabled === false) return;
         const peer = direction === 'ingress' ? rule.source : rule.destination;
         entries.push({
           kind: 'rule',
@@ -192,19 +223,20 @@ export class ReferenceEstate {
           ruleId: rule.id,
           policy: rule.policy,
           stage: 0,
+          sequence: huawei ? position : 0,
           priority: group.type === 'enterprise' ? 1 : rule.priority,
           protocol: rule.protocol,
-          ports: rule.ports,
+          ports: rule.portRanges?.length ? rule.portRanges : [rule.ports],
           peers: this.peerBlocks(peer),
-          via: peer?.groupId ? 'group' : peer?.prefixListId ? 'prefixList' : 'cidr',
+          via: peer?.groupId ? 'group' : peer?.prefixListId ? 'prefixList' : peer?.addressGroupId ? 'addressGroup' : 'cidr',
         });
       });
-      if (group.innerAccessPolicy === 'accept') {
-        entries.push({ kind: 'inner-access', groupId: group.id, policy: 'accept', stage: 1, priority: 0, protocol: 'all', ports: { from: 1, to: 65535 }, peers: this.members.get(group.id) ?? [], via: 'implicit' });
+      if (!huawei && group.innerAccessPolicy === 'accept') {
+        entries.push({ kind: 'inner-access', groupId: group.id, policy: 'accept', stage: 1, sequence: 0, priority: 0, protocol: 'all', ports: [{ from: 1, to: 65535 }], peers: this.members.get(group.id) ?? [], via: 'implicit' });
       }
-    }
-    const defaultAccept = direction === 'egress' && (groups.length === 0 || groups.some((g) => g.type === 'normal'));
-    entries.push({ kind: 'default', groupId: '', policy: defaultAccept ? 'accept' : 'drop', stage: 2, priority: 0, protocol: 'all', ports: { from: 1, to: 65535 }, peers: 'all', via: 'implicit' });
+    });
+    const defaultAccept = !huawei && direction === 'egress' && (groups.length === 0 || groups.some((g) => g.type === 'normal'));
+    entries.push({ kind: 'default', groupId: '', policy: defaultAccept ? 'accept' : 'drop', stage: 2, sequence: 0, priority: 0, protocol: 'all', ports: [{ from: 1, to: 65535 }], peers: 'all', via: 'implicit' });
     return entries.sort((a, b) => compareRank(a, b) || compareTieBreak(a, b));
   }
 }
@@ -221,7 +253,7 @@ export function isPorted(protocol: PacketProtocol): boolean {
 
 export function matches(entry: RefEntry, packet: Packet): boolean {
   if (!coversProtocol(entry, packet.protocol)) return false;
-  if (isPorted(packet.protocol) && !(entry.ports.from <= packet.port && packet.port <= entry.ports.to)) return false;
+  if (isPorted(packet.protocol) && !entry.ports.some((range) => range.from <= packet.port && packet.port <= range.to)) return false;
   return blocksContain(entry.peers, packet.address);
 }
 

@@ -15,6 +15,7 @@ export function canonicalAccounts(accounts: readonly Account[], options: { ignor
     .sort((a, b) => a.accountId.localeCompare(b.accountId))
     .map((account) => ({
       accountId: options.ignoreAccountIds ? '*' : account.accountId,
+      provider: account.provider ?? 'alicloud',
       regions: [...account.regions]
         .sort((a, b) => a.regionId.localeCompare(b.regionId))
         .map((region) => ({
@@ -25,6 +26,7 @@ export function canonicalAccounts(accounts: readonly Account[], options: { ignor
           networkInterfaces: byId(region.networkInterfaces),
           eips: [...region.eips].sort((a, b) => a.allocationId.localeCompare(b.allocationId)),
           prefixLists: byId(region.prefixLists),
+          addressGroups: byId(region.addressGroups),
         })),
     }));
 }

@@ -110,15 +110,15 @@ describe('Resource Directory discovery, through the CLI', () => {
       const markdown = await readFile(join(reports, 'findings.md'), 'utf8');
       const rows = tableRows(markdown, /^### Accounts \(5\)$/);
       expect(rows).toHaveLength(5);
-      expect(rows[0]).toMatch(new RegExp(`^\\| \`${denied}\` \\| generated-4 \\| not collected: AssumeRole denied, NoPermission, request id ${recorded[0]!.requestId}`));
-      expect(rows[1]).toMatch(new RegExp(`^\\| \`${suspended}\` \\| generated-5 \\| not collected: AssumeRole failed, AccountNotActive, request id ${recorded[1]!.requestId}`));
-      for (const row of rows.slice(2)) expect(row).toMatch(/^\| `\d+` \| generated-[123] \| complete \|/);
+      expect(rows[0]).toMatch(new RegExp(`^\\| \`${denied}\` \\| generated-4 \\| Alibaba Cloud \\| not collected: AssumeRole denied, NoPermission, request id ${recorded[0]!.requestId}`));
+      expect(rows[1]).toMatch(new RegExp(`^\\| \`${suspended}\` \\| generated-5 \\| Alibaba Cloud \\| not collected: AssumeRole failed, AccountNotActive, request id ${recorded[1]!.requestId}`));
+      for (const row of rows.slice(2)) expect(row).toMatch(/^\| `\d+` \| generated-[123] \| Alibaba Cloud \| complete \|/);
       const document = JSON.parse(await readFile(join(reports, 'findings.json'), 'utf8')) as FindingsDocument;
       for (const row of rows.slice(2)) {
         const id = /`(\d+)`/.exec(row)?.[1];
         const open = document.findings.filter((finding) => finding.accountId === id && !finding.suppressed);
         const cells = row.split('|').map((cell) => cell.trim());
-        expect(cells.slice(4, 9).map(Number), id).toEqual(['critical', 'high', 'medium', 'low', 'info'].map((severity) => open.filter((finding) => finding.severity === severity).length));
+        expect(cells.slice(5, 10).map(Number), id).toEqual(['critical', 'high', 'medium', 'low', 'info'].map((severity) => open.filter((finding) => finding.severity === severity).length));
       }
       const html = await readFile(join(reports, 'findings.html'), 'utf8');
       const section = /<section id="accounts"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';

@@ -33,10 +33,11 @@ export function pagingEstate(sizes: { extraGroups?: number; bigGroupRules?: numb
             networkInterfaces: Array.from({ length: sizes.enis ?? 0 }, (_, i) => eni(i)),
             eips: Array.from({ length: sizes.eips ?? 0 }, (_, i) => ({ allocationId: `eip-${String(i).padStart(5, '0')}`, ip: `47.0.${i >> 8}.${i & 255}`, status: 'Available', name: '' })),
             prefixLists: [],
+            addressGroups: [],
           },
         ],
       },
-      { accountId: OTHER_ACCOUNT, regions: [{ regionId: REGION, securityGroups: [group('sg-other-account', 3)], instances: [], networkInterfaces: [], eips: [], prefixLists: [] }] },
+      { accountId: OTHER_ACCOUNT, regions: [{ regionId: REGION, securityGroups: [group('sg-other-account', 3)], instances: [], networkInterfaces: [], eips: [], prefixLists: [], addressGroups: [] }] },
     ],
   };
 }

@@ -17,7 +17,7 @@ const members = Array.from({ length: 23 }, (_, i) => `20000000000000${String(i).
 const estate: Estate = {
   accounts: [
     { accountId: MANAGEMENT, alias: 'management', regions: [] },
-    { accountId: members[0] as string, alias: 'prod-web', regions: [{ regionId: 'cn-hangzhou', securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] }] },
+    { accountId: members[0] as string, alias: 'prod-web', regions: [{ regionId: 'cn-hangzhou', securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [], addressGroups: [] }] },
     { accountId: '9000000000000009', alias: 'outsider', regions: [] },
   ],
 };

@@ -27,6 +27,7 @@ const region = (regionId: string, groupName: string): Region => ({
   networkInterfaces: [],
   eips: [],
   prefixLists: [],
+  addressGroups: [],
 });
 
 const complete = (accountId: string, regionId: string): Coverage[] => REGIONAL_COVERAGE_APIS.map((api) => ({ accountId, regionId, api, status: 'complete', requests: 1, items: 1 }));
@@ -38,7 +39,7 @@ async function writeShard(path: string, index: number, options: { takenAt: strin
   const coverage: Coverage[] = [];
   for (const [accountId, regionId] of units) {
     if (unitKey(accountId, regionId) === options.skip) continue;
-    await writer.addRegion(accountId, undefined, region(regionId, `${options.tag}-${accountId}-${regionId}`));
+    await writer.addRegion({ accountId }, region(regionId, `${options.tag}-${accountId}-${regionId}`));
     coverage.push(...complete(accountId, regionId));
   }
   await writer.finish({ id: `${options.tag}-${index}`, takenAt: options.takenAt, tool: { name: 'sgaudit', version: 'test' }, coverage, shard: { index, count: COUNT, units: UNITS } });

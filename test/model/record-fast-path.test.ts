@@ -68,7 +68,7 @@ describe('record fast path = the stripping record schemas', () => {
     });
   const tags = fc.dictionary(text, fc.oneof({ weight: 5, arbitrary: fc.string() }, { weight: 1, arbitrary: odd }), { maxKeys: 3 });
   const strings = fc.array(fc.oneof({ weight: 5, arbitrary: fc.string() }, { weight: 1, arbitrary: odd }), { maxLength: 3 });
-  const peer = withExtras(fc.record({ cidr: member(fc.string()), ipv6Cidr: member(fc.string()), groupId: member(fc.string()), ownerAccount: member(fc.string()), prefixListId: member(fc.string()) }));
+  const peer = withExtras(fc.record({ cidr: member(fc.string()), ipv6Cidr: member(fc.string()), groupId: member(fc.string()), ownerAccount: member(fc.string()), prefixListId: member(fc.string()), addressGroupId: member(fc.string()) }));
   const ports = withExtras(fc.record({ from: required(fc.integer({ min: -1, max: 70000 })), to: required(fc.integer({ min: -1, max: 70000 })) }));
   const problem = withExtras(fc.record({ field: member(fc.string()), value: member(fc.string()), problem: member(fc.string()) }));
   const rule = withExtras(
@@ -79,6 +79,9 @@ describe('record fast path = the stripping record schemas', () => {
       priority: required(fc.integer({ min: -5, max: 200 })),
       protocol: required(fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all')),
       ports: required(ports),
+      portRanges: member(fc.array(ports, { maxLength: 3 })),
+      portText: member(fc.string()),
+      enabled: member(fc.boolean()),
       portListId: member(fc.string()),
       source: member(peer),
       destination: member(peer),
@@ -100,7 +103,6 @@ describe('record fast path = the stripping record schemas', () => {
       tags: member(tags),
       createdAt: member(fc.string()),
       rules: required(fc.array(rule, { maxLength: 3 })),
-      sequence: member(fc.integer()),
     }),
   );
   const instance = withExtras(

@@ -40,8 +40,9 @@ const snapshot: Snapshot = {
           networkInterfaces: [],
           eips: [{ allocationId: 'eip-1', ip: '47.0.0.1', status: 'InUse', name: '', boundInstanceType: 'NetworkInterface', boundInstanceId: 'eni-1' }],
           prefixLists: [],
+          addressGroups: [],
         },
-        { regionId: 'cn-beijing', securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [] },
+        { regionId: 'cn-beijing', securityGroups: [], instances: [], networkInterfaces: [], eips: [], prefixLists: [], addressGroups: [] },
       ],
     },
   ],
@@ -182,7 +183,7 @@ describe('snapshot file', () => {
   it('abort leaves nothing behind', async () => {
     const path = join(dir, 'x.jsonl.gz');
     const writer = await createSnapshotWriter(path);
-    await writer.addRegion('100', undefined, snapshot.accounts[0]!.regions[0]!);
+    await writer.addRegion({ accountId: '100' }, snapshot.accounts[0]!.regions[0]!);
     await writer.abort();
     expect(await readdir(dir)).toEqual([]);
   });

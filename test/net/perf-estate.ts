@@ -57,5 +57,5 @@ export function syntheticEstate(size: { groups: number; rulesPerGroup: number; e
       tags: {},
     });
   }
-  return { accounts: [{ accountId: '100', regions: [{ regionId: 'cn-hangzhou', securityGroups: groups, instances: [], networkInterfaces: enis, eips: [], prefixLists: [] }] }] };
+  return { accounts: [{ accountId: '100', regions: [{ regionId: 'cn-hangzhou', securityGroups: groups, instances: [], networkInterfaces: enis, eips: [], prefixLists: [], addressGroups: [] }] }] };
 }

@@ -64,6 +64,8 @@ describe('CSV report', () => {
         breadth_summary: finding.breadth?.summary ?? '',
         instance_id: finding.instance?.id ?? '',
         root_causes: (finding.rootCauses ?? []).join(' '),
+        // The fixture's coverage names no provider: every account is Alibaba's.
+        provider: 'alicloud',
       };
       return guardFormula(raw[column]);
     };
@@ -77,7 +79,7 @@ describe('CSV report', () => {
     expect(rdp?.[8]).toBe("'+cmd|' /C calc'!A0");
     expect(rdp?.[13]).toBe('\'=HYPERLINK("http://evil.invalid","click") accepts tcp/3389 from 100.0.0.0/6.');
     expect(rdp?.[12]).toBe('true');
-    expect(rdp?.slice(15)).toEqual(['internet', 'internet: 100.0.0.0/6', 'i-uf6win01', 'sg-uf6win/sgr-rdp']);
+    expect(rdp?.slice(15)).toEqual(['internet', 'internet: 100.0.0.0/6', 'i-uf6win01', 'sg-uf6win/sgr-rdp', 'alicloud']);
     // No cell a spreadsheet would run as a formula.
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
   });

@@ -82,6 +82,7 @@ function smallEstate(): Snapshot {
             networkInterfaces: [eni('eni-g', '10.0.1.5', ['sg-g', 'sg-spare']), eni('eni-x', '10.0.2.5', ['sg-x', 'sg-g']), eni('eni-r', '10.0.3.5', ['sg-r'])],
             eips: [],
             prefixLists: [],
+            addressGroups: [],
           },
         ],
       },

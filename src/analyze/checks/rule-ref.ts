@@ -13,6 +13,7 @@ export function formatPeer(peer: Peer | undefined): string {
   if (peer.ipv6Cidr) return peer.ipv6Cidr;
   if (peer.groupId) return peer.ownerAccount ? `${peer.groupId} (account ${peer.ownerAccount})` : peer.groupId;
   if (peer.prefixListId) return peer.prefixListId;
+  if (peer.addressGroupId) return peer.addressGroupId;
   return 'any';
 }
 
@@ -21,7 +22,7 @@ export function formatPeer(peer: Peer | undefined): string {
  * the canonical key drift also matches on (direction, policy, priority, protocol, ports, peer, nicType).
  */
 export function ruleKey(rule: Rule): string {
-  const parts = [rule.direction, rule.policy, String(rule.priority), rule.protocol, `${rule.ports.from}-${rule.ports.to}`, formatPeer(rulePeer(rule))];
+  const parts = [rule.direction, rule.policy, String(rule.priority), rule.protocol, rule.portText ?? `${rule.ports.from}-${rule.ports.to}`, formatPeer(rulePeer(rule))];
   if (rule.nicType) parts.push(rule.nicType);
   return parts.join(':');
 }
@@ -49,8 +50,9 @@ export function ruleEvidence(group: SecurityGroup, rule: Rule, role: Evidence['r
   return evidence;
 }
 
-/** `tcp 22`, `tcp 1-65535`, `all`: for messages. */
-export function describeTraffic(rule: Pick<Rule, 'protocol' | 'ports'>): string {
+/** `tcp 22`, `tcp 1-65535`, `tcp 22,80,8000-9000` (a Huawei multiport rule), `all`: for messages. */
+export function describeTraffic(rule: Pick<Rule, 'protocol' | 'ports' | 'portText'>): string {
   if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return rule.protocol;
+  if (rule.portText) return `${rule.protocol} ${rule.portText}`;
   return rule.ports.from === rule.ports.to ? `${rule.protocol} ${rule.ports.from}` : `${rule.protocol} ${rule.ports.from}-${rule.ports.to}`;
 }

@@ -1,11 +1,14 @@
-import { REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi, type Region, type Snapshot } from '../../model/snapshot.js';
+import { HUAWEI_REGIONAL_COVERAGE_APIS, REGIONAL_COVERAGE_APIS, type Coverage, type CoverageApi, type Region, type Snapshot } from '../../model/snapshot.js';
 import type { NotCompared } from './types.js';
 
 /** APIs whose failure makes a whole account unseen, whatever region the entry names. */
 const ACCOUNT_WIDE_APIS = new Set<CoverageApi>(['AssumeRole', 'DescribeRegions']);
 
-/** The regional APIs drift reads; a scope is compared only where its APIs are complete on both sides. */
-const REGIONAL_APIS = REGIONAL_COVERAGE_APIS;
+/**
+ * The regional APIs drift reads; a scope is compared only where its APIs are complete on both
+ * sides. A region has entries of one provider's APIs only, so listing both asks nothing of the other.
+ */
+const REGIONAL_APIS = [...REGIONAL_COVERAGE_APIS, ...HUAWEI_REGIONAL_COVERAGE_APIS];
 
 export interface RegionPair {
   accountId: string;
@@ -114,7 +117,7 @@ export class ComparisonScope {
 
   /** The group's rules were read completely on both sides (and the region's rule listing too). */
   rulesComparable(accountId: string, regionId: string, groupId: string): boolean {
-    if (!this.complete(accountId, regionId, 'DescribeSecurityGroups', 'DescribeSecurityGroupAttribute')) return false;
+    if (!this.complete(accountId, regionId, 'DescribeSecurityGroups', 'DescribeSecurityGroupAttribute', 'ListSecurityGroups', 'ListSecurityGroupRules')) return false;
     return !this.scopes.get(key(accountId, regionId))?.partialRuleGroups.has(groupId);
   }
 

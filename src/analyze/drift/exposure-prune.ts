@@ -1,4 +1,4 @@
-import type { Eip, Instance, NetworkInterface, PrefixList, SecurityGroup, Snapshot, Tags } from '../../model/snapshot.js';
+import type { AddressGroup, Eip, Instance, NetworkInterface, Peer, PrefixList, SecurityGroup, Snapshot, Tags } from '../../model/snapshot.js';
 import { SnapshotView, SYNTHETIC_ENI_SUFFIX, isPrimaryType, type Located } from '../view.js';
 import { sameRuleContent } from './rule-key.js';
 
@@ -118,6 +118,14 @@ function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string>
     const b = list(after, id);
     if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) changedLists.add(id);
   }
+  // Huawei IP address groups are address lists too: a changed entry changes what their rules admit.
+  const addressGroup = (view: SnapshotView, id: string): AddressGroup | undefined => view.addressGroups.get(id)?.item;
+  for (const id of new Set([...before.addressGroups.keys(), ...after.addressGroups.keys()])) {
+    const a = addressGroup(before, id);
+    const b = addressGroup(after, id);
+    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) changedLists.add(id);
+  }
+  const listOf = (peer: Peer | undefined): string | undefined => peer?.prefixListId ?? peer?.addressGroupId;
   const changed = new Set<string>();
   const compare = (id: string) => {
     const a = before.groups.get(id)?.item;
@@ -126,7 +134,7 @@ function changedGroupIds(before: SnapshotView, after: SnapshotView): Set<string>
       changed.add(id);
       return;
     }
-    if (changedLists.size > 0 && a!.rules.some((r) => (r.source?.prefixListId && changedLists.has(r.source.prefixListId)) || (r.destination?.prefixListId && changedLists.has(r.destination.prefixListId)))) changed.add(id);
+    if (changedLists.size > 0 && a!.rules.some((r) => changedLists.has(listOf(r.source) ?? '') || changedLists.has(listOf(r.destination) ?? ''))) changed.add(id);
   };
   for (const id of before.groups.keys()) compare(id);
   for (const id of after.groups.keys()) if (!before.groups.has(id)) compare(id);

@@ -10,6 +10,7 @@ function peerKey(peer: Peer | undefined): string {
   if (peer.ipv6Cidr) return `ipv6:${peer.ipv6Cidr.toLowerCase()}`;
   if (peer.groupId) return `sg:${peer.groupId}${peer.ownerAccount ? `@${peer.ownerAccount}` : ''}`;
   if (peer.prefixListId) return `pl:${peer.prefixListId}`;
+  if (peer.addressGroupId) return `ag:${peer.addressGroupId}`;
   return '';
 }
 
@@ -19,17 +20,19 @@ export function describePeer(peer: Peer | undefined): string | undefined {
   if (peer.cidr) return peer.cidr;
   if (peer.ipv6Cidr) return peer.ipv6Cidr;
   if (peer.groupId) return peer.ownerAccount ? `${peer.groupId} (account ${peer.ownerAccount})` : peer.groupId;
-  return peer.prefixListId;
+  return peer.prefixListId ?? peer.addressGroupId;
 }
 
-function portsKey(rule: Pick<Rule, 'protocol' | 'ports' | 'portListId'>): string {
+function portsKey(rule: Pick<Rule, 'protocol' | 'ports' | 'portListId' | 'portRanges'>): string {
   if (rule.portListId) return `list:${rule.portListId}`;
+  if (rule.portRanges?.length && PORT_PROTOCOLS.has(rule.protocol)) return rule.portRanges.map((range) => `${range.from}-${range.to}`).join(',');
   return PORT_PROTOCOLS.has(rule.protocol) ? `${rule.ports.from}-${rule.ports.to}` : '*';
 }
 
 function samePorts(a: Rule, b: Rule): boolean {
   if (a.portListId || b.portListId) return a.portListId === b.portListId;
   if (!PORT_PROTOCOLS.has(a.protocol)) return true;
+  if (a.portRanges?.length || b.portRanges?.length) return portsKey(a) === portsKey(b);
   return a.ports.from === b.ports.from && a.ports.to === b.ports.to;
 }
 
@@ -51,15 +54,15 @@ export function canonicalRuleKey(rule: Rule): string {
   ].join('|');
 }
 
-/** Key plus the attributes a "modified" rule may differ in. */
+/** Key plus the attributes a "modified" rule may differ in (a Huawei rule switched off is modified). */
 export function ruleContent(rule: Rule): string {
-  return `${canonicalRuleKey(rule)}|${rule.description ?? ''}`;
+  return `${canonicalRuleKey(rule)}|${rule.description ?? ''}${rule.enabled === false ? '|disabled' : ''}`;
 }
 
 function samePeer(a: Peer | undefined, b: Peer | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return peerKey(a) === peerKey(b);
-  return a.cidr === b.cidr && a.ipv6Cidr === b.ipv6Cidr && a.groupId === b.groupId && a.ownerAccount === b.ownerAccount && a.prefixListId === b.prefixListId ? true : peerKey(a) === peerKey(b);
+  return a.cidr === b.cidr && a.ipv6Cidr === b.ipv6Cidr && a.groupId === b.groupId && a.ownerAccount === b.ownerAccount && a.prefixListId === b.prefixListId && a.addressGroupId === b.addressGroupId ? true : peerKey(a) === peerKey(b);
 }
 
 /**
@@ -75,6 +78,7 @@ export function sameRuleContent(a: Rule, b: Rule): boolean {
     a.priority === b.priority &&
     (a.nicType ?? '') === (b.nicType ?? '') &&
     (a.description ?? '') === (b.description ?? '') &&
+    (a.enabled === false) === (b.enabled === false) &&
     samePorts(a, b) &&
     samePeer(a.source, b.source) &&
     samePeer(a.destination, b.destination)
@@ -93,8 +97,9 @@ export function ruleSummary(rule: Rule): Record<string, unknown> {
     policy: rule.policy,
     priority: rule.priority,
     protocol: rule.protocol,
-    ports: PORT_PROTOCOLS.has(rule.protocol) ? `${rule.ports.from}/${rule.ports.to}` : 'all',
+    ports: PORT_PROTOCOLS.has(rule.protocol) ? (rule.portText ?? `${rule.ports.from}/${rule.ports.to}`) : 'all',
   };
+  if (rule.enabled === false) summary.enabled = false;
   if (rule.id) summary.id = rule.id;
   if (rule.portListId) summary.portListId = rule.portListId;
   if (rule.source) summary.source = describePeer(rule.source);

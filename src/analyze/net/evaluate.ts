@@ -20,8 +20,11 @@
  * priority 1), default egress accept because a basic group is present, and flag
  * `mixedGroupTypes`. Intra-group access (innerAccessPolicy accept) is an implicit accept from
  * the group's own members, evaluated after all explicit rules and before the default.
- * Huawei ordering (seed 002) defaults to deny in both directions (its allow-all egress is an
- * explicit rule there).
+ * Huawei ordering (seed 002) defaults to deny in both directions: "If there are no rules that
+ * allow or deny some traffic, the security group denies all traffic to or from the instances";
+ * its allow-all egress is an explicit default rule there ("If you delete these rules, the
+ * instances in the security group cannot access external networks"). Huawei has no implicit
+ * intra-group access either: the evaluator adds none for Huawei groups.
  *
  * Algorithm: per protocol, the port axis is cut at every rule boundary into atoms on which each
  * rule either fully applies or not; on an atom the decision is 1-D over addresses (walk rules in
@@ -495,11 +498,17 @@ function passedRules(rules: readonly OrderedRule[], bit: number, ports: PortSet,
   const deciderPeers = outcome.rule === DEFAULT ? AddressSet.ALL : outcome.rule.peers;
   const ported = (bit & PORTED_MASK) !== 0;
   const result: RuleRef[] = [];
+  // A multiport rule is one compiled rule per range: name it once, and never as passing itself.
+  const named = new Set<Rule | undefined>(outcome.rule === DEFAULT ? [] : [outcome.rule.rule]);
   for (let i = 0; i < limit; i++) {
     const rule = rules[i] as OrderedRule;
     if ((rule.mask & bit) === 0) continue;
     if (ported && !rule.ports.intersects(ports)) continue;
     if (!rule.peers.intersects(deciderPeers)) continue;
+    if (rule.rule !== undefined) {
+      if (named.has(rule.rule)) continue;
+      named.add(rule.rule);
+    }
     result.push(rule.ref);
   }
   return result;
@@ -525,7 +534,7 @@ export function acceptedFrom(policy: EffectivePolicy, filter: AddressSet, option
 }
 
 /** Peer kinds that can stand for internet addresses: a group reference never does. */
-export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'any'];
+export const PUBLIC_PEER_KINDS: readonly PeerKind[] = ['cidr', 'prefixList', 'addressGroup', 'any'];
 
 /**
  * The rules whose pieces `publicAccepted` can keep (accept, a peer kind that can be public, some

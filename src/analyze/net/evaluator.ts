@@ -3,12 +3,7 @@ import type { SnapshotView } from '../view.js';
 import { AddressSet } from './address-set.js';
 import { computePolicy, decidingRules, publicAcceptDeciders, publicAccepted, type AcceptedPiece, type DeciderFilter, type EffectivePolicy } from './evaluate.js';
 import { RuleBook, type RuleSelection } from './rule-book.js';
-import { eniOwnAddresses, hasNarrowingRules, type NicKind, type OrderedRule, type Ordering } from './rule-order.js';
-
-export interface EvaluatorOptions {
-  /** How rules of several groups combine: Alibaba pools them, Huawei matches groups in sequence. Default `alibaba`. */
-  ordering?: Ordering;
-}
+import { eniOwnAddresses, hasNarrowingRules, orderingOf, type NicKind, type OrderedRule, type Ordering } from './rule-order.js';
 
 /** Which policy of an interface: a direction, and for classic-network instances which NIC (default `internet`, what exposure needs). */
 export interface PolicyQuery {
@@ -28,6 +23,9 @@ export interface GroupsQuery extends PolicyQuery {
  */
 export interface EvaluationContext {
   key: string;
+  /** The ENI's account's provider decides how its groups combine. */
+  ordering: Ordering;
+  /** For Huawei in the port's sequence (first = matched first). */
   groups: SecurityGroup[];
   direction: Direction;
   nic: NicKind;
@@ -41,9 +39,10 @@ export interface EvaluationContext {
  * (RuleBook) and every memo, and answers what checks, drift and `explain` ask — the effective
  * ingress or egress of an interface with a witness per piece, the rules that decide anything in
  * a pool of groups, the public traffic an interface accepts. Nothing it computes outlives it.
+ * Each ENI is evaluated with its own account's ordering, so one evaluator serves a snapshot of
+ * Alibaba and Huawei accounts alike.
  */
 export class PolicyEvaluator {
-  readonly ordering: Ordering;
   private readonly book: RuleBook;
   /** Policies asked for by interface (policyOf), shared by every ENI of a context. */
   private readonly policies = new Map<string, EffectivePolicy>();
@@ -52,17 +51,30 @@ export class PolicyEvaluator {
   private readonly decidersOfPolicy = new Map<EffectivePolicy, Set<Rule>>();
   private publicAcceptFilter: DeciderFilter | undefined;
 
-  constructor(
-    readonly view: SnapshotView,
-    options: EvaluatorOptions = {},
-  ) {
-    this.ordering = options.ordering ?? 'alibaba';
+  constructor(readonly view: SnapshotView) {
     this.book = new RuleBook(view);
+  }
+
+  /**
+   * How an ENI's groups combine: its account's provider; for an interface the view does not hold
+   * (a what-if), the provider of its first known group's account.
+   */
+  orderingOfEni(eni: NetworkInterface): Ordering {
+    const located = this.view.enis.get(eni.id);
+    if (located?.item === eni) return orderingOf(this.view.providerOfAccount(located.accountId));
+    return this.orderingOfGroups(eni.securityGroupIds.flatMap((id) => this.view.groups.get(id)?.item ?? []));
+  }
+
+  /** How a list of groups combines: the provider of the first group's account (groups of one ENI share one cloud). */
+  orderingOfGroups(groups: readonly SecurityGroup[]): Ordering {
+    const first = groups[0] ? this.view.groups.get(groups[0].id) : undefined;
+    return orderingOf(first ? this.view.providerOfAccount(first.accountId) : 'alicloud');
   }
 
   /** An ENI's pooled context for one direction and NIC. */
   contextOf(eni: NetworkInterface, query: PolicyQuery): EvaluationContext {
-    const { ordering, view } = this;
+    const { view } = this;
+    const ordering = this.orderingOfEni(eni);
     const nic = query.nic ?? 'internet';
     const classic = view.isClassicEni(eni);
     const groupIds = [...new Set(eni.securityGroupIds)];
@@ -73,14 +85,14 @@ export class PolicyEvaluator {
       if (group) groups.push(group);
       else missingGroupIds.push(id);
     }
-    if (ordering === 'huawei') groups.sort((a, b) => (a.sequence ?? 1e9) - (b.sequence ?? 1e9));
     const narrowing = hasNarrowingRules(groups, query.direction);
     const ownAddresses = narrowing ? eniOwnAddresses(eni) : AddressSet.EMPTY;
     // Alibaba pools the groups, so their order does not change the outcome: sorting the key lets
-    // every ENI with the same set of groups share one evaluation.
+    // every ENI with the same set of groups share one evaluation. Huawei's order is the port's
+    // sequence and decides, so it stays as the port lists it.
     const keyIds = ordering === 'alibaba' ? [...groupIds].sort() : groupIds;
-    const key = [query.direction, classic ? nic : 'vpc', keyIds.join(','), narrowing ? ownAddresses.key() : ''].join('\u0000');
-    return { key, groups: ordering === 'alibaba' ? sortByIds(groups) : groups, direction: query.direction, nic, classic, ownAddresses, missingGroupIds };
+    const key = [ordering, query.direction, classic ? nic : 'vpc', keyIds.join(','), narrowing ? ownAddresses.key() : ''].join('\u0000');
+    return { key, ordering, groups: ordering === 'alibaba' ? sortByIds(groups) : groups, direction: query.direction, nic, classic, ownAddresses, missingGroupIds };
   }
 
   /** The effective policy of an interface, memoized by context: call it freely from several checks. */
@@ -102,7 +114,7 @@ export class PolicyEvaluator {
     if (cached) return cached;
     const rules = this.ruleLists.get(context.key) ?? this.contextRules(context);
     const deciders = options.publicAcceptsOnly ? (this.publicAcceptFilter ??= publicAcceptDeciders()) : undefined;
-    return computePolicy({ ...context, ordering: this.ordering, rules, deciders });
+    return computePolicy({ ...context, rules, deciders });
   }
 
   /** The rules of an interface's evaluation in order (explicit, then intra-group), without deciding any traffic. */
@@ -115,16 +127,20 @@ export class PolicyEvaluator {
     return rules;
   }
 
-  /** The policy of a bare list of groups (an unattached group, or "what if an ENI carried these groups"). Not memoized. */
+  /**
+   * The policy of a bare list of groups (an unattached group, or "what if an ENI carried these
+   * groups", in that sequence for Huawei). Not memoized.
+   */
   policyOfGroups(groups: readonly SecurityGroup[], query: GroupsQuery): EffectivePolicy {
     const nic = query.nic ?? 'internet';
-    const rules = this.poolRules(groups, query.direction, { ordering: this.ordering, nic, classic: false, ownAddresses: AddressSet.EMPTY, onlyRules: query.onlyRules });
-    return computePolicy({ groups, direction: query.direction, ordering: this.ordering, nic, missingGroupIds: [], rules });
+    const ordering = this.orderingOfGroups(groups);
+    const rules = this.poolRules(groups, query.direction, { ordering, nic, classic: false, ownAddresses: AddressSet.EMPTY, onlyRules: query.onlyRules });
+    return computePolicy({ groups, direction: query.direction, ordering, nic, missingGroupIds: [], rules });
   }
 
   /** The snapshot rules that decide some traffic when these groups are evaluated together, without building pieces. */
   decidingRulesOfGroups(groups: readonly SecurityGroup[], query: GroupsQuery): Set<Rule> {
-    const rules = this.poolRules(groups, query.direction, { ordering: this.ordering, nic: query.nic ?? 'internet', classic: false, ownAddresses: AddressSet.EMPTY, onlyRules: query.onlyRules });
+    const rules = this.poolRules(groups, query.direction, { ordering: this.orderingOfGroups(groups), nic: query.nic ?? 'internet', classic: false, ownAddresses: AddressSet.EMPTY, onlyRules: query.onlyRules });
     return decidingRules(rules);
   }
 
@@ -155,12 +171,13 @@ export class PolicyEvaluator {
   }
 
   private contextRules(context: EvaluationContext): OrderedRule[] {
-    return this.poolRules(context.groups, context.direction, { ordering: this.ordering, nic: context.nic, classic: context.classic, ownAddresses: context.ownAddresses });
+    return this.poolRules(context.groups, context.direction, { ordering: context.ordering, nic: context.nic, classic: context.classic, ownAddresses: context.ownAddresses });
   }
 
-  /** Explicit rules in evaluation order, then each group's intra-group accept. */
+  /** Explicit rules in evaluation order, then each group's intra-group accept (Alibaba only: Huawei has none implicit). */
   private poolRules(groups: readonly SecurityGroup[], direction: Direction, selection: RuleSelection): OrderedRule[] {
     const rules = this.book.orderRules(groups, direction, selection);
+    if (selection.ordering === 'huawei') return rules;
     for (const group of groups) {
       if (group.innerAccessPolicy !== 'accept') continue;
       const members = this.book.groupMemberAddresses(group.id);

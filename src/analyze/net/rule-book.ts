@@ -1,4 +1,4 @@
-import type { Direction, Peer, Policy, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { Direction, Peer, Policy, PortRange, Rule, SecurityGroup } from '../../model/snapshot.js';
 import type { SnapshotView } from '../view.js';
 import { AddressSet, parsePlainV4 } from './address-set.js';
 import { PortSet } from './port-set.js';
@@ -6,7 +6,9 @@ import {
   EVAL_PROTOCOLS,
   compiledMatch,
   dropFirst,
+  isEvaluable,
   peerKindOf,
+  portRangesOf,
   protocolsOf,
   pushParsed,
   ruleApplies,
@@ -34,8 +36,6 @@ export interface RuleSelection {
 /** A group's rules of one direction in its own evaluation order (priority, drop first, rule index). */
 interface GroupOrder {
   entries: CompiledRule[];
-  /** By index in `group.rules`; holes for the other direction and for rules with problems. */
-  byIndex: (CompiledRule | undefined)[];
 }
 
 /**
@@ -64,6 +64,8 @@ class CompiledRule implements OrderedRule {
     /** Priority then drop-before-accept, as one number: the group's own evaluation order. */
     readonly rank: number,
     private witness: RuleRef | undefined,
+    /** For one range of a multiport rule: that range, which its witness names. */
+    private readonly range?: PortRange,
   ) {
     const match = compiledMatch(protocols, ports, peers);
     this.mask = match.mask;
@@ -75,15 +77,8 @@ class CompiledRule implements OrderedRule {
     this.peerKind = rule ? peerKindOf(rule.direction === 'ingress' ? rule.source : rule.destination) : (witness as RuleRef).peerKind;
   }
   get ref(): RuleRef {
-    return (this.witness ??= ruleRef(this.group, this.rule as Rule, this.ruleIndex));
+    return (this.witness ??= ruleRef(this.group, this.rule as Rule, this.ruleIndex, this.range));
   }
-}
-
-interface Sortable {
-  ordered: OrderedRule;
-  priority: number;
-  groupPosition: number;
-  ruleIndex: number;
 }
 
 /**
@@ -96,6 +91,7 @@ interface Sortable {
 export class RuleBook {
   private readonly members = new Map<string, AddressSet>();
   private readonly prefixLists = new Map<string, AddressSet>();
+  private readonly addressGroups = new Map<string, AddressSet>();
   /** CIDR texts repeat across an estate's rules: one AddressSet per text, which also lets memos downstream key on identity. */
   private readonly cidrs = new Map<string, AddressSet>();
   private readonly orders = new Map<SecurityGroup, { ingress?: GroupOrder; egress?: GroupOrder }>();
@@ -148,30 +144,25 @@ export class RuleBook {
    * Alibaba pools the rules of ALL groups of the ENI and sorts by priority (1 first; 110 on old
    * default groups); at equal priority drop beats accept. Enterprise (advanced) groups have no
    * priorities: their rules are evaluated as priority 1 (the fixed value seed 004 gives them).
-   * Huawei matches groups in their `sequence` order, then by priority inside a group, deny
-   * before allow at equal priority (seed 002). Remaining ties keep group then rule order, so the
-   * witness is deterministic.
+   * Huawei (seed 002): "First, traffic is matched based on the sequence number of security
+   * groups", then "by priority first" inside a group, and "Deny rules take precedence over allow
+   * rules of the same priority": the groups come in the port's sequence (the order of `groups`)
+   * and each brings its own order. Remaining ties keep group then rule order, so the witness is
+   * deterministic.
    */
   orderRules(groups: readonly SecurityGroup[], direction: Direction, selection: RuleSelection): OrderedRule[] {
     if (selection.ordering === 'alibaba') return this.mergeAlibaba(groups, direction, selection);
     const { nic, classic, ownAddresses, onlyRules } = selection;
-    const sortable: Sortable[] = [];
-    groups.forEach((group, groupPosition) => {
-      group.rules.forEach((rule, ruleIndex) => {
-        if (!ruleApplies(rule, direction, nic, classic, ownAddresses)) return;
-        if (onlyRules && !onlyRules(rule)) return;
-        sortable.push({
-          ordered: this.groupOrder(group, rule.direction).byIndex[ruleIndex] ?? this.compile(group, rule, ruleIndex, 0),
-          priority: group.type === 'enterprise' ? 1 : rule.priority,
-          // Groups without a sequence go after sequenced ones, in the order the ENI lists them.
-          groupPosition: (group.sequence ?? 1e9) * 1e4 + groupPosition,
-          ruleIndex,
-        });
-      });
-    });
-    const byPriority = (a: Sortable, b: Sortable) => a.priority - b.priority || dropFirst(a.ordered.policy) - dropFirst(b.ordered.policy);
-    sortable.sort((a, b) => a.groupPosition - b.groupPosition || byPriority(a, b) || a.ruleIndex - b.ruleIndex);
-    return sortable.map((s) => s.ordered);
+    const result: OrderedRule[] = [];
+    for (const group of groups) {
+      for (const entry of this.groupOrder(group, direction).entries) {
+        const rule = entry.rule as Rule;
+        if (!ruleApplies(rule, direction, nic, classic, ownAddresses)) continue;
+        if (onlyRules && !onlyRules(rule)) continue;
+        result.push(entry);
+      }
+    }
+    return result;
   }
 
   /** The group's implicit accept from its own members (innerAccessPolicy accept), one per group and direction. */
@@ -226,27 +217,28 @@ export class RuleBook {
     let order = byDirection[direction];
     if (!order) {
       const entries: CompiledRule[] = [];
-      const byIndex: (CompiledRule | undefined)[] = [];
       const { rules } = group;
       for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
         const rule = rules[ruleIndex] as Rule;
-        if (rule.direction !== direction || (rule.problems && rule.problems.length > 0)) continue;
+        if (rule.direction !== direction || !isEvaluable(rule)) continue;
         // Priorities are integers, maybe > 100 on old groups.
         const priority = group.type === 'enterprise' ? 1 : rule.priority;
-        const ordered = this.compile(group, rule, ruleIndex, priority * 2 + dropFirst(rule.policy));
-        byIndex[ruleIndex] = ordered;
-        entries.push(ordered);
+        const rank = priority * 2 + dropFirst(rule.policy);
+        // A multiport rule matches each of its ranges alike: one compiled rule per range, same rank and rule.
+        if (rule.portRanges && rule.portRanges.length > 0) for (const range of portRangesOf(rule)) entries.push(this.compile(group, rule, ruleIndex, rank, range));
+        else entries.push(this.compile(group, rule, ruleIndex, rank));
       }
       // Stable sort: equal ranks keep rule index order.
       entries.sort((a, b) => a.rank - b.rank);
-      byDirection[direction] = order = { entries, byIndex };
+      byDirection[direction] = order = { entries };
     }
     return order;
   }
 
-  private compile(group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number): CompiledRule {
+  private compile(group: SecurityGroup, rule: Rule, ruleIndex: number, rank: number, range?: PortRange): CompiledRule {
     const peers = this.resolvePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
-    return new CompiledRule(this.nextUid++, group, rule, ruleIndex, protocolsOf(rule.protocol), this.portRange(rule.ports.from, rule.ports.to), peers, rank, undefined);
+    const { from, to } = range ?? rule.ports;
+    return new CompiledRule(this.nextUid++, group, rule, ruleIndex, protocolsOf(rule.protocol), this.portRange(from, to), peers, rank, undefined, range);
   }
 
   /** The addresses a peer stands for. Unresolvable peers (unknown prefix list, bad CIDR) match nothing. */
@@ -254,6 +246,7 @@ export class RuleBook {
     if (!peer) return AddressSet.EMPTY;
     if (peer.groupId) return this.groupMemberAddresses(peer.groupId);
     if (peer.prefixListId) return this.prefixListAddresses(peer.prefixListId) ?? AddressSet.EMPTY;
+    if (peer.addressGroupId) return this.addressGroupAddresses(peer.addressGroupId);
     const v4 = peer.cidr ? this.parseCidr(peer.cidr) : AddressSet.EMPTY;
     return peer.ipv6Cidr ? v4.union(this.parseCidr(peer.ipv6Cidr)) : v4;
   }
@@ -277,6 +270,21 @@ export class RuleBook {
     return result;
   }
 
+  /** The entries of a Huawei IP address group (addresses, CIDRs, ranges `first-last`); an unknown group matches nothing. */
+  private addressGroupAddresses(addressGroupId: string): AddressSet {
+    let result = this.addressGroups.get(addressGroupId);
+    if (!result) {
+      const sets: AddressSet[] = [];
+      for (const entry of this.view.addressGroups.get(addressGroupId)?.item.entries ?? []) {
+        const range = parseAddressRange(entry.address);
+        if (range) sets.push(range);
+        else pushParsed(sets, entry.address);
+      }
+      this.addressGroups.set(addressGroupId, (result = AddressSet.unionAll(sets)));
+    }
+    return result;
+  }
+
   private portRange(from: number, to: number): PortSet {
     if (from === to && Number.isInteger(from) && from >= 0 && from < 65536) return (this.singlePorts[from] ??= PortSet.range(from, to));
     // Odd values (unparseable-rule reports them) are not worth a collision-proof key.
@@ -289,6 +297,18 @@ export class RuleBook {
 }
 
 const numerically = (a: number, b: number): number => a - b;
+
+/** `10.0.0.1-10.0.0.9` (or two IPv6 addresses): every address from the first to the last. */
+function parseAddressRange(text: string): AddressSet | undefined {
+  const dash = text.indexOf('-');
+  if (dash < 0) return undefined;
+  const first = AddressSet.parse(text.slice(0, dash).trim());
+  const last = AddressSet.parse(text.slice(dash + 1).trim());
+  if (!first || !last) return undefined;
+  if (first.v4.length === 2 && last.v4.length === 2 && (first.v4[0] as number) <= (last.v4[0] as number)) return AddressSet.fromBounds([first.v4[0] as number, last.v4[1] as number], []);
+  if (first.v6.length === 2 && last.v6.length === 2 && (first.v6[0] as bigint) <= (last.v6[0] as bigint)) return AddressSet.fromBounds([], [first.v6[0] as bigint, last.v6[1] as bigint]);
+  return undefined;
+}
 
 function addMemberAddress(text: string, hosts: number[], others: AddressSet[]): void {
   const plain = parsePlainV4(text);

@@ -1,8 +1,17 @@
-import type { Direction, NetworkInterface, Peer, Policy, Protocol, Rule, SecurityGroup } from '../../model/snapshot.js';
+import type { Direction, NetworkInterface, Peer, Policy, PortRange, Protocol, Provider, Rule, SecurityGroup } from '../../model/snapshot.js';
 import { AddressSet } from './address-set.js';
 import type { PortSet } from './port-set.js';
 
+/**
+ * How the rules of an ENI's groups combine, which follows the provider of the ENI's account:
+ * Alibaba pools every group's rules by priority; Huawei matches the groups in the port's
+ * sequence, each group's rules by priority.
+ */
 export type Ordering = 'alibaba' | 'huawei';
+
+export function orderingOf(provider: Provider): Ordering {
+  return provider === 'huaweicloud' ? 'huawei' : 'alibaba';
+}
 /** Classic-network instances have separate internet and intranet NICs with separate rules. */
 export type NicKind = 'internet' | 'intranet';
 
@@ -18,7 +27,7 @@ export const PORT_PROTOCOLS: ReadonlySet<EvalProtocol> = new Set(['tcp', 'udp'])
  * How a rule's peer was given. `group` peers resolve to the private addresses of the group's
  * ENIs and are never "public" for exposure purposes; `any` is the implicit default rule.
  */
-export type PeerKind = 'cidr' | 'prefixList' | 'group' | 'none' | 'any';
+export type PeerKind = 'cidr' | 'prefixList' | 'addressGroup' | 'group' | 'none' | 'any';
 
 /** A rule as the evaluator used it: the witness every conclusion points to. */
 export interface RuleRef {
@@ -36,7 +45,7 @@ export interface RuleRef {
   direction: Direction;
   protocol: Protocol;
   ports: { from: number; to: number };
-  /** Human form of the peer: a CIDR, `sg-…`, `account/sg-…`, `pl-…`, `any`. */
+  /** Human form of the peer: a CIDR, `sg-…`, `account/sg-…`, `pl-…`, an address group id, `any`. */
   peer: string;
   peerKind: PeerKind;
   description?: string;
@@ -101,6 +110,7 @@ export function peerKindOf(peer: Peer | undefined): PeerKind {
   if (!peer) return 'none';
   if (peer.groupId) return 'group';
   if (peer.prefixListId) return 'prefixList';
+  if (peer.addressGroupId) return 'addressGroup';
   return peer.cidr || peer.ipv6Cidr ? 'cidr' : 'none';
 }
 
@@ -108,12 +118,14 @@ function describePeer(peer: Peer | undefined): { text: string; kind: PeerKind } 
   if (!peer) return { text: 'none', kind: 'none' };
   if (peer.groupId) return { text: peer.ownerAccount ? `${peer.ownerAccount}/${peer.groupId}` : peer.groupId, kind: 'group' };
   if (peer.prefixListId) return { text: peer.prefixListId, kind: 'prefixList' };
+  if (peer.addressGroupId) return { text: peer.addressGroupId, kind: 'addressGroup' };
   if (peer.cidr && peer.ipv6Cidr) return { text: `${peer.cidr}, ${peer.ipv6Cidr}`, kind: 'cidr' };
   const cidr = peer.cidr || peer.ipv6Cidr;
   return cidr ? { text: cidr, kind: 'cidr' } : { text: 'none', kind: 'none' };
 }
 
-export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): RuleRef {
+/** `range`: the one range of a multiport rule this witness stands for (its compiled rule matches only that). */
+export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number, range?: PortRange): RuleRef {
   const peer = describePeer(rule.direction === 'ingress' ? rule.source : rule.destination);
   return {
     kind: 'rule',
@@ -126,23 +138,33 @@ export function ruleRef(group: SecurityGroup, rule: Rule, ruleIndex: number): Ru
     policy: rule.policy,
     direction: rule.direction,
     protocol: rule.protocol,
-    ports: rule.ports,
+    ports: range ?? rule.ports,
     peer: peer.text,
     peerKind: peer.kind,
     description: rule.description,
   };
 }
 
+/** A rule the evaluator can use at all: understood (no `problems`) and not disabled (Huawei `enabled: false` matches nothing). */
+export function isEvaluable(rule: Rule): boolean {
+  return !(rule.problems && rule.problems.length > 0) && rule.enabled !== false;
+}
+
+/** The port ranges a rule matches: a multiport rule's exact ranges, else its one range. */
+export function portRangesOf(rule: Rule): readonly PortRange[] {
+  return rule.portRanges && rule.portRanges.length > 0 ? rule.portRanges : [rule.ports];
+}
+
 /**
  * Whether a rule takes part in evaluating this ENI/direction/NIC at all: rules with `problems`
- * are skipped (unparseable-rule reports them); classic-network rules apply only to their NIC
+ * (and disabled rules) are skipped (unparseable-rule reports them); classic-network rules apply only to their NIC
  * (in a VPC one rule covers internet and intranet, whatever nicType the API reports); a rule
  * narrowed to some of the group's own addresses (ingress destination, egress source) applies
  * only to ENIs holding one of them.
  */
 export function ruleApplies(rule: Rule, direction: Direction, nic: NicKind, classic: boolean, ownAddresses: AddressSet): boolean {
   if (rule.direction !== direction) return false;
-  if (rule.problems && rule.problems.length > 0) return false;
+  if (!isEvaluable(rule)) return false;
   if (classic && rule.nicType && rule.nicType !== nic) return false;
   const narrowing = direction === 'ingress' ? rule.destination : rule.source;
   if (narrowing && (narrowing.cidr || narrowing.ipv6Cidr) && !ownAddresses.isEmpty()) {

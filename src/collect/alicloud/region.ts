@@ -258,6 +258,7 @@ export async function collectRegion(job: RegionJob): Promise<RegionOutcome> {
     networkInterfaces: networkInterfaces.items,
     eips: eips.items,
     prefixLists: prefixLists.prefixLists,
+    addressGroups: [],
   };
   const coverage: Coverage[] = [
     coverageRecord(job, 'DescribeSecurityGroups', groups.list),

@@ -3,6 +3,7 @@ import type { Rule } from '../../../model/snapshot.js';
 import { AddressSet, parsePlainV4 } from '../../net/address-set.js';
 import { breadthOf } from '../../net/breadth.js';
 import { PUBLIC_SPACE } from '../../net/public.js';
+import { isEvaluable, portRangesOf } from '../../net/rule-order.js';
 import { broadRuleSeverity } from '../../severity.js';
 import { describeTraffic, formatPeer, ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
@@ -38,7 +39,8 @@ export const check: Check = {
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       if (!inScope(scope?.groups, group.id)) continue;
       for (const rule of group.rules) {
-        if (rule.policy !== 'accept' || rule.direction !== 'ingress' || (rule.problems?.length ?? 0) > 0) continue;
+        // A disabled (Huawei) rule admits nothing, like one the collector could not read.
+        if (rule.policy !== 'accept' || rule.direction !== 'ingress' || !isEvaluable(rule)) continue;
         const facts = sourceFacts(rule, sources);
         const reasons = broadReasons(rule, facts, settings);
         if (reasons.length === 0) continue;
@@ -77,10 +79,12 @@ function broadReasons(rule: Rule, prefix: SourceFacts | undefined, settings: Ana
   const reasons: BroadReason[] = [];
   if (rule.protocol === 'all') reasons.push('protocol-all');
   // Only tcp/udp have ports; other protocols are normalized to 1-65535 and would all look "wide".
-  if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.ports.to - rule.ports.from + 1 > settings.broadPortSpan) reasons.push('port-span');
+  // A Huawei multiport rule (22,80,8000-9000) is as wide as its widest range, not its span.
+  const ranges = portRangesOf(rule);
+  if ((rule.protocol === 'tcp' || rule.protocol === 'udp') && ranges.some((range) => range.to - range.from + 1 > settings.broadPortSpan)) reasons.push('port-span');
   // Serving the allowed public ports (tcp/80, tcp/443) to everyone is the point of a web tier, not breadth.
-  const onlyAllowedPorts = settings.allowedPublicPorts.some(
-    (allowed) => allowed.protocol === rule.protocol && allowed.from <= rule.ports.from && rule.ports.to <= allowed.to,
+  const onlyAllowedPorts = ranges.every((range) =>
+    settings.allowedPublicPorts.some((allowed) => allowed.protocol === rule.protocol && allowed.from <= range.from && range.to <= allowed.to),
   );
   if (prefix && !onlyAllowedPorts && prefix.length < (prefix.kind === 'ipv4' ? settings.broadSourcePrefix : settings.broadSourcePrefixV6)) reasons.push('broad-source');
   return reasons;

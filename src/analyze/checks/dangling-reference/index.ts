@@ -28,7 +28,8 @@ export const check: Check = {
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       if (!inScope(scope?.groups, group.id)) continue;
       const groupsListComplete = view.isComplete(accountId, regionId, 'DescribeSecurityGroups');
-      const prefixListsComplete = view.isComplete(accountId, regionId, 'DescribePrefixLists');
+      // Huawei's IP address groups play the prefix lists' part.
+      const prefixListsComplete = view.isComplete(accountId, regionId, 'DescribePrefixLists') && view.isComplete(accountId, regionId, 'ListAddressGroup');
       for (const rule of group.rules) {
         // An ingress rule may also narrow its destination to a group or prefix list, so both ends are checked.
         if (rule.source) referenceFindings(findings, view, { group, accountId, regionId, rule, peer: rule.source, groupsListComplete, prefixListsComplete });
@@ -38,6 +39,8 @@ export const check: Check = {
     return findings;
   },
 };
+
+type ReferenceKind = 'group' | 'prefixList' | 'addressGroup' | 'crossAccountGroup';
 
 interface PeerContext {
   group: SecurityGroup;
@@ -67,10 +70,13 @@ function referenceFindings(findings: FindingDraft[], view: SnapshotView, context
   if (peer.prefixListId !== undefined && !view.prefixLists.has(peer.prefixListId) && prefixListsComplete) {
     findings.push(referenceFinding(context, `prefix list ${peer.prefixListId}, which does not exist.`, peer.prefixListId, 'prefixList'));
   }
+  if (peer.addressGroupId !== undefined && !view.addressGroups.has(peer.addressGroupId) && prefixListsComplete) {
+    findings.push(referenceFinding(context, `IP address group ${peer.addressGroupId}, which does not exist.`, peer.addressGroupId, 'addressGroup'));
+  }
 }
 
 /** A finding on the rule: where it is, the rule as evidence, and "Rule (…) in <group> references <what>". */
-function referenceFinding({ group, accountId, regionId, rule }: PeerContext, what: string, reference: string, kind: 'group' | 'prefixList' | 'crossAccountGroup', ownerAccount?: string): FindingDraft {
+function referenceFinding({ group, accountId, regionId, rule }: PeerContext, what: string, reference: string, kind: ReferenceKind, ownerAccount?: string): FindingDraft {
   return {
     accountId,
     regionId,
@@ -81,7 +87,7 @@ function referenceFinding({ group, accountId, regionId, rule }: PeerContext, wha
   };
 }
 
-function detailFor(rule: Rule, reference: string, kind: 'group' | 'prefixList' | 'crossAccountGroup', ownerAccount?: string): FindingDraft['detail'] {
+function detailFor(rule: Rule, reference: string, kind: ReferenceKind, ownerAccount?: string): FindingDraft['detail'] {
   const extra: Record<string, unknown> = { reference, kind };
   if (ownerAccount) extra.ownerAccount = ownerAccount;
   return { direction: rule.direction, protocol: rule.protocol, ports: { from: rule.ports.from, to: rule.ports.to }, extra };

@@ -2,6 +2,7 @@ import type { Direction, Rule, SecurityGroup } from '../../../model/snapshot.js'
 import type { EffectivePolicy, OrderedRule } from '../../net/evaluate.js';
 import type { PolicyEvaluator } from '../../net/evaluator.js';
 import { evidenceOf } from '../../net/evidence.js';
+import { isEvaluable } from '../../net/rule-order.js';
 import { ruleEvidence, ruleResource } from '../rule-ref.js';
 import type { Check, FindingDraft } from '../types.js';
 import { inScope } from '../scope.js';
@@ -146,7 +147,8 @@ export const check: Check = {
     for (const { item: group, accountId, regionId } of view.groups.values()) {
       if (!inScope(scope?.groups, group.id)) continue;
       for (const direction of DIRECTIONS) {
-        const candidates = group.rules.filter((rule) => rule.direction === direction && !(rule.problems && rule.problems.length > 0) && !narrowed(rule));
+        // Rules the evaluator never uses (problems, disabled) are not shadowed: nothing could make them decide.
+        const candidates = group.rules.filter((rule) => rule.direction === direction && isEvaluable(rule) && !narrowed(rule));
         if (candidates.length === 0) continue;
         const shadowed = shadowedRules(evaluator, group, direction, candidates);
         if (shadowed.length === 0) continue;
