@@ -434,11 +434,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
         regionListed?.();
         const outcome = await running;
         if (options.signal?.aborted) throw abortError(options.signal);
-        const coverage = outcome.coverage.map((entry) => withAlias(entry, planned.alias));
-        for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
-        log.verbose(`collected ${accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
-        context.coverage.push(...coverage);
-        await write({ accountId, alias: planned.alias }, outcome.region);
+        await keepRegion(context, { accountId, alias: planned.alias }, outcome, write);
       } finally {
         regionListed?.();
       }
@@ -485,15 +481,23 @@ async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccount
       regionListed?.();
       const outcome = await running;
       if (options.signal?.aborted) throw abortError(options.signal);
-      const coverage = outcome.coverage.map((entry) => ({ ...withAlias(entry, spec.alias), provider: 'huaweicloud' as const }));
-      for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
-      log.verbose(`collected ${spec.accountId}/${regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
-      context.coverage.push(...coverage);
-      await write({ accountId: spec.accountId, alias: spec.alias, provider: 'huaweicloud' }, outcome.region);
+      await keepRegion(context, { accountId: spec.accountId, alias: spec.alias, provider: 'huaweicloud' }, outcome, write);
     } finally {
       regionListed?.();
     }
   });
+}
+
+/** A collected region of either cloud: its coverage (warned about where incomplete, labelled with the account) and its records. */
+async function keepRegion(context: CollectContext, account: AccountHeader, outcome: { region: Region; coverage: Coverage[] }, write: RegionSink): Promise<void> {
+  const coverage = outcome.coverage.map((entry) => {
+    const labelled = withAlias(entry, account.alias);
+    return account.provider && account.provider !== 'alicloud' ? { ...labelled, provider: account.provider } : labelled;
+  });
+  for (const entry of coverage) if (entry.status !== 'complete') log.warn(describeCoverage(entry));
+  log.verbose(`collected ${account.accountId}/${outcome.region.regionId}: ${regionCounts(outcome.region)}${coverage.every((entry) => entry.status === 'complete') ? '' : ' (incomplete)'}`);
+  context.coverage.push(...coverage);
+  await write(account, outcome.region);
 }
 
 function requestBudget(rate: number): RequestBudget {

@@ -2,33 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExposureAnswer } from '../../src/analyze/exposure-query.js';
-import { main } from '../../src/cli.js';
 import { sampleEstate } from '../../src/emulator/index.js';
 import { writeSnapshot } from '../../src/model/snapshot-file.js';
 import { SNAPSHOT_SCHEMA } from '../../src/model/snapshot.js';
-import { configureLog } from '../../src/util/log.js';
+import { runMain } from '../ops/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgaudit-exposure-'));
 const snapshotPath = join(dir, 'sample.jsonl.gz');
-const stderr: string[] = [];
-configureLog({ sink: (line) => stderr.push(line) });
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'sgaudit', ...args]);
-    return { code, stdout: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (...args: string[]) => runMain(args);
 
 beforeAll(async () => {
   const accounts = sampleEstate().accounts;
@@ -74,10 +57,9 @@ describe('sgaudit exposure', () => {
     [['--from', 'sg-nope'], /--from: "sg-nope" is not internet, an address or CIDR, or a security group/],
     [['--format', 'xml'], /--format must be text, json or csv/],
   ])('refuses %j with a usage error', async (args, message) => {
-    const { code, stdout } = await run('exposure', snapshotPath, ...args);
+    const { code, stdout, stderr } = await run('exposure', snapshotPath, ...args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.join('\n')).toMatch(message);
-    stderr.length = 0;
+    expect(stderr).toMatch(message);
   });
 });

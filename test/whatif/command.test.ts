@@ -1,35 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEstate } from '../../src/emulator/index.js';
 import { writeSnapshot } from '../../src/model/snapshot-file.js';
 import { SNAPSHOT_SCHEMA } from '../../src/model/snapshot.js';
 import type { WhatIfReport } from '../../src/report/whatif.js';
-import { configureLog } from '../../src/util/log.js';
+import { runMain } from '../ops/helpers.js';
 import { sarifValidator } from '../report/helpers.js';
 import { estate, FIXTURES } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgaudit-whatif-'));
 const snapshotPath = join(dir, 'estate.jsonl.gz');
-const stderr: string[] = [];
-configureLog({ sink: (line) => stderr.push(line) });
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'sgaudit', ...args]);
-    return { code, stdout: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (...args: string[]) => runMain(args);
 
 async function report(change: string, ...args: string[]): Promise<{ code: number; report: WhatIfReport }> {
   const { code, stdout } = await run('whatif', snapshotPath, '--change', change, '--format', 'json', ...args);
@@ -115,18 +98,16 @@ describe('sgaudit whatif on change files', () => {
   });
 
   it('a typo in a group id is a usage error naming the id and the nearest one', async () => {
-    const { code, stdout } = await run('whatif', snapshotPath, '--change', join(FIXTURES, 'typo.yaml'));
+    const { code, stdout, stderr } = await run('whatif', snapshotPath, '--change', join(FIXTURES, 'typo.yaml'));
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.join('\n')).toMatch(/sg-wbe/);
-    expect(stderr.join('\n')).toMatch(/sg-web/);
-    stderr.length = 0;
+    expect(stderr).toMatch(/sg-wbe/);
+    expect(stderr).toMatch(/sg-web/);
   });
 
   it('requires --change and a known format', async () => {
     expect((await run('whatif', snapshotPath)).code).toBe(2);
     expect((await run('whatif', snapshotPath, '--change', join(FIXTURES, 'typo.yaml'), '--format', 'html')).code).toBe(2);
-    stderr.length = 0;
   });
 
   it('a change with many findings still fits a pull-request comment (≤ 60 lines, worst first, the rest counted)', async () => {
