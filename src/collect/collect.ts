@@ -409,10 +409,7 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
 
   try {
     const accountCaller = createCaller(context, { timeouts: clients.timeouts, label, accountSlots, ...(credentials ? { credentials } : {}) });
-    const allRegions = await resolveRegions(context, account, accountCaller, clients);
-    context.units.set(accountId, allRegions);
-    const regions = allRegions.filter((regionId) => ownsUnit(shard, account.accountId, regionId));
-    if (shard) log.verbose(`${label}: ${regions.length} of its ${allRegions.length} region(s) are in shard ${shard.index}/${shard.count}`);
+    const regions = ownedRegions(context, accountId, await resolveRegions(context, account, accountCaller, clients), label);
     // Each region waiting for its turn is pages not yet known; the account's own source closes once they are open.
     const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
     listed();
@@ -463,12 +460,10 @@ const HUAWEI_TIMEOUTS = { connectMs: 5_000, readMs: 30_000 };
 async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccountSpec, write: RegionSink, listed: () => void): Promise<void> {
   const { options } = context;
   const timeouts = { connectMs: options.timeouts?.connectMs ?? HUAWEI_TIMEOUTS.connectMs, readMs: options.timeouts?.readMs ?? HUAWEI_TIMEOUTS.readMs };
-  // Huawei regions are the configured projects: a shard keeps the ones it owns, as for Alibaba.
-  const allRegions = Object.keys(spec.projects);
-  context.units.set(spec.accountId, allRegions);
-  const regions = allRegions.filter((regionId) => ownsUnit(options.shard, spec.accountId, regionId));
-  const accountSlots = new Semaphore(context.concurrency.perAccount);
   const label = accountLabel(spec.accountId, spec.alias);
+  // Huawei regions are the configured projects: a shard keeps the ones it owns, as for Alibaba.
+  const regions = ownedRegions(context, spec.accountId, Object.keys(spec.projects), label);
+  const accountSlots = new Semaphore(context.concurrency.perAccount);
   const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
   listed();
   await mapPool(regions, context.concurrency.regions, async (regionId) => {
@@ -486,6 +481,15 @@ async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccount
       regionListed?.();
     }
   });
+}
+
+/** The account's regions this run collects (a shard's own), every one recorded for the shard header. */
+function ownedRegions(context: CollectContext, accountId: string, regions: string[], label: string): string[] {
+  context.units.set(accountId, regions);
+  const { shard } = context.options;
+  const owned = regions.filter((regionId) => ownsUnit(shard, accountId, regionId));
+  if (shard) log.verbose(`${label}: ${owned.length} of its ${regions.length} region(s) are in shard ${shard.index}/${shard.count}`);
+  return owned;
 }
 
 /** A collected region of either cloud: its coverage (warned about where incomplete, labelled with the account) and its records. */
