@@ -107,6 +107,7 @@ export function queryExposure(evaluator: PolicyEvaluator, settings: AnalyzerSett
     return result;
   };
   const prefilter = new RulePrefilter(evaluator, query.traffic?.protocol, wanted);
+  const matchesQuery = query.traffic ? (rule: Rule) => mayMatchTraffic(rule, query.traffic?.protocol, wanted) : undefined;
 
   // Interfaces that share an evaluation context share its answer; contexts are evaluated once.
   const byContext = new Map<string, { context: EvaluationContext; enis: { located: Located<NetworkInterface>; addresses: PublicAddress[] }[] }>();
@@ -125,7 +126,7 @@ export function queryExposure(evaluator: PolicyEvaluator, settings: AnalyzerSett
   const found: RowWithCauses[] = [];
   for (const { context, enis } of byContext.values()) {
     // Only public accepts matter when every source is public: the evaluation decides just those, exactly.
-    const policy = evaluator.evaluate(context, { publicAcceptsOnly: privatePart.isEmpty() });
+    const policy = evaluator.evaluate(context, { publicAcceptsOnly: privatePart.isEmpty(), ...(matchesQuery ? { onlyRules: matchesQuery } : {}) });
     const rangesOf = new Map<AddressSet, Map<AddressSet, ExposedRange[]>>();
     for (const { located, addresses } of enis) {
       const reachable = sourcesIn(publicPart, familiesOf(addresses));
@@ -332,10 +333,13 @@ class RulePrefilter {
     const peer = rule.source;
     // Prefix lists and address groups may hold either family; group references never stand for public addresses.
     if (!(peer?.prefixListId || peer?.addressGroupId || (v4 && peer?.cidr) || (v6 && peer?.ipv6Cidr))) return false;
-    const { protocol } = this;
-    if (!protocol || rule.protocol === 'all') return true;
-    if (protocol === 'other' || rule.protocol !== protocol) return false;
-    // A multiport rule's `ports` spans all its ranges: a superset, so this never skips what it admits.
-    return !PORT_PROTOCOLS.has(protocol) || PortSet.range(rule.ports.from, rule.ports.to).intersects(this.ports);
+    return mayMatchTraffic(rule, this.protocol, this.ports);
   }
+}
+
+/** The rule can match some of the traffic (as stored: a multiport rule's `ports` spans all its ranges, a superset). */
+function mayMatchTraffic(rule: Rule, protocol: EvalProtocol | undefined, ports: PortSet): boolean {
+  if (!protocol || rule.protocol === 'all') return true;
+  if (protocol === 'other' || rule.protocol !== protocol) return false;
+  return !PORT_PROTOCOLS.has(protocol) || PortSet.range(rule.ports.from, rule.ports.to).intersects(ports);
 }

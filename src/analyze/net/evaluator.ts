@@ -109,10 +109,15 @@ export class PolicyEvaluator {
    * `publicAcceptsOnly`, only the pieces `publicAccepted` reads are decided (exactly as the full
    * evaluation decides them): what the exposure checks need, at a fraction of the work.
    */
-  evaluate(context: EvaluationContext, options: { publicAcceptsOnly?: boolean } = {}): EffectivePolicy {
+  evaluate(context: EvaluationContext, options: { publicAcceptsOnly?: boolean; onlyRules?: (rule: Rule) => boolean } = {}): EffectivePolicy {
     const cached = this.policies.get(context.key);
     if (cached) return cached;
-    const rules = this.ruleLists.get(context.key) ?? this.contextRules(context);
+    // Only the rules that can match some traffic decide that traffic exactly as all of them do:
+    // a caller asking about one port evaluates that port's rules (the rest of the policy is then
+    // not meaningful, and the result is not kept).
+    const rules = options.onlyRules
+      ? this.poolRules(context.groups, context.direction, { ordering: context.ordering, nic: context.nic, classic: context.classic, ownAddresses: context.ownAddresses, onlyRules: options.onlyRules })
+      : (this.ruleLists.get(context.key) ?? this.contextRules(context));
     const deciders = options.publicAcceptsOnly ? (this.publicAcceptFilter ??= publicAcceptDeciders()) : undefined;
     return computePolicy({ ...context, rules, deciders });
   }
