@@ -302,6 +302,7 @@ function rootCausesOf(found: readonly RowWithCauses[]): ExposureRootCause[] {
  */
 class RulePrefilter {
   private readonly byGroup = new Map<string, boolean>();
+  private readonly publicCidrs = new Map<string, boolean>();
 
   constructor(
     private readonly evaluator: PolicyEvaluator,
@@ -329,11 +330,22 @@ class RulePrefilter {
   }
 
   private ruleMayAdmit(rule: Rule, v4: boolean, v6: boolean): boolean {
-    if (rule.direction !== 'ingress' || rule.policy !== 'accept') return false;
+    if (rule.direction !== 'ingress' || rule.policy !== 'accept' || !mayMatchTraffic(rule, this.protocol, this.ports)) return false;
     const peer = rule.source;
     // Prefix lists and address groups may hold either family; group references never stand for public addresses.
-    if (!(peer?.prefixListId || peer?.addressGroupId || (v4 && peer?.cidr) || (v6 && peer?.ipv6Cidr))) return false;
-    return mayMatchTraffic(rule, this.protocol, this.ports);
+    if (peer?.prefixListId || peer?.addressGroupId) return true;
+    return (v4 && this.isPublic(peer?.cidr)) || (v6 && this.isPublic(peer?.ipv6Cidr));
+  }
+
+  /** A CIDR with some public address in it; unparseable text counts (the evaluator reports it). */
+  private isPublic(cidr: string | undefined): boolean {
+    if (cidr === undefined) return false;
+    let result = this.publicCidrs.get(cidr);
+    if (result === undefined) {
+      const parsed = AddressSet.parse(cidr);
+      this.publicCidrs.set(cidr, (result = parsed === undefined || parsed.intersects(PUBLIC_SPACE)));
+    }
+    return result;
   }
 }
 
