@@ -83,7 +83,7 @@ export interface ExposureAnswer {
   rootCauses: ExposureRootCause[];
   interfaces: number;
   instances: number;
-  /** Interfaces whose evaluation was needed (the others have no rule that could admit the query). */
+  /** Evaluation contexts of the interfaces whose groups could admit the query (the others need none). */
   evaluatedContexts: number;
 }
 
