@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { pushTo } from '../util/multimap.js';
 import {
   providerOf,
   type Account,
@@ -89,7 +90,7 @@ export class SnapshotView {
       for (const eip of region.eips) {
         const located = { item: eip, accountId, regionId };
         this.eips.push(located);
-        if (eip.boundInstanceId) push(this.eipsByBoundId, eip.boundInstanceId, located);
+        if (eip.boundInstanceId) pushTo(this.eipsByBoundId, eip.boundInstanceId, located);
       }
       for (const instance of region.instances) {
         this.instances.set(instance.id, { item: instance, accountId, regionId });
@@ -105,8 +106,8 @@ export class SnapshotView {
 
   private addEni(located: Located<NetworkInterface>): void {
     this.enis.set(located.item.id, located);
-    if (located.item.instanceId) push(this.enisByInstance, located.item.instanceId, located);
-    for (const groupId of new Set(located.item.securityGroupIds)) push(this.enisByGroup, groupId, located);
+    if (located.item.instanceId) pushTo(this.enisByInstance, located.item.instanceId, located);
+    for (const groupId of new Set(located.item.securityGroupIds)) pushTo(this.enisByGroup, groupId, located);
   }
 
   /** The provider of an account of the snapshot (alicloud when it is not one). */
@@ -243,11 +244,6 @@ function coverageKey(accountId: string, regionId: string, api: string): string {
   return `${accountId}\u0000${regionId}\u0000${api}`;
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 function pushToSet(map: Map<string, Set<string>>, key: string, value: string): void {
   const set = map.get(key);

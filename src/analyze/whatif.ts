@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { CheckScope } from './checks/scope.js';
 import { analyzeSnapshot } from './engine.js';
 import { SnapshotView } from './view.js';
+import { pushTo } from '../util/multimap.js';
 
 /**
  * `sgaudit whatif`: the findings a proposed change adds, removes or re-ranks. Both snapshots are
@@ -103,7 +104,7 @@ export function whatIfDelta(before: Snapshot, outcome: ChangeOutcome, options: {
 
   // An exposure whose sources changed gets a new id: pair it with the one it replaces.
   const goneByTraffic = new Map<string, Finding[]>();
-  for (const finding of gone) push(goneByTraffic, trafficKey(finding), finding);
+  for (const finding of gone) pushTo(goneByTraffic, trafficKey(finding), finding);
   const paired = new Set<Finding>();
   const added: DeltaEntry[] = [];
   const changed: DeltaEntry[] = [];
@@ -179,8 +180,3 @@ function worstFirst(a: DeltaEntry, b: DeltaEntry): number {
   return SEVERITY_RANK[b.finding.severity] - SEVERITY_RANK[a.finding.severity] || (a.finding.id < b.finding.id ? -1 : a.finding.id > b.finding.id ? 1 : 0);
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

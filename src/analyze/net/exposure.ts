@@ -5,6 +5,7 @@ import type { AcceptedPiece } from './evaluate.js';
 import { MAX_PORT, MIN_PORT, PortSet } from './port-set.js';
 import { PUBLIC_SPACE } from './public.js';
 import { EVAL_PROTOCOLS, PORT_PROTOCOLS, type EvalProtocol } from './rule-order.js';
+import { pushTo } from '../../util/multimap.js';
 
 /** One maximal exposed range: what a single exposure finding reports. */
 export interface ExposedRange {
@@ -108,8 +109,8 @@ function uniformRanges(protocol: EvalProtocol, pieces: readonly AcceptedPiece[],
     for (let i = 0; i < bounds.length; i += 2) {
       const from = bounds[i] as number;
       const to = bounds[i + 1] as number;
-      push(starts, from, piece);
-      push(ends, to, piece);
+      pushTo(starts, from, piece);
+      pushTo(ends, to, piece);
       cuts.add(from);
       cuts.add(to);
     }
@@ -147,11 +148,6 @@ function uniformRanges(protocol: EvalProtocol, pieces: readonly AcceptedPiece[],
   return result;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /**
  * The exposed ranges of accepted pieces: per protocol, maximal port ranges with one source set
