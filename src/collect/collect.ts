@@ -410,31 +410,18 @@ async function collectAccountRegions(context: CollectContext, planned: PlannedAc
   try {
     const accountCaller = createCaller(context, { timeouts: clients.timeouts, label, accountSlots, ...(credentials ? { credentials } : {}) });
     const regions = ownedRegions(context, accountId, await resolveRegions(context, account, accountCaller, clients), label);
-    // Each region waiting for its turn is pages not yet known; the account's own source closes once they are open.
-    const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
-    listed();
-    await mapPool(regions, context.concurrency.regions, async (regionId) => {
-      const regionListed = unlisted.get(regionId);
-      try {
-        if (options.signal?.aborted) throw abortError(options.signal);
-        const caller = createCaller(context, { timeouts: clients.timeouts, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
-        const running = collectRegion({
-          accountId,
-          regionId,
-          clients,
-          call: caller.call,
-          attempts: caller.attempts,
-          redact: (text) => context.redactor.redact(text),
-          discovering: context.discovering,
-        });
-        // collectRegion has opened its listings' sources synchronously: the region's own may close.
-        regionListed?.();
-        const outcome = await running;
-        if (options.signal?.aborted) throw abortError(options.signal);
-        await keepRegion(context, { accountId, alias: planned.alias }, outcome, write);
-      } finally {
-        regionListed?.();
-      }
+    await collectRegions(context, { accountId, alias: planned.alias }, regions, listed, write, async (regionId) => {
+      const caller = createCaller(context, { timeouts: clients.timeouts, label: `${accountId}/${regionId}`, accountSlots, ...(credentials ? { credentials } : {}) });
+      const running = collectRegion({
+        accountId,
+        regionId,
+        clients,
+        call: caller.call,
+        attempts: caller.attempts,
+        redact: (text) => context.redactor.redact(text),
+        discovering: context.discovering,
+      });
+      return { running };
     });
   } finally {
     // Every session of the account, renewals included: how often STS was asked, how many it gave.
@@ -464,19 +451,39 @@ async function collectHuaweiAccount(context: CollectContext, spec: HuaweiAccount
   // Huawei regions are the configured projects: a shard keeps the ones it owns, as for Alibaba.
   const regions = ownedRegions(context, spec.accountId, Object.keys(spec.projects), label);
   const accountSlots = new Semaphore(context.concurrency.perAccount);
+  await collectRegions(context, { accountId: spec.accountId, alias: spec.alias, provider: 'huaweicloud' }, regions, listed, write, async (regionId) => {
+    const clients = await createHuaweiClients(spec, regionId, spec.projects[regionId] as string, { endpoint: options.huawei?.endpoint, timeouts });
+    const caller = createCaller(context, { timeouts, label: `${label}/${regionId}`, accountSlots });
+    return { running: collectHuaweiRegion({ accountId: spec.accountId, regionId, clients, call: caller.call, attempts: caller.attempts, redact: (text) => context.redactor.redact(text), discovering: context.discovering }) };
+  });
+}
+
+/**
+ * An account's regions side by side, for either cloud. `start` sets a region's collection going
+ * and returns it still running: the collectors open their listings' progress sources as they
+ * start, so the region's own source closes then (each region waiting for its turn is pages not yet
+ * known; the account's source closes once all are open). Each outcome is kept as it completes.
+ */
+async function collectRegions(
+  context: CollectContext,
+  account: AccountHeader,
+  regions: readonly string[],
+  listed: () => void,
+  write: RegionSink,
+  start: (regionId: string) => Promise<{ running: Promise<{ region: Region; coverage: Coverage[] }> }>,
+): Promise<void> {
+  const { signal } = context.options;
   const unlisted = new Map(regions.map((regionId) => [regionId, context.discovering()]));
   listed();
   await mapPool(regions, context.concurrency.regions, async (regionId) => {
     const regionListed = unlisted.get(regionId);
     try {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      const clients = await createHuaweiClients(spec, regionId, spec.projects[regionId] as string, { endpoint: options.huawei?.endpoint, timeouts });
-      const caller = createCaller(context, { timeouts, label: `${label}/${regionId}`, accountSlots });
-      const running = collectHuaweiRegion({ accountId: spec.accountId, regionId, clients, call: caller.call, attempts: caller.attempts, redact: (text) => context.redactor.redact(text), discovering: context.discovering });
+      if (signal?.aborted) throw abortError(signal);
+      const { running } = await start(regionId);
       regionListed?.();
       const outcome = await running;
-      if (options.signal?.aborted) throw abortError(options.signal);
-      await keepRegion(context, { accountId: spec.accountId, alias: spec.alias, provider: 'huaweicloud' }, outcome, write);
+      if (signal?.aborted) throw abortError(signal);
+      await keepRegion(context, account, outcome, write);
     } finally {
       regionListed?.();
     }
